@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  createDb,
+  createIdempotencyRepository,
+  createOrgRepository,
+  createTicketsRepository,
+  createUploadsRepository,
+  createUsersRepository,
+  type DbHandle,
+} from '@minhu/db';
+import type { Config } from './config.js';
+import authPlugin from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import openapiPlugin from './plugins/openapi.js';
+import authRoutes from './routes/auth.routes.js';
+import healthRoutes from './routes/health.routes.js';
+import ticketsRoutes from './routes/tickets.routes.js';
+import uploadsRoutes from './routes/uploads.routes.js';
+import { createAuthService } from './services/auth.service.js';
+import { createTicketsService } from './services/tickets.service.js';
+import { createUploadsService } from './services/uploads.service.js';
+import { createWechatClient, type WechatClient } from './services/wechat-client.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface AppDeps {
+  /** An open, migrated database; without it, one is opened from the configuration. */
+  handle?: DbHandle;
+  /** The clock; tests move it instead of sleeping. */
+  clock?: () => Date;
+  wechat?: WechatClient;
+}
+
+export function createServices(handle: DbHandle, config: Config, signAccessToken: (userId: string) => string, wechat?: WechatClient) {
+  const org = createOrgRepository(handle);
+  const users = createUsersRepository(handle);
+  const tickets = createTicketsRepository(handle);
+  const uploads = createUploadsRepository(handle);
+  return {
+    auth: createAuthService({
+      users,
+      org,
+      wechat: wechat ?? createWechatClient(config.wechat),
+      signAccessToken,
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    }),
+    tickets: createTicketsService({
+      handle,
+      tickets,
+      org,
+      users,
+      idempotency: createIdempotencyRepository(handle),
+      uploads,
+    }),
+    uploads: createUploadsService({ uploads, tickets }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: DbHandle;
+    services: Services;
+    clock: () => Date;
+  }
+}
+
+/** Opens the database the configuration names and brings its schema up to date. */
+export async function openDatabase(config: Config): Promise<DbHandle> {
+  const handle = await createDb({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
+  });
+  try {
+    await handle.migrate();
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    ajv: {
+      // Unknown fields are an error, not silently dropped (the contract says so).
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
+  });
+  const handle = deps.handle ?? (await openDatabase(config));
+  // The app closes a database it opened itself; one handed in belongs to the caller.
+  if (!deps.handle) app.addHook('onClose', async () => handle.close());
+
+  app.decorate('db', handle);
+  app.decorate('clock', deps.clock ?? (() => new Date()));
+  await app.register(errorsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(authPlugin, {
+    secret: config.jwtSecret,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    org: createOrgRepository(handle),
+  });
+  app.decorate(
+    'services',
+    createServices(handle, config, (userId) => app.jwt.sign({ sub: userId, typ: 'access' }), deps.wechat),
+  );
+  await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes);
+      await api.register(authRoutes, { devLogin: config.devLogin });
+      await api.register(ticketsRoutes);
+      await api.register(uploadsRoutes);
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: API_PREFIX },
+  );
+
+  // The mini-program's H5 build, from the API's own origin (no CORS), once it has been built.
+  if (config.webRoot && existsSync(join(config.webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: config.webRoot, prefix: '/', wildcard: false });
+    app.get('/', { config: { public: true }, schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
+  }
+  return app;
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * All configuration, read and checked in this one place. Nothing else reads process.env.
+ * Each setting is documented in the README's configuration table.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  devLogin: boolean;
+  seedDemo: boolean;
+  wechat: { apiBase: string; appId: string | undefined; appSecret: string | undefined; timeoutMs: number };
+  slaSweepIntervalMs: number;
+  /** The mini-program's H5 build, served at / when it exists. */
+  webRoot: string;
+  logLevel: string;
+}
+
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../miniapp/dist/h5', import.meta.url));
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const KNOWN_WEAK_SECRETS = new Set(['secret', 'changeme', 'change-me', 'dev', 'development', 'jwt-secret', 'minhu']);
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const production = env.NODE_ENV === 'production';
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  const dataDir = resolve(cwd, env.DATA_DIR ?? './data');
+
+  const devLogin = bool(env, 'AUTH_DEV_LOGIN', !production);
+  const jwtSecret = nonEmpty(env.JWT_SECRET) ?? (production ? undefined : demoSecret(dataDir));
+  if (!jwtSecret) {
+    throw new ConfigError('生产环境必须设置 JWT_SECRET (至少 32 个字符的随机串)。');
+  }
+  if (production && (jwtSecret.length < 32 || KNOWN_WEAK_SECRETS.has(jwtSecret.toLowerCase()))) {
+    throw new ConfigError('JWT_SECRET 太弱：生产环境需要至少 32 个字符的随机串，不能用默认值。');
+  }
+
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST ?? '127.0.0.1',
+    production,
+    databaseUrl,
+    dataDir,
+    jwtSecret,
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 15 * 60, 10, 24 * 3600),
+    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    devLogin,
+    seedDemo: bool(env, 'SEED_DEMO', databaseUrl === undefined),
+    wechat: {
+      apiBase: (env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com').replace(/\/+$/, ''),
+      appId: nonEmpty(env.WECHAT_APP_ID),
+      appSecret: nonEmpty(env.WECHAT_APP_SECRET),
+      timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60000),
+    },
+    slaSweepIntervalMs: int(env, 'SLA_SWEEP_INTERVAL_MS', 30000, 100, 24 * 3600 * 1000),
+    webRoot: nonEmpty(env.WEB_ROOT) ? resolve(cwd, env.WEB_ROOT!) : DEFAULT_WEB_ROOT,
+    logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
+  };
+}
+
+/** The demo's secret: made once and kept in the data folder, so tokens survive a restart. */
+function demoSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(`${name} 应为 true 或 false，实际为 "${value}"。`);
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} 应为 ${min} 到 ${max} 之间的整数，实际为 "${value}"。`);
+  }
+  return n;
+}

@@ -1,0 +1,56 @@
+import jwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { OrgRepository } from '@minhu/db';
+import { unauthorized } from '../errors.js';
+import type { Viewer } from '../services/viewer.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without signing in (health, login, the OpenAPI document). */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    viewer: Viewer;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string; typ: 'access' };
+    user: { sub: string; typ: 'access' };
+  }
+}
+
+interface Options {
+  secret: string;
+  accessTokenTtlSeconds: number;
+  org: OrgRepository;
+}
+
+/**
+ * Every route needs a signed-in person unless it says `config: { public: true }`: forgetting the
+ * flag fails closed. The person is loaded fresh for each request, so a member removed from a
+ * team loses access at once, not when their token expires.
+ */
+export default fp<Options>(
+  async function auth(app: FastifyInstance, options: Options) {
+    await app.register(jwt, {
+      secret: options.secret,
+      sign: { expiresIn: options.accessTokenTtlSeconds },
+      verify: { algorithms: ['HS256'] },
+    });
+    app.decorateRequest('viewer', null as unknown as Viewer);
+
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      // Unknown routes fall through to the 404 handler.
+      if (!request.routeOptions.url || request.routeOptions.config.public) return;
+      const token = await request.jwtVerify<{ sub: string; typ: string }>();
+      if (token.typ !== 'access') throw unauthorized();
+      const viewer = await options.org.userContext(token.sub);
+      if (!viewer || !viewer.active) throw unauthorized('ACCOUNT_DISABLED', '该账号已停用或不存在，请重新登录。');
+      request.viewer = viewer;
+    });
+  },
+  { name: 'auth', dependencies: ['errors'] },
+);

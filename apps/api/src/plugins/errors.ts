@@ -1,0 +1,143 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.js';
+
+/**
+ * Every failure leaves in one shape. Validation errors name the field in plain words; database
+ * outages are 503 so clients know to retry; anything unexpected is logged and reported as 500
+ * without internals.
+ */
+export default fp(
+  async function errors(app: FastifyInstance) {
+    app.setNotFoundHandler((request, reply) => {
+      reply.code(404).send(body('NOT_FOUND', `没有这个接口：${request.method} ${request.url.split('?')[0]}`));
+    });
+
+    app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+      if (error instanceof AppError) {
+        return reply.code(error.statusCode).send(body(error.code, error.message, error.details));
+      }
+      const fastifyError = error as FastifyError;
+      if (fastifyError.validation) {
+        const details = fastifyError.validation.map((v) => ({
+          field: fieldName(fastifyError.validationContext, v.instancePath, v.params),
+          rule: v.keyword,
+          message: v.message,
+        }));
+        return reply.code(400).send(body('VALIDATION_ERROR', describe(fastifyError.validationContext, fastifyError.validation[0]!), details));
+      }
+      const mapped = mapKnown(fastifyError);
+      if (mapped) return reply.code(mapped[0]).send(body(mapped[1], mapped[2]));
+      if (isDatabaseDown(error)) {
+        request.log.error({ err: error }, 'database unavailable');
+        return reply.code(503).send(body('DATABASE_UNAVAILABLE', '数据库暂时无法访问，请稍后重试；已提交的内容不会丢失。'));
+      }
+      request.log.error({ err: error }, 'unexpected error');
+      return reply.code(500).send(body('INTERNAL_ERROR', '服务器出错了，请稍后重试。'));
+    });
+  },
+  { name: 'errors' },
+);
+
+const body = (code: string, message: string, details?: unknown) => ({
+  error: details === undefined ? { code, message } : { code, message, details },
+});
+
+function mapKnown(error: FastifyError): [number, string, string] | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return [413, 'PAYLOAD_TOO_LARGE', '提交的内容太大 (上限 1 MB)。'];
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return [415, 'UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型，请以 JSON 提交。'];
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return [400, 'INVALID_JSON', '请求内容不是有效的 JSON。'];
+    case 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED':
+      return [401, 'TOKEN_EXPIRED', '登录已过期，请刷新登录状态。'];
+    case 'FST_JWT_NO_AUTHORIZATION_IN_HEADER':
+    case 'FST_JWT_AUTHORIZATION_TOKEN_INVALID':
+    case 'FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED':
+    case 'FST_JWT_BAD_REQUEST':
+    case 'FST_JWT_BAD_COOKIE_REQUEST':
+      return [401, 'UNAUTHORIZED', '请先登录。'];
+  }
+  if (error.statusCode === 401) return [401, 'UNAUTHORIZED', '请先登录。'];
+  if (error.statusCode === 413) return [413, 'PAYLOAD_TOO_LARGE', '提交的内容太大。'];
+  if (error.statusCode === 415) return [415, 'UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型。'];
+  if (error.statusCode === 429) return [429, 'RATE_LIMITED', '操作太频繁，请稍后再试。'];
+  if (error.statusCode === 400 && error.code?.startsWith('FST_')) return [400, 'BAD_REQUEST', '请求格式不正确。'];
+  return null;
+}
+
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+function isDatabaseDown(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (DB_DOWN_CODES.has(String((e as { code?: unknown }).code))) return true;
+    if (e instanceof AggregateError && e.errors.some(isDatabaseDown)) return true;
+  }
+  return false;
+}
+
+interface ValidationItem {
+  keyword: string;
+  instancePath: string;
+  message?: string | undefined;
+  params: Record<string, unknown>;
+}
+
+const PLACES: Record<string, string> = { body: '', querystring: '查询参数 ', params: '路径参数 ', headers: '请求头 ' };
+
+function fieldName(context: string | undefined, path: string, params: Record<string, unknown>): string {
+  const extra = (params.missingProperty ?? params.additionalProperty) as string | undefined;
+  const parts = path.split('/').filter(Boolean);
+  if (extra) parts.push(extra);
+  const name = parts.join('.');
+  return `${PLACES[context ?? 'body'] ?? ''}${name}`.trim() || '请求内容';
+}
+
+/** A one-line Chinese description of the first problem; `details` has all of them. */
+function describe(context: string | undefined, v: ValidationItem): string {
+  const field = fieldName(context, v.instancePath, v.params);
+  const p = v.params;
+  switch (v.keyword) {
+    case 'required':
+      return `缺少必填项：${field}`;
+    case 'additionalProperties':
+      return `不认识的字段：${field}`;
+    case 'maxLength':
+      return `${field} 太长，最多 ${String(p.limit)} 个字`;
+    case 'minLength':
+      return `${field} 不能为空`;
+    case 'maxItems':
+      return `${field} 最多 ${String(p.limit)} 项`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return `${field} 必须大于${v.keyword === 'minimum' ? '或等于' : ''} ${String(p.limit)}`;
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return `${field} 不能超过 ${String(p.limit)}`;
+    case 'enum':
+      return `${field} 的取值不正确，可选：${(p.allowedValues as unknown[] | undefined)?.join('、') ?? ''}`;
+    case 'format':
+    case 'pattern':
+      return `${field} 的格式不正确`;
+    case 'type':
+      return `${field} 的类型不正确`;
+    case 'uniqueItems':
+      return `${field} 有重复项`;
+    default:
+      return `${field} 不正确：${v.message ?? v.keyword}`;
+  }
+}

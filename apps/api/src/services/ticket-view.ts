@@ -1,0 +1,103 @@
+import {
+  availableActions,
+  isOverdue,
+  maskPhone,
+  relationsOf,
+  type Actor,
+  type MachineTicket,
+  type Relation,
+} from '@minhu/domain';
+import type { Ticket, TicketEvent } from '@minhu/contracts';
+import type { EventRow, TicketRow, TicketViewRow } from '@minhu/db';
+
+export function machineOf(t: TicketRow): MachineTicket {
+  return {
+    status: t.status as MachineTicket['status'],
+    teamId: t.teamId,
+    assigneeId: t.assigneeId,
+    filedById: t.filedById,
+    beneficiaryUserId: t.beneficiaryUserId,
+    claimedAt: t.claimedAt,
+    resolvedAt: t.resolvedAt,
+    closedAt: t.closedAt,
+    responseDueAt: t.responseDueAt,
+    resolveDueAt: t.resolveDueAt,
+    ratingSatisfied: t.ratingSatisfied,
+    ratingStars: t.ratingStars,
+    ratingComment: t.ratingComment,
+  };
+}
+
+/** The people who deal with the resident directly, and so see phone numbers in full. */
+const CLOSE_RELATIONS: readonly Relation[] = ['filer', 'beneficiary', 'team_member', 'assignee'];
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/**
+ * The ticket as this viewer may see it. Phone numbers are for the people who deal with the
+ * resident (filer, beneficiary, the team); secretaries and admins supervising see them masked.
+ */
+export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket {
+  const t = row.ticket;
+  const machine = machineOf(t);
+  const relations = relationsOf(machine, actor);
+  const close = CLOSE_RELATIONS.some((r) => relations.has(r));
+  const phone = (p: string | null) => (close ? p : maskPhone(p));
+  return {
+    id: t.id,
+    number: t.number,
+    category: t.category as Ticket['category'],
+    urgency: t.urgency as Ticket['urgency'],
+    requestedUrgency: t.requestedUrgency as Ticket['urgency'],
+    status: machine.status,
+    description: t.description,
+    items: row.items.map((i) => ({ name: i.name, quantity: Number(i.quantity), unit: i.unit, note: i.note })),
+    areaId: t.areaId,
+    address: t.address,
+    controlLevel: t.controlLevel as Ticket['controlLevel'],
+    teamId: t.teamId,
+    team: t.teamId && row.team ? { id: t.teamId, name: row.team.name, phone: row.team.phone } : null,
+    assigneeId: t.assigneeId,
+    assignee: t.assigneeId && row.assignee ? { id: t.assigneeId, ...row.assignee } : null,
+    filedById: t.filedById,
+    filedBy: { id: t.filedById, name: row.filer.name, phone: phone(row.filer.phone) },
+    contactName: t.contactName,
+    contactPhone: phone(t.contactPhone),
+    beneficiary:
+      t.beneficiaryName === null
+        ? null
+        : {
+            userId: t.beneficiaryUserId,
+            name: t.beneficiaryName,
+            phone: phone(t.beneficiaryPhone),
+            areaId: t.beneficiaryAreaId,
+          },
+    attachments: t.attachments,
+    routeReason: t.routeReason,
+    flagged: t.flagged,
+    createdAt: t.createdAt.toISOString(),
+    claimedAt: iso(t.claimedAt),
+    resolvedAt: iso(t.resolvedAt),
+    closedAt: iso(t.closedAt),
+    responseDueAt: t.responseDueAt.toISOString(),
+    resolveDueAt: t.resolveDueAt.toISOString(),
+    dueAt: iso(t.dueAt),
+    overdue: isOverdue(machine, now),
+    version: t.version,
+    rating: t.ratingStars,
+    satisfied: t.ratingSatisfied,
+    ratingComment: t.ratingComment,
+    actions: availableActions(machine, actor),
+  };
+}
+
+export function eventView(e: EventRow): TicketEvent {
+  return {
+    id: e.id,
+    type: e.type as TicketEvent['type'],
+    actorId: e.actorId,
+    actorName: e.actorName,
+    at: e.at.toISOString(),
+    data: e.data,
+  };
+}

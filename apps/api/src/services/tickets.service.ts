@@ -1,0 +1,363 @@
+import { createHash } from 'node:crypto';
+import {
+  activeDueAt,
+  dueTimes,
+  relationsOf,
+  routeTicket,
+  strictestControlLevel,
+  timeLimitFor,
+  transition,
+  type ActionInput,
+  type ControlLevel,
+  type SpecialTag,
+  type TransitionError,
+} from '@minhu/domain';
+import type { CreateTicketBody, ListTicketsQuery, Ticket, TicketDetail } from '@minhu/contracts';
+import {
+  addressOf,
+  newId,
+  type DbHandle,
+  type IdempotencyRepository,
+  type ListCursor,
+  type OrgRepository,
+  type TicketListFilter,
+  type TicketsRepository,
+  type Tx,
+  type UploadsRepository,
+  type UsersRepository,
+} from '@minhu/db';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { eventView, machineOf, ticketView } from './ticket-view.js';
+import { actorFor, type Viewer } from './viewer.js';
+
+interface Deps {
+  handle: DbHandle;
+  tickets: TicketsRepository;
+  org: OrgRepository;
+  users: UsersRepository;
+  idempotency: IdempotencyRepository;
+  uploads: UploadsRepository;
+}
+
+/** Thrown inside the creating transaction when another request already holds the key. */
+class KeyTaken extends Error {}
+
+export function createTicketsService(deps: Deps) {
+  const { handle, tickets, org, users, idempotency, uploads } = deps;
+
+  async function viewOf(viewer: Viewer, id: string, now: Date): Promise<Ticket> {
+    const row = await tickets.view(id);
+    if (!row) throw notFound('工单');
+    return ticketView(row, actorFor(viewer, row.areaPath), now);
+  }
+
+  /** The same key with the same body gives the ticket it made; with another body, 422. */
+  async function replay(viewer: Viewer, key: string, requestHash: string, now: Date) {
+    const found = await idempotency.find(viewer.id, key);
+    if (!found) return null;
+    if (found.requestHash !== requestHash) {
+      throw new AppError(
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+        '这个 Idempotency-Key 已用于另一份不同的求助；新的求助请使用新的键。',
+      );
+    }
+    return { ticket: await viewOf(viewer, found.ticketId, now), created: false };
+  }
+
+  return {
+    async create(viewer: Viewer, body: CreateTicketBody, key: string, now: Date) {
+      const requestHash = hashOf(body);
+      const replayed = await replay(viewer, key, requestHash, now);
+      if (replayed) return replayed;
+
+      const areaId = body.areaId ?? body.beneficiary?.areaId ?? viewer.homeAreaId;
+      if (!areaId) {
+        throw badRequest('ADDRESS_REQUIRED', '请先在“我的”里填写住址，或在求助里选择地址。');
+      }
+      const area = await org.area(areaId);
+      if (!area) throw badRequest('UNKNOWN_AREA', '所选地址不存在。', { field: 'areaId' });
+      if (body.beneficiary && body.beneficiary.areaId !== areaId && !(await org.area(body.beneficiary.areaId))) {
+        throw badRequest('UNKNOWN_AREA', '求助对象的地址不存在。', { field: 'beneficiary.areaId' });
+      }
+      const chain = await org.areaChain(area);
+      if (!chain.some((a) => a.kind === 'compound')) {
+        throw badRequest('ADDRESS_TOO_COARSE', '地址需要选到小区、楼栋或单元。', { field: 'areaId' });
+      }
+
+      // Who the ticket is for: the named beneficiary (known to us by phone), else the filer.
+      let person: { id: string; tags: SpecialTag[] } | null = { id: viewer.id, tags: viewer.specialTags };
+      if (body.beneficiary) {
+        const known = body.beneficiary.phone ? await users.byPhone(body.beneficiary.phone) : null;
+        person = known ? { id: known.id, tags: known.specialTags as SpecialTag[] } : null;
+      }
+      const routing = routeTicket({
+        ...(await org.routingContext(chain, person?.id ?? null)),
+        category: body.category,
+        urgency: body.urgency,
+        beneficiary: { personId: person?.id ?? null, tags: person?.tags ?? [] },
+      });
+      const controlLevel = strictestControlLevel(chain.map((a) => a.controlLevel));
+      const due = dueTimes(timeLimitFor([], body.category, routing.urgency, controlLevel), now);
+      const id = newId(now.getTime());
+      const homeDetail = !body.beneficiary && areaId === viewer.homeAreaId ? viewer.homeDetail : null;
+
+      try {
+        await handle.db.transaction(async (tx) => {
+          if (!(await idempotency.claim(tx, viewer.id, key, requestHash, id))) throw new KeyTaken();
+          const number = await tickets.nextNumber(tx, now);
+          await tickets.insert(
+            tx,
+            {
+              id,
+              number,
+              category: body.category,
+              urgency: routing.urgency,
+              requestedUrgency: body.urgency,
+              status: 'assigned',
+              description: body.description.trim(),
+              areaId,
+              compoundId: routing.compoundId!,
+              address: addressOf(chain, homeDetail),
+              teamId: routing.teamId,
+              assigneeId: routing.assigneeId,
+              filedById: viewer.id,
+              contactName: body.contactName ?? (body.beneficiary ? null : viewer.name),
+              contactPhone: body.contactPhone ?? (body.beneficiary ? null : viewer.phone),
+              beneficiaryUserId: body.beneficiary ? (person?.id ?? null) : null,
+              beneficiaryName: body.beneficiary?.name ?? null,
+              beneficiaryPhone: body.beneficiary?.phone ?? null,
+              beneficiaryAreaId: body.beneficiary?.areaId ?? null,
+              attachments: body.attachments ?? [],
+              routeReason: routing.reason,
+              flagged: routing.flagged,
+              controlLevel,
+              createdAt: now,
+              responseDueAt: due.responseDueAt,
+              resolveDueAt: due.resolveDueAt,
+              dueAt: due.responseDueAt,
+              updatedAt: now,
+            },
+            (body.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit ?? null, note: i.note ?? null })),
+            [
+              {
+                type: 'created',
+                actorId: viewer.id,
+                at: now,
+                data: {
+                  category: body.category,
+                  urgency: routing.urgency,
+                  requestedUrgency: body.urgency,
+                  onBehalf: body.beneficiary !== undefined,
+                },
+              },
+              {
+                type: 'assigned',
+                actorId: null,
+                at: now,
+                data: {
+                  teamId: routing.teamId,
+                  assigneeId: routing.assigneeId,
+                  reason: routing.reason,
+                  flagged: routing.flagged,
+                },
+              },
+            ],
+          );
+          if (!(await uploads.attach(tx, body.attachments ?? [], viewer.id, id))) {
+            throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
+          }
+        });
+      } catch (error) {
+        if (!(error instanceof KeyTaken)) throw error;
+        // Another request with this key won the race while we were routing.
+        return (await replay(viewer, key, requestHash, now))!;
+      }
+      return { ticket: await viewOf(viewer, id, now), created: true };
+    },
+
+    async detail(viewer: Viewer, id: string, now: Date): Promise<TicketDetail> {
+      const row = await tickets.view(id);
+      if (!row) throw notFound('工单');
+      const actor = actorFor(viewer, row.areaPath);
+      if (relationsOf(machineOf(row.ticket), actor).size === 0) throw notFound('工单');
+      const events = await tickets.events(id);
+      return { ticket: ticketView(row, actor, now), events: events.map(eventView) };
+    },
+
+    async list(viewer: Viewer, query: ListTicketsQuery, now: Date) {
+      const limit = query.limit ?? 20;
+      const filter: TicketListFilter = {
+        scope: await scopeFilter(viewer, query),
+        status: query.status,
+        open: query.open,
+        category: query.category,
+        urgency: query.urgency,
+        overdue: query.overdue,
+        now,
+        limit: limit + 1,
+        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      };
+      if (query.areaId) {
+        const area = await org.area(query.areaId);
+        const inScope =
+          area && (viewer.isAdmin || viewer.secretaryAreas.some((a) => area.path.startsWith(a.path)));
+        if (!area || (query.scope === 'area' && !inScope)) throw notFound('区域');
+        filter.withinPath = area.path;
+      }
+      const rows = await tickets.list(filter);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => ticketView(row, actorFor(viewer, row.areaPath), now)),
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ dueAt: last.ticket.dueAt?.toISOString() ?? null, id: last.ticket.id })
+            : null,
+      };
+    },
+
+    async act(viewer: Viewer, id: string, input: ActionInput, expectedVersion: number | undefined, now: Date) {
+      await handle.db.transaction(async (tx) => {
+        const locked = await tickets.lock(tx, id);
+        if (!locked) throw notFound('工单');
+        const { ticket, areaPath } = locked;
+        const actor = actorFor(viewer, areaPath);
+        const machine = machineOf(ticket);
+        if (relationsOf(machine, actor).size === 0) throw notFound('工单');
+        if (expectedVersion !== undefined && expectedVersion !== ticket.version) {
+          throw conflict('VERSION_CONFLICT', '工单已被他人更新，请刷新后再试。', { version: ticket.version });
+        }
+        await checkReferences(tx, ticket.teamId, input);
+
+        const limit = timeLimitFor([], ticket.category as never, ticket.urgency as never, ticket.controlLevel as ControlLevel);
+        const result = transition(machine, input, actor, { now, timeLimit: limit });
+        if (!result.ok) throw await transitionError(result.error);
+        await tickets.update(tx, id, result.next, activeDueAt(result.next), now);
+        const attachments = 'attachments' in input ? input.attachments : [];
+        if (!(await uploads.attach(tx, attachments, viewer.id, id))) {
+          throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
+        }
+        await tickets.appendEvents(
+          tx,
+          id,
+          result.events.map((e) => ({ type: e.type, actorId: e.type === 'escalated' ? null : viewer.id, at: now, data: e.data })),
+        );
+      });
+      return viewOf(viewer, id, now);
+    },
+  };
+
+  /** Targets named in an action must exist: the team to transfer to, the member to assign, the photos. */
+  async function checkReferences(tx: Tx, teamId: string | null, input: ActionInput) {
+    if (input.action === 'transfer') {
+      const team = await org.team(input.teamId, tx);
+      if (!team || !team.active) throw badRequest('UNKNOWN_TEAM', '要转派的服务队不存在或已停用。', { field: 'teamId' });
+    }
+    if (input.action === 'assign') {
+      if (!teamId || !(await org.isActiveMember(teamId, input.assigneeId, tx))) {
+        throw badRequest('NOT_A_MEMBER', '只能指派给本服务队在岗的队员。', { field: 'assigneeId' });
+      }
+    }
+  }
+
+  async function transitionError(error: TransitionError): Promise<AppError> {
+    switch (error.code) {
+      case 'FORBIDDEN':
+        return forbidden(FORBIDDEN_MESSAGES[error.action]);
+      case 'ALREADY_CLAIMED': {
+        const claimer = error.claimedById ? await users.byId(error.claimedById) : null;
+        const name = claimer?.name ?? '其他队员';
+        return conflict('ALREADY_CLAIMED', `已被${name}签收`, {
+          claimedBy: claimer ? { id: claimer.id, name: claimer.name } : null,
+        });
+      }
+      case 'INVALID_TRANSITION':
+        return conflict('INVALID_TRANSITION', `工单当前状态不能${ACTION_LABELS[error.action]}。`, {
+          status: error.status,
+          action: error.action,
+        });
+      case 'SAME_TEAM':
+        return badRequest('SAME_TEAM', '工单已在这个服务队，不需要转派。', { field: 'teamId' });
+    }
+  }
+
+  async function scopeFilter(viewer: Viewer, query: ListTicketsQuery): Promise<TicketListFilter['scope']> {
+    switch (query.scope ?? 'mine') {
+      case 'mine':
+        return { kind: 'people', filedOrFor: viewer.id, assignedTo: viewer.id };
+      case 'filed':
+        return { kind: 'people', filedOrFor: viewer.id };
+      case 'assigned':
+        return { kind: 'people', assignedTo: viewer.id };
+      case 'team': {
+        const mine = viewer.teams.map((t) => t.id);
+        if (mine.length === 0) throw forbidden('您还不是任何服务队的队员。');
+        if (query.teamId && !mine.includes(query.teamId)) throw notFound('服务队');
+        return { kind: 'teams', teamIds: query.teamId ? [query.teamId] : mine };
+      }
+      case 'area':
+        if (viewer.isAdmin) return { kind: 'areas', paths: null };
+        if (viewer.secretaryAreas.length === 0) throw forbidden('只有书记和管理员可以查看辖区工单。');
+        return { kind: 'areas', paths: viewer.secretaryAreas.map((a) => a.path) };
+    }
+  }
+}
+
+export type TicketsService = ReturnType<typeof createTicketsService>;
+
+const ACTION_LABELS: Record<ActionInput['action'], string> = {
+  claim: '签收',
+  start: '开始办理',
+  note: '添加备注',
+  resolve: '办结',
+  transfer: '转派',
+  assign: '指派',
+  cancel: '取消',
+  confirm: '确认',
+};
+
+const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
+  claim: '只有本服务队的队员可以签收。',
+  start: '只有签收人或队长可以开始办理。',
+  note: '只有签收人、队长或书记可以添加备注。',
+  resolve: '只有签收人或队长可以办结。',
+  transfer: '只有签收人、队长或书记可以转派。',
+  assign: '只有队长或书记可以指派。',
+  cancel: '只有提交人可以取消求助。',
+  confirm: '只有提交人或求助对象可以确认和评价。',
+};
+
+/** A body's fingerprint, independent of key order. */
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.dueAt, cursor.id])).toString('base64url');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(cursor: string): ListCursor {
+  try {
+    const [dueAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const validDue = dueAt === null || (typeof dueAt === 'string' && !Number.isNaN(Date.parse(dueAt)));
+    if (validDue && typeof id === 'string' && UUID.test(id)) return { dueAt: dueAt as string | null, id };
+  } catch {
+    // fall through
+  }
+  throw badRequest('INVALID_CURSOR', '翻页参数 cursor 不正确，请从第一页重新加载。', { field: 'cursor' });
+}
+

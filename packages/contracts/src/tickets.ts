@@ -1,0 +1,192 @@
+import { Type, type Static } from 'typebox';
+import {
+  CATEGORIES,
+  CONTROL_LEVELS,
+  EVENT_TYPES,
+  TICKET_STATUSES,
+  URGENCIES,
+  type TicketAction,
+} from '@minhu/domain';
+import { ContactPhone, DateTime, Id, ListQuery, Nullable, StringEnum } from './common.js';
+
+export const MAX_DESCRIPTION = 2000;
+export const MAX_ITEMS = 50;
+export const MAX_ATTACHMENTS = 9;
+
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+
+export const TicketItemInput = Type.Object(
+  {
+    name: Text(100),
+    quantity: Type.Number({ exclusiveMinimum: 0, maximum: 100000 }),
+    unit: Type.Optional(Type.String({ maxLength: 20 })),
+    note: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateTicketBody = Type.Object(
+  {
+    category: StringEnum(CATEGORIES),
+    urgency: StringEnum(URGENCIES),
+    description: Text(MAX_DESCRIPTION),
+    items: Type.Optional(Type.Array(TicketItemInput, { maxItems: MAX_ITEMS })),
+    areaId: Type.Optional(Id),
+    contactName: Type.Optional(Type.String({ maxLength: 50 })),
+    contactPhone: Type.Optional(ContactPhone),
+    beneficiary: Type.Optional(
+      Type.Object(
+        { name: Text(50), phone: Type.Optional(ContactPhone), areaId: Id },
+        { additionalProperties: false },
+      ),
+    ),
+    attachments: Type.Optional(Type.Array(Id, { maxItems: MAX_ATTACHMENTS, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type CreateTicketBody = Static<typeof CreateTicketBody>;
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({
+    minLength: 1,
+    maxLength: 128,
+    description: '客户端生成的唯一键；同一键重复提交返回同一工单',
+  }),
+});
+
+const ACTION_NAMES: readonly TicketAction[] = [
+  'claim',
+  'start',
+  'note',
+  'resolve',
+  'transfer',
+  'assign',
+  'cancel',
+  'confirm',
+];
+
+export const TicketItem = Type.Object({
+  name: Type.String(),
+  quantity: Type.Number(),
+  unit: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+});
+
+const Person = Type.Object({ id: Id, name: Type.String(), phone: Nullable(Type.String()) });
+
+export const Ticket = Type.Object({
+  id: Id,
+  number: Type.String(),
+  category: StringEnum(CATEGORIES),
+  urgency: StringEnum(URGENCIES),
+  /** What the filer chose; `urgency` may be higher for a special person. */
+  requestedUrgency: StringEnum(URGENCIES),
+  status: StringEnum(TICKET_STATUSES),
+  description: Type.String(),
+  items: Type.Array(TicketItem),
+  areaId: Id,
+  address: Type.String(),
+  controlLevel: StringEnum(CONTROL_LEVELS),
+  teamId: Nullable(Id),
+  team: Nullable(Type.Object({ id: Id, name: Type.String(), phone: Nullable(Type.String()) })),
+  assigneeId: Nullable(Id),
+  assignee: Nullable(Person),
+  filedById: Id,
+  filedBy: Person,
+  contactName: Nullable(Type.String()),
+  contactPhone: Nullable(Type.String()),
+  beneficiary: Nullable(
+    Type.Object({
+      userId: Nullable(Id),
+      name: Type.String(),
+      phone: Nullable(Type.String()),
+      areaId: Nullable(Id),
+    }),
+  ),
+  attachments: Type.Array(Id),
+  routeReason: Type.String(),
+  flagged: Type.Boolean(),
+  createdAt: DateTime,
+  claimedAt: Nullable(DateTime),
+  resolvedAt: Nullable(DateTime),
+  closedAt: Nullable(DateTime),
+  responseDueAt: DateTime,
+  resolveDueAt: DateTime,
+  /** The deadline that matters now: claim-by while waiting, resolve-by while worked. */
+  dueAt: Nullable(DateTime),
+  overdue: Type.Boolean(),
+  version: Type.Integer(),
+  rating: Nullable(Type.Integer()),
+  satisfied: Nullable(Type.Boolean()),
+  ratingComment: Nullable(Type.String()),
+  /** What the caller may do with it now. */
+  actions: Type.Array(StringEnum(ACTION_NAMES)),
+});
+export type Ticket = Static<typeof Ticket>;
+
+export const TicketEvent = Type.Object({
+  id: Type.Integer(),
+  type: StringEnum(EVENT_TYPES),
+  actorId: Nullable(Id),
+  actorName: Nullable(Type.String()),
+  at: DateTime,
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+export type TicketEvent = Static<typeof TicketEvent>;
+
+export const TicketDetail = Type.Object({ ticket: Ticket, events: Type.Array(TicketEvent) });
+export type TicketDetail = Static<typeof TicketDetail>;
+
+export const TICKET_SCOPES = ['mine', 'filed', 'assigned', 'team', 'area'] as const;
+export type TicketScope = (typeof TICKET_SCOPES)[number];
+
+export const ListTicketsQuery = Type.Object(
+  {
+    scope: Type.Optional(
+      StringEnum(TICKET_SCOPES, {
+        description:
+          'mine: 我提交的、为我提交的和分派给我的; filed: 我提交的和为我提交的; assigned: 分派给我的; team: 我所在服务队的; area: 我负责的辖区 (书记、管理员)',
+      }),
+    ),
+    status: Type.Optional(StringEnum(TICKET_STATUSES)),
+    open: Type.Optional(Type.Boolean({ description: 'true: 只看未办结的 (待签收、已签收、办理中)' })),
+    category: Type.Optional(StringEnum(CATEGORIES)),
+    urgency: Type.Optional(StringEnum(URGENCIES)),
+    overdue: Type.Optional(Type.Boolean()),
+    teamId: Type.Optional(Id),
+    areaId: Type.Optional(Id),
+    ...ListQuery,
+  },
+  { additionalProperties: false },
+);
+export type ListTicketsQuery = Static<typeof ListTicketsQuery>;
+
+export const TicketList = Type.Object({
+  items: Type.Array(Ticket),
+  nextCursor: Nullable(Type.String()),
+});
+
+const Version = { version: Type.Optional(Type.Integer({ minimum: 1 })) };
+const Attachments = Type.Optional(Type.Array(Id, { maxItems: MAX_ATTACHMENTS, uniqueItems: true }));
+
+export const ActionBodies = {
+  claim: Type.Object({ ...Version }, { additionalProperties: false }),
+  start: Type.Object({ ...Version }, { additionalProperties: false }),
+  note: Type.Object({ ...Version, text: Text(MAX_DESCRIPTION), attachments: Attachments }, { additionalProperties: false }),
+  resolve: Type.Object(
+    { ...Version, text: Text(MAX_DESCRIPTION), attachments: Attachments },
+    { additionalProperties: false },
+  ),
+  transfer: Type.Object({ ...Version, teamId: Id, reason: Text(500) }, { additionalProperties: false }),
+  assign: Type.Object({ ...Version, assigneeId: Id }, { additionalProperties: false }),
+  cancel: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
+  confirm: Type.Object(
+    {
+      ...Version,
+      satisfied: Type.Boolean(),
+      rating: Type.Integer({ minimum: 1, maximum: 5 }),
+      comment: Type.Optional(Type.String({ maxLength: 500 })),
+    },
+    { additionalProperties: false },
+  ),
+} as const;

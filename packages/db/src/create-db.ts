@@ -1,0 +1,152 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction has the same query API as the database. */
+export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type Executor = Database | Tx;
+
+export interface DbHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /** Raw SQL returning rows, the same shape on both drivers. */
+  rows<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** PostgreSQL connection string; without it, embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite's data folder; without it, an in-memory database (tests). */
+  pgliteDir?: string | undefined;
+  /** A PGlite data directory dump to start from (tests clone a migrated template this way). */
+  pgliteLoadFrom?: Blob | File | undefined;
+  poolSize?: number;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+
+// Any fixed number: the key of the advisory lock that serialises migrations across processes.
+const MIGRATION_LOCK_KEY = 72_110_001;
+
+export class DataDirLockedError extends Error {}
+
+export async function createDb(options: DbOptions): Promise<DbHandle> {
+  return options.databaseUrl ? createPostgres(options.databaseUrl, options.poolSize ?? 10) : createPglite(options);
+}
+
+async function createPostgres(url: string, poolSize: number): Promise<DbHandle> {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connection: { application_name: 'minhu-api' },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    async rows<T>(query: SQL, executor: Executor = db) {
+      return (await executor.execute(query)) as unknown as T[];
+    },
+    async migrate() {
+      // One connection of its own, so the advisory lock and the migration share a session.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await single`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migratePostgres(drizzlePostgres(single), { migrationsFolder: MIGRATIONS_FOLDER });
+        await single`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      } finally {
+        await single.end();
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function createPglite(options: DbOptions): Promise<DbHandle> {
+  const dir = options.pgliteDir;
+  const releaseLock = dir ? lockDataDir(dir) : () => {};
+  let client: PGlite;
+  try {
+    client = new PGlite(dir, options.pgliteLoadFrom ? { loadDataDir: options.pgliteLoadFrom } : {});
+    await client.waitReady;
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    async rows<T>(query: SQL, executor: Executor = db) {
+      return ((await executor.execute(query)) as unknown as { rows: T[] }).rows;
+    },
+    async migrate() {
+      await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      // PGlite has no autovacuum: without statistics the planner sorts whole tables.
+      await client.exec('VACUUM (ANALYZE)');
+    },
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        releaseLock();
+      }
+    },
+  };
+}
+
+/**
+ * PGlite is one process's database: two servers on one data folder would lose writes. A lock
+ * file holding the owner's pid refuses the second; a lock left by a dead process is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lockPath = join(dir, 'minhu-server.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockPath, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new DataDirLockedError(
+          `数据目录 ${dir} 正被另一个服务进程 (pid ${owner}) 使用。内置数据库只能由一个进程打开；` +
+            `请先停止它，或设置 DATABASE_URL 使用 PostgreSQL 以运行多个进程。`,
+        );
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new DataDirLockedError(`无法锁定数据目录 ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function dataDirHasDatabase(dir: string): boolean {
+  return existsSync(join(dir, 'PG_VERSION'));
+}

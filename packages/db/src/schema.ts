@@ -1,0 +1,313 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+// Millisecond precision with time zone: values round-trip through JS Date exactly.
+const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+const createdAt = () => at('created_at').notNull().defaultNow();
+
+/** Enumerations are text with a CHECK: adding a value is a one-line migration. */
+const oneOf = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+
+/**
+ * The area tree: district → subdistrict → community/village → compound → grid → building →
+ * unit → household. `path` lists the ids from the root to the area itself, separated by '/',
+ * so a subtree is one prefix match.
+ */
+export const areas = pgTable(
+  'areas',
+  {
+    id: uuid('id').primaryKey(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => areas.id),
+    kind: text('kind').notNull(),
+    compoundType: text('compound_type'),
+    name: text('name').notNull(),
+    code: text('code').notNull(),
+    path: text('path').notNull(),
+    depth: smallint('depth').notNull(),
+    controlLevel: text('control_level').notNull().default('none'),
+    defaultTeamId: uuid('default_team_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('areas_code_key').on(t.code),
+    index('areas_parent_idx').on(t.parentId),
+    index('areas_path_idx').using('btree', sql`${t.path} text_pattern_ops`),
+    check(
+      'areas_kind_check',
+      oneOf('kind', ['district', 'subdistrict', 'community', 'village', 'compound', 'grid', 'building', 'unit', 'household']),
+    ),
+    check(
+      'areas_compound_type_check',
+      sql`(kind = 'compound') = (compound_type IS NOT NULL) AND (compound_type IS NULL OR ${oneOf('compound_type', ['residential', 'urban_village', 'key_village', 'unmanaged'])})`,
+    ),
+    check('areas_control_level_check', oneOf('control_level', ['none', 'precaution', 'controlled', 'sealed'])),
+  ],
+);
+
+/**
+ * Everyone the system knows: residents (including people without a phone who are filed for),
+ * team members, secretaries, admins. Roles follow from memberships and area roles.
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    wechatOpenid: text('wechat_openid'),
+    homeAreaId: uuid('home_area_id').references(() => areas.id),
+    /** Room or house number inside the home area, e.g. "502室". */
+    homeDetail: text('home_detail'),
+    specialTags: text('special_tags').array().notNull().default(sql`'{}'::text[]`),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_phone_key').on(t.phone),
+    uniqueIndex('users_wechat_openid_key').on(t.wechatOpenid),
+    index('users_home_area_idx').on(t.homeAreaId),
+  ],
+);
+
+/** 书记: a secretary watches an area's subtree. */
+export const areaRoles = pgTable(
+  'area_roles',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id),
+    areaId: uuid('area_id').notNull().references(() => areas.id),
+    role: text('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.areaId, t.role] }),
+    check('area_roles_role_check', oneOf('role', ['secretary'])),
+  ],
+);
+
+/** 民呼我行党员服务队: one per compound, plus optional teams for given categories. */
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    areaId: uuid('area_id').notNull().references(() => areas.id),
+    /** Empty: the area's general team. Otherwise it takes only these categories. */
+    categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
+    phone: text('phone'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index('teams_area_idx').on(t.areaId)],
+);
+
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    teamId: uuid('team_id').notNull().references(() => teams.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    role: text('role').notNull().default('member'),
+    dutyRoles: text('duty_roles').array().notNull().default(sql`'{}'::text[]`),
+    active: boolean('active').notNull().default(true),
+    joinedAt: at('joined_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    index('team_members_user_idx').on(t.userId),
+    check('team_members_role_check', oneOf('role', ['leader', 'member'])),
+  ],
+);
+
+/** 包保: a named member responsible for an area (grid/building/unit/household) or a person. */
+export const responsibilities = pgTable(
+  'responsibilities',
+  {
+    id: uuid('id').primaryKey(),
+    teamId: uuid('team_id').notNull().references(() => teams.id),
+    memberId: uuid('member_id').notNull().references(() => users.id),
+    areaId: uuid('area_id').references(() => areas.id),
+    personId: uuid('person_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('responsibilities_area_idx').on(t.areaId),
+    index('responsibilities_person_idx').on(t.personId),
+    check('responsibilities_target_check', sql`(area_id IS NULL) <> (person_id IS NULL)`),
+  ],
+);
+
+/** Sends one category of need in an area subtree to a specialised team. */
+export const categoryRules = pgTable(
+  'category_rules',
+  {
+    id: uuid('id').primaryKey(),
+    areaId: uuid('area_id').notNull().references(() => areas.id),
+    category: text('category').notNull(),
+    teamId: uuid('team_id').notNull().references(() => teams.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('category_rules_area_category_key').on(t.areaId, t.category)],
+);
+
+export const ticketNumberSeq = pgSequence('ticket_number_seq', { startWith: 1 });
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey(),
+    number: text('number').notNull(),
+    category: text('category').notNull(),
+    urgency: text('urgency').notNull(),
+    /** What the filer chose, before routing raised it for a special person. */
+    requestedUrgency: text('requested_urgency').notNull(),
+    status: text('status').notNull(),
+    description: text('description').notNull(),
+    areaId: uuid('area_id').notNull().references(() => areas.id),
+    compoundId: uuid('compound_id').notNull().references(() => areas.id),
+    /** Where it is, as people say it ("幸福里小区 3号楼 2单元 502室"), fixed when filed. */
+    address: text('address').notNull(),
+    teamId: uuid('team_id').references(() => teams.id),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    filedById: uuid('filed_by_id').notNull().references(() => users.id),
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    beneficiaryUserId: uuid('beneficiary_user_id').references(() => users.id),
+    beneficiaryName: text('beneficiary_name'),
+    beneficiaryPhone: text('beneficiary_phone'),
+    beneficiaryAreaId: uuid('beneficiary_area_id').references(() => areas.id),
+    attachments: uuid('attachments').array().notNull().default(sql`'{}'::uuid[]`),
+    routeReason: text('route_reason').notNull(),
+    flagged: boolean('flagged').notNull().default(false),
+    controlLevel: text('control_level').notNull().default('none'),
+    createdAt: createdAt(),
+    claimedAt: at('claimed_at'),
+    resolvedAt: at('resolved_at'),
+    closedAt: at('closed_at'),
+    responseDueAt: at('response_due_at').notNull(),
+    resolveDueAt: at('resolve_due_at').notNull(),
+    /** The deadline that matters now (see activeDueAt in the domain); null when finished. */
+    dueAt: at('due_at'),
+    ratingSatisfied: boolean('rating_satisfied'),
+    ratingStars: smallint('rating_stars'),
+    ratingComment: text('rating_comment'),
+    version: integer('version').notNull().default(1),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tickets_number_key').on(t.number),
+    // Queues: a team's or member's open tickets by due time (overdue first).
+    index('tickets_team_due_idx').on(t.teamId, t.dueAt, t.id),
+    index('tickets_assignee_due_idx').on(t.assigneeId, t.dueAt, t.id),
+    index('tickets_filed_by_idx').on(t.filedById, t.createdAt),
+    index('tickets_beneficiary_idx').on(t.beneficiaryUserId, t.createdAt),
+    index('tickets_compound_created_idx').on(t.compoundId, t.createdAt),
+    check('tickets_category_check', oneOf('category', ['medicine', 'supplies', 'medical', 'help'])),
+    check('tickets_urgency_check', oneOf('urgency', ['normal', 'urgent', 'emergency'])),
+    check(
+      'tickets_status_check',
+      oneOf('status', ['assigned', 'claimed', 'in_progress', 'resolved', 'closed', 'cancelled']),
+    ),
+    check('tickets_rating_check', sql`rating_stars IS NULL OR rating_stars BETWEEN 1 AND 5`),
+  ],
+);
+
+export const ticketItems = pgTable(
+  'ticket_items',
+  {
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    position: smallint('position').notNull(),
+    name: text('name').notNull(),
+    quantity: numeric('quantity', { precision: 12, scale: 3, mode: 'number' }).notNull(),
+    unit: text('unit'),
+    note: text('note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ticketId, t.position] }),
+    check('ticket_items_quantity_check', sql`quantity > 0`),
+  ],
+);
+
+/** The timeline: append-only (a trigger refuses UPDATE and DELETE). */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    type: text('type').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    at: at('at').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id)],
+);
+
+/** A client's Idempotency-Key for ticket creation: a resubmitted form finds its ticket. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    ticketId: uuid('ticket_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+/** Refresh tokens, stored as hashes; each is used once and replaced (rotation). */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    revokedAt: at('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash), index('refresh_tokens_user_idx').on(t.userId)],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/**
+ * Uploaded photos (prescriptions, proof of delivery). In the database, so every API process can
+ * serve them; they are small (≤ 5 MB) and few per ticket.
+ */
+export const uploads = pgTable(
+  'uploads',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: uuid('owner_id').notNull().references(() => users.id),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    data: bytea('data').notNull(),
+    /** The ticket it was attached to (by its owner, once); who can see that ticket can see it. */
+    ticketId: uuid('ticket_id').references(() => tickets.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('uploads_owner_idx').on(t.ownerId)],
+);

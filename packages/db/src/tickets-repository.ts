@@ -1,0 +1,213 @@
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { MachineTicket, TicketStatus } from '@minhu/domain';
+import type { DbHandle, Executor, Tx } from './create-db.js';
+import { areas, teams, ticketEvents, ticketItems, tickets, users } from './schema.js';
+
+export type TicketRow = typeof tickets.$inferSelect;
+export type NewTicketRow = typeof tickets.$inferInsert;
+export type NewItemRow = Omit<typeof ticketItems.$inferInsert, 'ticketId' | 'position'>;
+export interface NewEvent {
+  type: string;
+  actorId: string | null;
+  at: Date;
+  data: Record<string, unknown>;
+}
+
+export interface TicketViewRow {
+  ticket: TicketRow;
+  areaPath: string;
+  team: { name: string; phone: string | null } | null;
+  assignee: { name: string; phone: string | null } | null;
+  filer: { name: string; phone: string | null };
+  items: { name: string; quantity: number; unit: string | null; note: string | null }[];
+}
+
+export interface EventRow {
+  id: number;
+  type: string;
+  actorId: string | null;
+  actorName: string | null;
+  at: Date;
+  data: Record<string, unknown>;
+}
+
+/** Which tickets a list covers; the service has already checked the caller may ask for it. */
+export type TicketScopeFilter =
+  | { kind: 'people'; filedOrFor?: string; assignedTo?: string }
+  | { kind: 'teams'; teamIds: string[] }
+  /** Everything under these area paths; `null`: everything (admins). */
+  | { kind: 'areas'; paths: string[] | null };
+
+export interface TicketListFilter {
+  scope: TicketScopeFilter;
+  /** Narrow to the subtree of this area path. */
+  withinPath?: string;
+  status?: TicketStatus;
+  open?: boolean;
+  category?: string;
+  urgency?: string;
+  overdue?: boolean;
+  now: Date;
+  limit: number;
+  after?: ListCursor;
+}
+
+/** Lists are ordered by the deadline that matters now (overdue first), then newest first. */
+export interface ListCursor {
+  dueAt: string | null;
+  id: string;
+}
+
+const assignee = alias(users, 'assignee');
+const filer = alias(users, 'filer');
+const OPEN_STATUSES = ['assigned', 'claimed', 'in_progress'];
+
+export function createTicketsRepository(handle: DbHandle) {
+  const { db } = handle;
+
+  const viewQuery = (executor: Executor) =>
+    executor
+      .select({
+        ticket: tickets,
+        areaPath: areas.path,
+        team: { name: teams.name, phone: teams.phone },
+        assignee: { name: assignee.name, phone: assignee.phone },
+        filer: { name: filer.name, phone: filer.phone },
+        items: sql<TicketViewRow['items']>`(
+          SELECT coalesce(json_agg(json_build_object('name', i.name, 'quantity', i.quantity, 'unit', i.unit, 'note', i.note) ORDER BY i.position), '[]'::json)
+          FROM ${ticketItems} i WHERE i.ticket_id = ${tickets.id})`,
+      })
+      .from(tickets)
+      .innerJoin(areas, eq(areas.id, tickets.areaId))
+      .innerJoin(filer, eq(filer.id, tickets.filedById))
+      .leftJoin(teams, eq(teams.id, tickets.teamId))
+      .leftJoin(assignee, eq(assignee.id, tickets.assigneeId));
+
+  return {
+    async nextNumber(tx: Tx, now: Date): Promise<string> {
+      const [row] = await handle.rows<{ n: string }>(sql`SELECT nextval('ticket_number_seq')::text AS n`, tx);
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now).replaceAll('-', '');
+      return `MH-${day}-${row!.n.padStart(6, '0')}`;
+    },
+
+    async insert(tx: Tx, ticket: NewTicketRow, items: readonly NewItemRow[], events: readonly NewEvent[]) {
+      await tx.insert(tickets).values(ticket);
+      if (items.length > 0) {
+        await tx.insert(ticketItems).values(items.map((item, position) => ({ ...item, ticketId: ticket.id!, position })));
+      }
+      await this.appendEvents(tx, ticket.id!, events);
+    },
+
+    async appendEvents(tx: Tx, ticketId: string, events: readonly NewEvent[]) {
+      if (events.length === 0) return;
+      await tx.insert(ticketEvents).values(events.map((e) => ({ ...e, ticketId })));
+    },
+
+    /** The ticket, locked until the transaction ends: actions on one ticket run one at a time. */
+    async lock(tx: Tx, id: string): Promise<{ ticket: TicketRow; areaPath: string } | null> {
+      const [row] = await tx
+        .select({ ticket: tickets, areaPath: areas.path })
+        .from(tickets)
+        .innerJoin(areas, eq(areas.id, tickets.areaId))
+        .where(eq(tickets.id, id))
+        .for('update', { of: tickets });
+      return row ?? null;
+    },
+
+    async update(tx: Tx, id: string, next: MachineTicket, dueAt: Date | null, now: Date) {
+      await tx
+        .update(tickets)
+        .set({
+          status: next.status,
+          teamId: next.teamId,
+          assigneeId: next.assigneeId,
+          claimedAt: next.claimedAt,
+          resolvedAt: next.resolvedAt,
+          closedAt: next.closedAt,
+          resolveDueAt: next.resolveDueAt,
+          dueAt,
+          ratingSatisfied: next.ratingSatisfied,
+          ratingStars: next.ratingStars,
+          ratingComment: next.ratingComment,
+          version: sql`${tickets.version} + 1`,
+          updatedAt: now,
+        })
+        .where(eq(tickets.id, id));
+    },
+
+    async view(id: string, executor: Executor = db): Promise<TicketViewRow | null> {
+      const [row] = await viewQuery(executor).where(eq(tickets.id, id));
+      return (row as TicketViewRow | undefined) ?? null;
+    },
+
+    async events(ticketId: string, executor: Executor = db): Promise<EventRow[]> {
+      const actor = alias(users, 'actor');
+      return executor
+        .select({
+          id: ticketEvents.id,
+          type: ticketEvents.type,
+          actorId: ticketEvents.actorId,
+          actorName: actor.name,
+          at: ticketEvents.at,
+          data: ticketEvents.data,
+        })
+        .from(ticketEvents)
+        .leftJoin(actor, eq(actor.id, ticketEvents.actorId))
+        .where(eq(ticketEvents.ticketId, ticketId))
+        .orderBy(asc(ticketEvents.id));
+    },
+
+    async list(filter: TicketListFilter, executor: Executor = db): Promise<TicketViewRow[]> {
+      const conditions: (SQL | undefined)[] = [scopeCondition(filter.scope)];
+      if (filter.withinPath) {
+        conditions.push(sql`${areas.path} LIKE ${filter.withinPath + '%'}`);
+      }
+      if (filter.status) conditions.push(eq(tickets.status, filter.status));
+      if (filter.open) conditions.push(inArray(tickets.status, OPEN_STATUSES));
+      if (filter.category) conditions.push(eq(tickets.category, filter.category));
+      if (filter.urgency) conditions.push(eq(tickets.urgency, filter.urgency));
+      if (filter.overdue === true) conditions.push(sql`${tickets.dueAt} < ${filter.now}`);
+      if (filter.overdue === false) conditions.push(sql`(${tickets.dueAt} IS NULL OR ${tickets.dueAt} >= ${filter.now})`);
+      if (filter.after) conditions.push(afterCursor(filter.after));
+      const rows = await viewQuery(executor)
+        .where(and(...conditions))
+        .orderBy(sql`${tickets.dueAt} ASC NULLS LAST`, sql`${tickets.id} DESC`)
+        .limit(filter.limit);
+      return rows as TicketViewRow[];
+    },
+  };
+}
+
+export type TicketsRepository = ReturnType<typeof createTicketsRepository>;
+
+function scopeCondition(scope: TicketScopeFilter): SQL | undefined {
+  switch (scope.kind) {
+    case 'people': {
+      const parts: SQL[] = [];
+      if (scope.filedOrFor) {
+        parts.push(eq(tickets.filedById, scope.filedOrFor), eq(tickets.beneficiaryUserId, scope.filedOrFor));
+      }
+      if (scope.assignedTo) parts.push(eq(tickets.assigneeId, scope.assignedTo));
+      return parts.length > 0 ? or(...parts) : sql`false`;
+    }
+    case 'teams':
+      return scope.teamIds.length > 0 ? inArray(tickets.teamId, scope.teamIds) : sql`false`;
+    case 'areas':
+      if (scope.paths === null) return undefined;
+      if (scope.paths.length === 0) return sql`false`;
+      // By compound, which tickets index with their creation time; secretaries sit at or above it.
+      return sql`${tickets.compoundId} IN (SELECT id FROM ${areas} WHERE kind = 'compound' AND (${sql.join(
+        scope.paths.map((p) => sql`path LIKE ${p + '%'}`),
+        sql` OR `,
+      )}))`;
+  }
+}
+
+function afterCursor(cursor: ListCursor): SQL {
+  if (cursor.dueAt === null) {
+    return sql`(${tickets.dueAt} IS NULL AND ${tickets.id} < ${cursor.id})`;
+  }
+  const due = new Date(cursor.dueAt);
+  return sql`(${tickets.dueAt} > ${due} OR ${tickets.dueAt} IS NULL OR (${tickets.dueAt} = ${due} AND ${tickets.id} < ${cursor.id}))`;
+}

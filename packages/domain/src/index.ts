@@ -1,0 +1,4 @@
+export * from './model.js';
+export * from './time-limits.js';
+export * from './ticket-machine.js';
+export * from './routing.js';

@@ -1,0 +1,257 @@
+import type { TeamRole, TicketStatus, EventType } from './model.js';
+import type { TimeLimit } from './time-limits.js';
+
+/**
+ * The ticket state machine, as data: for each action, the statuses it may start from and the
+ * relations to the ticket that allow a person to take it. `transition()` applies one action and
+ * returns the next state with its events, or the reason it is refused. Route handlers never
+ * compare statuses; they call this.
+ */
+
+export type TicketAction =
+  | 'claim'
+  | 'start'
+  | 'note'
+  | 'resolve'
+  | 'transfer'
+  | 'assign'
+  | 'cancel'
+  | 'confirm';
+
+/** How a person stands to a ticket. A person may have several relations at once. */
+export type Relation =
+  | 'filer'
+  | 'beneficiary'
+  | 'team_member'
+  | 'team_leader'
+  | 'assignee'
+  | 'area_secretary'
+  | 'admin';
+
+interface ActionRule {
+  from: readonly TicketStatus[];
+  by: readonly Relation[];
+}
+
+const OPEN: readonly TicketStatus[] = ['assigned', 'claimed', 'in_progress'];
+const WORKING: readonly TicketStatus[] = ['claimed', 'in_progress'];
+
+export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
+  // 签收: any member of the ticket's team, the suggested assignee first in their queue.
+  claim: { from: ['assigned'], by: ['team_member'] },
+  start: { from: ['claimed'], by: ['assignee', 'team_leader'] },
+  // Notes: the people working it, plus secretaries and admins supervising it (督办).
+  note: {
+    from: [...OPEN, 'resolved'],
+    by: ['assignee', 'team_leader', 'area_secretary', 'admin'],
+  },
+  resolve: { from: WORKING, by: ['assignee', 'team_leader'] },
+  transfer: { from: OPEN, by: ['assignee', 'team_leader', 'area_secretary', 'admin'] },
+  // Reassigning within the team (the leader's job; a secretary may step in).
+  assign: { from: OPEN, by: ['team_leader', 'area_secretary', 'admin'] },
+  cancel: { from: OPEN, by: ['filer'] },
+  confirm: { from: ['resolved'], by: ['filer', 'beneficiary'] },
+};
+
+export interface MachineTicket {
+  status: TicketStatus;
+  teamId: string | null;
+  assigneeId: string | null;
+  filedById: string;
+  beneficiaryUserId: string | null;
+  claimedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  responseDueAt: Date;
+  resolveDueAt: Date;
+  ratingSatisfied: boolean | null;
+  ratingStars: number | null;
+  ratingComment: string | null;
+}
+
+export interface Actor {
+  userId: string;
+  /** The teams this person belongs to, and their role in each. */
+  teamRoles: ReadonlyMap<string, TeamRole>;
+  isAdmin: boolean;
+  /** Whether the ticket lies in an area this person is secretary of; the caller works it out. */
+  inAreaScope: boolean;
+}
+
+export type ActionInput =
+  | { action: 'claim' }
+  | { action: 'start' }
+  | { action: 'note'; text: string; attachments: string[] }
+  | { action: 'resolve'; text: string; attachments: string[] }
+  | { action: 'transfer'; teamId: string; reason: string; assigneeId: string | null }
+  | { action: 'assign'; assigneeId: string }
+  | { action: 'cancel'; reason: string }
+  | { action: 'confirm'; satisfied: boolean; rating: number; comment: string | null };
+
+export interface DomainEvent {
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+export type TransitionError =
+  | { code: 'FORBIDDEN'; action: TicketAction }
+  | { code: 'INVALID_TRANSITION'; action: TicketAction; status: TicketStatus }
+  | { code: 'ALREADY_CLAIMED'; claimedById: string | null }
+  | { code: 'SAME_TEAM' };
+
+export type TransitionResult =
+  | { ok: true; next: MachineTicket; events: DomainEvent[] }
+  | { ok: false; error: TransitionError };
+
+export interface TransitionContext {
+  now: Date;
+  /** The ticket's time limit, for the new resolve clock of a reopened ticket. */
+  timeLimit: TimeLimit;
+}
+
+export function relationsOf(ticket: MachineTicket, actor: Actor): Set<Relation> {
+  const relations = new Set<Relation>();
+  if (ticket.filedById === actor.userId) relations.add('filer');
+  if (ticket.beneficiaryUserId === actor.userId) relations.add('beneficiary');
+  const teamRole = ticket.teamId === null ? undefined : actor.teamRoles.get(ticket.teamId);
+  if (teamRole) relations.add('team_member');
+  if (teamRole === 'leader') relations.add('team_leader');
+  // The claimer once claimed; before that, the member routing suggested (the responsible one).
+  if (ticket.assigneeId !== null && ticket.assigneeId === actor.userId) relations.add('assignee');
+  if (actor.inAreaScope) relations.add('area_secretary');
+  if (actor.isAdmin) relations.add('admin');
+  return relations;
+}
+
+export function mayAct(ticket: MachineTicket, actor: Actor, action: TicketAction): boolean {
+  const relations = relationsOf(ticket, actor);
+  return TICKET_ACTIONS[action].by.some((r) => relations.has(r));
+}
+
+/** The actions this person could take on the ticket now (for the UI's buttons). */
+export function availableActions(ticket: MachineTicket, actor: Actor): TicketAction[] {
+  return (Object.keys(TICKET_ACTIONS) as TicketAction[]).filter(
+    (action) => TICKET_ACTIONS[action].from.includes(ticket.status) && mayAct(ticket, actor, action),
+  );
+}
+
+/**
+ * The due time that matters now: the claim deadline while nobody has answered, the resolve
+ * deadline while it is being worked (also after a transfer: 首接负责 keeps the first clock),
+ * none once resolved, closed or cancelled.
+ */
+export function activeDueAt(ticket: Pick<MachineTicket, 'status' | 'claimedAt' | 'responseDueAt' | 'resolveDueAt'>): Date | null {
+  switch (ticket.status) {
+    case 'assigned':
+      return ticket.claimedAt === null ? ticket.responseDueAt : ticket.resolveDueAt;
+    case 'claimed':
+    case 'in_progress':
+      return ticket.resolveDueAt;
+    default:
+      return null;
+  }
+}
+
+export function isOverdue(ticket: Parameters<typeof activeDueAt>[0], now: Date): boolean {
+  const due = activeDueAt(ticket);
+  return due !== null && due.getTime() < now.getTime();
+}
+
+export function transition(
+  ticket: MachineTicket,
+  input: ActionInput,
+  actor: Actor,
+  ctx: TransitionContext,
+): TransitionResult {
+  const rule = TICKET_ACTIONS[input.action];
+  if (!mayAct(ticket, actor, input.action)) {
+    return { ok: false, error: { code: 'FORBIDDEN', action: input.action } };
+  }
+  if (!rule.from.includes(ticket.status)) {
+    if (input.action === 'claim' && (ticket.status === 'claimed' || ticket.status === 'in_progress')) {
+      return { ok: false, error: { code: 'ALREADY_CLAIMED', claimedById: ticket.assigneeId } };
+    }
+    return {
+      ok: false,
+      error: { code: 'INVALID_TRANSITION', action: input.action, status: ticket.status },
+    };
+  }
+  const { now } = ctx;
+  const done = (next: MachineTicket, ...events: DomainEvent[]): TransitionResult => ({
+    ok: true,
+    next,
+    events,
+  });
+
+  switch (input.action) {
+    case 'claim':
+      return done(
+        // The first claim is the response; a transferred ticket keeps it (首接负责).
+        { ...ticket, status: 'claimed', assigneeId: actor.userId, claimedAt: ticket.claimedAt ?? now },
+        { type: 'claimed', data: { teamId: ticket.teamId } },
+      );
+    case 'start':
+      return done({ ...ticket, status: 'in_progress' }, { type: 'started', data: {} });
+    case 'note':
+      return done(ticket, { type: 'note', data: { text: input.text, attachments: input.attachments } });
+    case 'resolve':
+      return done(
+        { ...ticket, status: 'resolved', resolvedAt: now },
+        { type: 'resolved', data: { text: input.text, attachments: input.attachments } },
+      );
+    case 'transfer':
+      if (input.teamId === ticket.teamId) return { ok: false, error: { code: 'SAME_TEAM' } };
+      return done(
+        { ...ticket, status: 'assigned', teamId: input.teamId, assigneeId: input.assigneeId },
+        {
+          type: 'transferred',
+          data: { fromTeamId: ticket.teamId, toTeamId: input.teamId, reason: input.reason },
+        },
+      );
+    case 'assign':
+      return done(
+        { ...ticket, assigneeId: input.assigneeId },
+        {
+          type: 'assigned',
+          data: {
+            teamId: ticket.teamId,
+            assigneeId: input.assigneeId,
+            previousAssigneeId: ticket.assigneeId,
+          },
+        },
+      );
+    case 'cancel':
+      return done({ ...ticket, status: 'cancelled' }, { type: 'cancelled', data: { reason: input.reason } });
+    case 'confirm': {
+      const rating = {
+        ratingSatisfied: input.satisfied,
+        ratingStars: input.rating,
+        ratingComment: input.comment,
+      };
+      const confirmed: DomainEvent = {
+        type: 'confirmed',
+        data: { satisfied: input.satisfied, rating: input.rating, comment: input.comment },
+      };
+      if (input.satisfied) {
+        return done(
+          { ...ticket, ...rating, status: 'closed', closedAt: now },
+          confirmed,
+          { type: 'closed', data: { reason: 'confirmed' } },
+        );
+      }
+      // Not satisfied: back to whoever handled it, with a new resolve clock, and the leader hears.
+      return done(
+        {
+          ...ticket,
+          ...rating,
+          status: 'in_progress',
+          resolvedAt: null,
+          resolveDueAt: new Date(now.getTime() + ctx.timeLimit.resolveWithinSeconds * 1000),
+        },
+        confirmed,
+        { type: 'reopened', data: { reason: 'unsatisfied', comment: input.comment } },
+        { type: 'escalated', data: { level: 1, reason: 'unsatisfied' } },
+      );
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { createDb, type DbHandle } from '@minhu/db';
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite, or a new PostgreSQL database
+ * cloned from the template that global-setup migrated once.
+ */
+export const TEMPLATE_DB = 'minhu_test_template';
+
+export function adminUrl(url: string, database = 'postgres'): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function createTestDb(): Promise<DbHandle> {
+  if (process.env.TEST_DB !== 'postgres') {
+    const handle = await createDb({});
+    await handle.migrate();
+    return handle;
+  }
+  const base = process.env.TEST_DATABASE_URL!;
+  const name = `minhu_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const handle = await createDb({ databaseUrl: adminUrl(base, name), poolSize: 20 });
+  const close = handle.close.bind(handle);
+  handle.close = async () => {
+    await close();
+    const cleanup = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
+    try {
+      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await cleanup.end();
+    }
+  };
+  return handle;
+}
