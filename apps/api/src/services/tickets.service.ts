@@ -232,7 +232,7 @@ export function createTicketsService(deps: Deps) {
 
         const limit = timeLimitFor([], ticket.category as never, ticket.urgency as never, ticket.controlLevel as ControlLevel);
         const result = transition(machine, input, actor, { now, timeLimit: limit });
-        if (!result.ok) throw await transitionError(result.error);
+        if (!result.ok) throw await transitionError(tx, result.error);
         await tickets.update(tx, id, result.next, activeDueAt(result.next), now);
         const attachments = 'attachments' in input ? input.attachments : [];
         if (!(await uploads.attach(tx, attachments, viewer.id, id))) {
@@ -261,12 +261,13 @@ export function createTicketsService(deps: Deps) {
     }
   }
 
-  async function transitionError(error: TransitionError): Promise<AppError> {
+  async function transitionError(tx: Tx, error: TransitionError): Promise<AppError> {
     switch (error.code) {
       case 'FORBIDDEN':
         return forbidden(FORBIDDEN_MESSAGES[error.action]);
       case 'ALREADY_CLAIMED': {
-        const claimer = error.claimedById ? await users.byId(error.claimedById) : null;
+        // Inside the transaction: on PGlite a query outside it would wait for it forever.
+        const claimer = error.claimedById ? await users.byId(error.claimedById, tx) : null;
         const name = claimer?.name ?? '其他队员';
         return conflict('ALREADY_CLAIMED', `已被${name}签收`, {
           claimedBy: claimer ? { id: claimer.id, name: claimer.name } : null,
