@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { MachineTicket, TicketStatus } from '@minhu/domain';
 import type { DbHandle, Executor, Tx } from './create-db.js';
@@ -167,8 +167,8 @@ export function createTicketsRepository(handle: DbHandle) {
       if (filter.open) conditions.push(inArray(tickets.status, OPEN_STATUSES));
       if (filter.category) conditions.push(eq(tickets.category, filter.category));
       if (filter.urgency) conditions.push(eq(tickets.urgency, filter.urgency));
-      if (filter.overdue === true) conditions.push(sql`${tickets.dueAt} < ${filter.now}`);
-      if (filter.overdue === false) conditions.push(sql`(${tickets.dueAt} IS NULL OR ${tickets.dueAt} >= ${filter.now})`);
+      if (filter.overdue === true) conditions.push(lt(tickets.dueAt, filter.now));
+      if (filter.overdue === false) conditions.push(or(isNull(tickets.dueAt), gte(tickets.dueAt, filter.now)));
       if (filter.after) conditions.push(afterCursor(filter.after));
       const rows = await viewQuery(executor)
         .where(and(...conditions))
@@ -205,9 +205,8 @@ function scopeCondition(scope: TicketScopeFilter): SQL | undefined {
 }
 
 function afterCursor(cursor: ListCursor): SQL {
-  if (cursor.dueAt === null) {
-    return sql`(${tickets.dueAt} IS NULL AND ${tickets.id} < ${cursor.id})`;
-  }
+  // Drizzle's operators, not raw SQL, so the Date goes through the column's own encoding.
+  if (cursor.dueAt === null) return and(isNull(tickets.dueAt), lt(tickets.id, cursor.id))!;
   const due = new Date(cursor.dueAt);
-  return sql`(${tickets.dueAt} > ${due} OR ${tickets.dueAt} IS NULL OR (${tickets.dueAt} = ${due} AND ${tickets.id} < ${cursor.id}))`;
+  return or(gt(tickets.dueAt, due), isNull(tickets.dueAt), and(eq(tickets.dueAt, due), lt(tickets.id, cursor.id)))!;
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { DbHandle, Executor } from './create-db.js';
 import { newId } from './ids.js';
 import { refreshTokens, users } from './schema.js';
@@ -51,7 +51,7 @@ export function createUsersRepository(handle: DbHandle) {
           and(
             eq(refreshTokens.tokenHash, tokenHash),
             isNull(refreshTokens.revokedAt),
-            sql`${refreshTokens.expiresAt} > ${now}`,
+            gt(refreshTokens.expiresAt, now),
           ),
         )
         .returning({ userId: refreshTokens.userId });

@@ -1,0 +1,174 @@
+import { createHmac } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHONES, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+
+/** Bad input gets the contract's error shape with the right status, and changes nothing. */
+describe('bad input', () => {
+  let t: TestApp;
+  let resident: Client;
+  let ticketCount: () => Promise<number>;
+  const valid = { category: 'medicine', urgency: 'normal', description: '需要感冒药' };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    resident = await t.as(PHONES.resident);
+    ticketCount = async () => (await t.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM tickets`))[0]!.n;
+  });
+  afterAll(async () => t?.close());
+
+  const expectError = (reply: { status: number; body: any }, status: number, code: string) => {
+    expect(reply.status).toBe(status);
+    expect(reply.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
+    expect(reply.body.error.message.length).toBeGreaterThan(0);
+  };
+
+  const badBodies: [string, Record<string, unknown>, string][] = [
+    ['unknown category', { ...valid, category: 'food' }, 'category'],
+    ['unknown urgency', { ...valid, urgency: 'asap' }, 'urgency'],
+    ['an unknown field', { ...valid, priority: 1 }, 'priority'],
+    ['an unknown field in an item', { ...valid, items: [{ name: '药', quantity: 1, price: 3 }] }, 'items.0.price'],
+    ['an empty description', { ...valid, description: '' }, 'description'],
+    ['a description over 2000 characters', { ...valid, description: '药'.repeat(2001) }, 'description'],
+    ['a zero quantity', { ...valid, items: [{ name: '药', quantity: 0 }] }, 'items.0.quantity'],
+    ['a negative quantity', { ...valid, items: [{ name: '药', quantity: -2 }] }, 'items.0.quantity'],
+    ['more than 50 items', { ...valid, items: Array.from({ length: 51 }, (_, i) => ({ name: `物品${i}`, quantity: 1 })) }, 'items'],
+    ['a malformed area id', { ...valid, areaId: '12345' }, 'areaId'],
+    ['a malformed phone', { ...valid, contactPhone: '12345' }, 'contactPhone'],
+    ['a missing description', { category: 'help', urgency: 'normal' }, 'description'],
+    ['an attachment id that is not an id', { ...valid, attachments: ['photo.jpg'] }, 'attachments.0'],
+  ];
+
+  it.each(badBodies)('when a ticket has %s, then 400 naming the field, and nothing is created', async (_name, body, field) => {
+    const before = await ticketCount();
+    const reply = await resident.file(body);
+    expectError(reply, 400, 'VALIDATION_ERROR');
+    expect(reply.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(await ticketCount()).toBe(before);
+  });
+
+  it('when the description is exactly 2000 characters and there are 50 items, then it is accepted', async () => {
+    const reply = await resident.file({
+      ...valid,
+      description: '药'.repeat(2000),
+      items: Array.from({ length: 50 }, (_, i) => ({ name: `物品${i}`, quantity: 0.5 })),
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body.items).toHaveLength(50);
+  });
+
+  it('when the Idempotency-Key header is missing, then 400 and nothing is created', async () => {
+    const before = await ticketCount();
+    const reply = await resident.post('/api/v1/tickets', valid);
+    expectError(reply, 400, 'VALIDATION_ERROR');
+    expect(reply.body.error.message).toContain('idempotency-key');
+    expect(await ticketCount()).toBe(before);
+  });
+
+  it('when the body is over 1 MB, then 413', async () => {
+    const before = await ticketCount();
+    const reply = await resident.file({ ...valid, description: 'x'.repeat(1024 * 1024 + 10) });
+    expectError(reply, 413, 'PAYLOAD_TOO_LARGE');
+    expect(await ticketCount()).toBe(before);
+  });
+
+  it('when the body is not JSON, then 400', async () => {
+    const reply = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: { authorization: `Bearer ${resident.token}`, 'content-type': 'application/json', 'idempotency-key': 'k' },
+      payload: '{"category": ',
+    });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json().error.code).toBe('INVALID_JSON');
+  });
+
+  it('when the area does not exist or is too coarse, then 400 with a clear code', async () => {
+    expectError(await resident.file({ ...valid, areaId: '00000000-0000-7000-8000-000000000000' }), 400, 'UNKNOWN_AREA');
+    expectError(await resident.file({ ...valid, areaId: await t.ids.area('XH-JSL-XF') }), 400, 'ADDRESS_TOO_COARSE');
+  });
+
+  it('when an attachment was never uploaded, then 400 and nothing is created', async () => {
+    const before = await ticketCount();
+    expectError(await resident.file({ ...valid, attachments: ['00000000-0000-7000-8000-000000000000'] }), 400, 'UNKNOWN_ATTACHMENT');
+    expect(await ticketCount()).toBe(before);
+  });
+
+  it('when a new resident has no address and gives none, then 400 asking for one', async () => {
+    const stranger = await t.as('13812345678');
+    expectError(await stranger.file(valid), 400, 'ADDRESS_REQUIRED');
+  });
+
+  it('when ids in paths are malformed, then 400; when unknown, then 404', async () => {
+    expectError(await resident.get('/api/v1/tickets/not-an-id'), 400, 'VALIDATION_ERROR');
+    expectError(await resident.post('/api/v1/tickets/1/claim'), 400, 'VALIDATION_ERROR');
+    expectError(await resident.get('/api/v1/tickets/00000000-0000-7000-8000-000000000000'), 404, 'NOT_FOUND');
+  });
+
+  it('when action bodies are wrong, then 400 and the ticket is unchanged', async () => {
+    const { body: ticket } = await resident.file(valid);
+    const member = await t.as(PHONES.member);
+    await member.post(`/api/v1/tickets/${ticket.id}/claim`);
+    expectError(await member.post(`/api/v1/tickets/${ticket.id}/resolve`, {}), 400, 'VALIDATION_ERROR');
+    expectError(await member.post(`/api/v1/tickets/${ticket.id}/note`, { text: '' }), 400, 'VALIDATION_ERROR');
+    expectError(await member.post(`/api/v1/tickets/${ticket.id}/start`, { version: 0 }), 400, 'VALIDATION_ERROR');
+    expectError(await member.post(`/api/v1/tickets/${ticket.id}/start`, { force: true }), 400, 'VALIDATION_ERROR');
+    expectError(await resident.post(`/api/v1/tickets/${ticket.id}/confirm`, { satisfied: true, rating: 6 }), 400, 'VALIDATION_ERROR');
+    const leader = await t.as(PHONES.leader);
+    expectError(await leader.post(`/api/v1/tickets/${ticket.id}/assign`, { assigneeId: resident.userId }), 400, 'NOT_A_MEMBER');
+    expectError(
+      await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: '00000000-0000-7000-8000-000000000000', reason: '试试' }),
+      400,
+      'UNKNOWN_TEAM',
+    );
+    expectError(await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: ticket.teamId, reason: '试试' }), 400, 'SAME_TEAM');
+    const { body } = await member.get(`/api/v1/tickets/${ticket.id}`);
+    expect(body.ticket).toMatchObject({ status: 'claimed', version: 2 });
+  });
+
+  it('when a list query is wrong, then 400', async () => {
+    expectError(await resident.get('/api/v1/tickets?limit=101'), 400, 'VALIDATION_ERROR');
+    expectError(await resident.get('/api/v1/tickets?status=open'), 400, 'VALIDATION_ERROR');
+    expectError(await resident.get('/api/v1/tickets?sort=due'), 400, 'VALIDATION_ERROR');
+    expectError(await resident.get('/api/v1/tickets?cursor=garbage'), 400, 'INVALID_CURSOR');
+  });
+
+  describe('tokens', () => {
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const sign = (payload: object, secret: string, alg = 'HS256') => {
+      const head = `${b64({ alg, typ: 'JWT' })}.${b64(payload)}`;
+      return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+    };
+    const secret = 'test-secret-that-is-long-enough-0123456789';
+    const call = (token: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+    it('when no token is sent, then 401', async () => {
+      const reply = await t.app.inject({ method: 'GET', url: '/api/v1/tickets' });
+      expect(reply.statusCode).toBe(401);
+      expect(reply.json().error.code).toBe('UNAUTHORIZED');
+    });
+
+    it('when the token has expired, then 401 TOKEN_EXPIRED', async () => {
+      const token = sign({ sub: resident.userId, typ: 'access', iat: nowSeconds() - 3600, exp: nowSeconds() - 60 }, secret);
+      const reply = await call(token);
+      expect(reply.statusCode).toBe(401);
+      expect(reply.json().error.code).toBe('TOKEN_EXPIRED');
+    });
+
+    it('when the token is forged with another secret, unsigned, or garbage, then 401', async () => {
+      const payload = { sub: resident.userId, typ: 'access', iat: nowSeconds(), exp: nowSeconds() + 600 };
+      expect((await call(sign(payload, 'another-secret-entirely-0123456789abc'))).statusCode).toBe(401);
+      expect((await call(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`)).statusCode).toBe(401);
+      expect((await call('not.a.token')).statusCode).toBe(401);
+      // The right secret and a real user works: the forgery checks above are not vacuous.
+      expect((await call(sign(payload, secret))).statusCode).toBe(200);
+    });
+
+    it('when a refresh token is used as an access token, then 401', async () => {
+      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/dev', payload: { phone: PHONES.resident } });
+      expect((await call(login.json().refreshToken)).statusCode).toBe(401);
+    });
+  });
+});

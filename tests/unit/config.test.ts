@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../apps/api/src/config.js';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'minhu-config-'));
+const strong = 'Zq3v8N1x0b7YtK2mP5wR9sD4fG6hJ8kL';
+
+describe('configuration', () => {
+  it('when nothing is set, then the embedded demo: PGlite, dev login, demo data, a kept secret', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, devLogin: true, seedDemo: true, production: false });
+    expect(config.jwtSecret).toBe(readFileSync(join(dir, 'jwt-secret'), 'utf8'));
+    expect(loadConfig({ DATA_DIR: dir }).jwtSecret).toBe(config.jwtSecret);
+  });
+
+  it('when DATABASE_URL is set, then no demo data unless asked', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y' });
+    expect(config.seedDemo).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
+  it('when in production without a JWT secret, or with a weak one, then it refuses to start', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'changeme', DATA_DIR: dataDir() })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short', DATA_DIR: dataDir() })).toThrow(/JWT_SECRET/);
+  });
+
+  it('when in production, then the dev login is off unless explicitly switched on', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: strong }).devLogin).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: strong, AUTH_DEV_LOGIN: 'true' }).devLogin).toBe(true);
+  });
+
+  it('when a value is malformed, then it says which and why', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), AUTH_DEV_LOGIN: 'yes' })).toThrow(/AUTH_DEV_LOGIN/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), SLA_SWEEP_INTERVAL_MS: '-5' })).toThrow(/SLA_SWEEP_INTERVAL_MS/);
+  });
+
+  it('trims a trailing slash from the WeChat base URL', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), WECHAT_API_BASE: 'http://127.0.0.1:9/' }).wechat.apiBase).toBe('http://127.0.0.1:9');
+  });
+});
