@@ -126,6 +126,18 @@ describe('bad input', () => {
     expect(body.ticket).toMatchObject({ status: 'claimed', version: 2 });
   });
 
+  it('when an action is posted with no body at all, then it is taken as {}', async () => {
+    const { body: ticket } = await resident.file(valid);
+    const member = await t.as(PHONES.member);
+    const reply = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${ticket.id}/claim`,
+      headers: { authorization: `Bearer ${member.token}` },
+    });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json().status).toBe('claimed');
+  });
+
   it('when a list query is wrong, then 400', async () => {
     expectError(await resident.get('/api/v1/tickets?limit=101'), 400, 'VALIDATION_ERROR');
     expectError(await resident.get('/api/v1/tickets?status=open'), 400, 'VALIDATION_ERROR');

@@ -104,6 +104,10 @@ export default async function ticketsRoutes(root: FastifyInstance) {
     app.post(
       `/tickets/:id/${action}`,
       {
+        // An action without a body (a bare POST) means `{}`.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
         schema: {
           tags,
           summary: ACTION_SUMMARIES[action],
@@ -113,8 +117,7 @@ export default async function ticketsRoutes(root: FastifyInstance) {
         },
       },
       async (request) => {
-        // An action without a body is fine: `{}` is implied.
-        const input = (request.body ?? {}) as Static<typeof body> & { version?: number };
+        const input = request.body as Static<typeof body> & { version?: number };
         return tickets.act(request.viewer, request.params.id, actionInput(action, input), input.version, app.clock());
       },
     );
