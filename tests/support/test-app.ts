@@ -40,6 +40,7 @@ export interface Client {
   userId: string;
   get<T = any>(url: string): Promise<Reply<T>>;
   post<T = any>(url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
+  patch<T = any>(url: string, body: unknown): Promise<Reply<T>>;
   /** Files a ticket with a fresh Idempotency-Key. */
   file<T = any>(body: Record<string, unknown>, key?: string): Promise<Reply<T>>;
 }
@@ -63,7 +64,7 @@ export async function startTestApp(
   const app = await buildApp(config, { handle, clock: clock.now, ...options.deps });
   if (options.seed !== false) await seedDemoIfEmpty(handle, app.services, clock.now());
 
-  const inject = async (method: 'GET' | 'POST', url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+  const inject = async (method: 'GET' | 'POST' | 'PATCH', url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await app.inject({
       method,
       url,
@@ -99,6 +100,7 @@ export async function startTestApp(
         userId: login.body.user.id,
         get: (url) => inject('GET', url, token),
         post: (url, body, headers) => inject('POST', url, token, body ?? {}, headers),
+        patch: (url, body) => inject('PATCH', url, token, body),
         file: (body, key = `test-key-${++keys}-${Math.random()}`) =>
           inject('POST', '/api/v1/tickets', token, body, { 'idempotency-key': key }),
       };

@@ -20,8 +20,10 @@ import authRoutes from './routes/auth.routes.js';
 import healthRoutes from './routes/health.routes.js';
 import ticketsRoutes from './routes/tickets.routes.js';
 import uploadsRoutes from './routes/uploads.routes.js';
+import orgRoutes from './routes/org.routes.js';
 import { createAuthService } from './services/auth.service.js';
 import { createTicketsService } from './services/tickets.service.js';
+import { createOrgService } from './services/org.service.js';
 import { createUploadsService } from './services/uploads.service.js';
 import { createWechatClient, type WechatClient } from './services/wechat-client.js';
 
@@ -58,6 +60,9 @@ export function createServices(handle: DbHandle, config: Config, signAccessToken
       uploads,
     }),
     uploads: createUploadsService({ uploads, tickets }),
+    org: createOrgService({ org }),
+    /** The signed-in person as services see them, freshly loaded. */
+    viewerOf: async (userId: string) => (await org.userContext(userId))!,
   };
 }
 
@@ -120,6 +125,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       await api.register(authRoutes, { devLogin: config.devLogin });
       await api.register(ticketsRoutes);
       await api.register(uploadsRoutes);
+      await api.register(orgRoutes);
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

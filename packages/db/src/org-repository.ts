@@ -1,8 +1,8 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type {
   AreaKind,
-  Category,
   CategoryRule,
+  CompoundType,
   ControlLevel,
   Responsibility,
   RoutingArea,
@@ -85,7 +85,7 @@ export function createOrgRepository(handle: DbHandle) {
 
     async area(id: string, executor: Executor = db): Promise<AreaRow | null> {
       const [row] = await executor.select(areaColumns).from(areas).where(eq(areas.id, id));
-      return (row as AreaRow | undefined) ?? null;
+      return row ?? null;
     },
 
     /** The area and its ancestors, nearest first. */
@@ -93,7 +93,7 @@ export function createOrgRepository(handle: DbHandle) {
       const rows = (await executor
         .select(areaColumns)
         .from(areas)
-        .where(inArray(areas.id, pathIds(area.path)))) as AreaRow[];
+        .where(inArray(areas.id, pathIds(area.path))));
       return rows.sort((a, b) => b.path.length - a.path.length);
     },
 
@@ -141,19 +141,114 @@ export function createOrgRepository(handle: DbHandle) {
               .where(and(inArray(teamMembers.teamId, teamIds), eq(teamMembers.active, true), eq(users.active, true)));
       return {
         areaChain: chain.map((a): RoutingArea => ({ id: a.id, kind: a.kind, defaultTeamId: a.defaultTeamId })),
-        teams: teamRows as RoutingTeam[],
-        categoryRules: rules as CategoryRule[],
-        responsibilities: responsibilityRows as Responsibility[],
+        teams: teamRows satisfies RoutingTeam[],
+        categoryRules: rules satisfies CategoryRule[],
+        responsibilities: responsibilityRows satisfies Responsibility[],
         activeMembers: new Set(members.map((m) => memberKey(m.teamId, m.userId))),
       };
     },
 
     async team(id: string, executor: Executor = db) {
       const [row] = await executor
-        .select({ id: teams.id, name: teams.name, areaId: teams.areaId, active: teams.active, categories: teams.categories })
+        .select({ id: teams.id, name: teams.name, areaId: teams.areaId, active: teams.active, categories: teams.categories, phone: teams.phone })
         .from(teams)
         .where(eq(teams.id, id));
-      return row ? { ...row, categories: row.categories as Category[] } : null;
+      return row ?? null;
+    },
+
+    /**
+     * The areas under a parent as people pick an address: grids are an administrative layer, so
+     * a compound's buildings are listed directly. Without a parent: the top of the tree.
+     */
+    async addressChildren(parentId: string | null, executor: Executor = db) {
+      const rows = await handle.rows<{
+        id: string;
+        name: string;
+        kind: AreaKind;
+        compound_type: CompoundType | null;
+        control_level: ControlLevel;
+        has_children: boolean;
+      }>(
+        sql`WITH RECURSIVE visible AS (
+              SELECT a.* FROM areas a WHERE ${parentId === null ? sql`a.parent_id IS NULL` : sql`a.parent_id = ${parentId}`}
+              UNION ALL
+              SELECT c.* FROM areas c JOIN visible v ON c.parent_id = v.id WHERE v.kind = 'grid'
+            )
+            SELECT v.id, v.name, v.kind, v.compound_type, v.control_level,
+                   EXISTS (SELECT 1 FROM areas c WHERE c.parent_id = v.id) AS has_children
+            FROM visible v WHERE v.kind <> 'grid'
+            ORDER BY v.kind, length(v.name), v.name`,
+        executor,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        compoundType: r.compound_type,
+        controlLevel: r.control_level,
+        hasChildren: r.has_children,
+      }));
+    },
+
+    /** Compounds whose name contains the text, with the community they belong to. */
+    async searchCompounds(text: string, executor: Executor = db) {
+      const rows = await handle.rows<{ id: string; name: string; compound_type: CompoundType; control_level: ControlLevel; parent_name: string }>(
+        sql`SELECT a.id, a.name, a.compound_type, a.control_level, p.name AS parent_name
+            FROM areas a JOIN areas p ON p.id = a.parent_id
+            WHERE a.kind = 'compound' AND a.name LIKE ${'%' + text.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}
+            ORDER BY length(a.name), a.name LIMIT 20`,
+        executor,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        kind: 'compound' as const,
+        compoundType: r.compound_type,
+        controlLevel: r.control_level,
+        hasChildren: true,
+        parentName: r.parent_name,
+      }));
+    },
+
+    async activeTeams(executor: Executor = db) {
+      return executor
+        .select({
+          id: teams.id,
+          name: teams.name,
+          areaId: teams.areaId,
+          areaName: areas.name,
+          categories: teams.categories,
+          phone: teams.phone,
+        })
+        .from(teams)
+        .innerJoin(areas, eq(areas.id, teams.areaId))
+        .where(eq(teams.active, true))
+        .orderBy(areas.path, teams.name);
+    },
+
+    async teamMembers(teamId: string, executor: Executor = db) {
+      return executor
+        .select({
+          id: users.id,
+          name: users.name,
+          phone: users.phone,
+          role: teamMembers.role,
+          dutyRoles: teamMembers.dutyRoles,
+          active: sql<boolean>`${teamMembers.active} AND ${users.active}`,
+        })
+        .from(teamMembers)
+        .innerJoin(users, eq(users.id, teamMembers.userId))
+        .where(eq(teamMembers.teamId, teamId))
+        .orderBy(sql`${teamMembers.role} = 'leader' DESC`, users.name);
+    },
+
+    async updateProfile(
+      userId: string,
+      changes: { name?: string; homeAreaId?: string; homeDetail?: string | null; specialTags?: SpecialTag[] },
+      now: Date,
+      executor: Executor = db,
+    ) {
+      await executor.update(users).set({ ...changes, updatedAt: now }).where(eq(users.id, userId));
     },
 
     async isActiveMember(teamId: string, userId: string, executor: Executor = db): Promise<boolean> {

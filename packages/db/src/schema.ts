@@ -18,6 +18,16 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import type {
+  AreaKind,
+  Category,
+  CompoundType,
+  ControlLevel,
+  SpecialTag,
+  TeamRole,
+  TicketStatus,
+  Urgency,
+} from '@minhu/domain';
 
 // Millisecond precision with time zone: values round-trip through JS Date exactly.
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -37,13 +47,13 @@ export const areas = pgTable(
   {
     id: uuid('id').primaryKey(),
     parentId: uuid('parent_id').references((): AnyPgColumn => areas.id),
-    kind: text('kind').notNull(),
-    compoundType: text('compound_type'),
+    kind: text('kind').$type<AreaKind>().notNull(),
+    compoundType: text('compound_type').$type<CompoundType>(),
     name: text('name').notNull(),
     code: text('code').notNull(),
     path: text('path').notNull(),
     depth: smallint('depth').notNull(),
-    controlLevel: text('control_level').notNull().default('none'),
+    controlLevel: text('control_level').$type<ControlLevel>().notNull().default('none'),
     defaultTeamId: uuid('default_team_id'),
     createdAt: createdAt(),
   },
@@ -77,7 +87,7 @@ export const users = pgTable(
     homeAreaId: uuid('home_area_id').references(() => areas.id),
     /** Room or house number inside the home area, e.g. "502室". */
     homeDetail: text('home_detail'),
-    specialTags: text('special_tags').array().notNull().default(sql`'{}'::text[]`),
+    specialTags: text('special_tags').array().$type<SpecialTag[]>().notNull().default(sql`'{}'::text[]`),
     isAdmin: boolean('is_admin').notNull().default(false),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
@@ -113,7 +123,7 @@ export const teams = pgTable(
     name: text('name').notNull(),
     areaId: uuid('area_id').notNull().references(() => areas.id),
     /** Empty: the area's general team. Otherwise it takes only these categories. */
-    categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
+    categories: text('categories').array().$type<Category[]>().notNull().default(sql`'{}'::text[]`),
     phone: text('phone'),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
@@ -126,7 +136,7 @@ export const teamMembers = pgTable(
   {
     teamId: uuid('team_id').notNull().references(() => teams.id),
     userId: uuid('user_id').notNull().references(() => users.id),
-    role: text('role').notNull().default('member'),
+    role: text('role').$type<TeamRole>().notNull().default('member'),
     dutyRoles: text('duty_roles').array().notNull().default(sql`'{}'::text[]`),
     active: boolean('active').notNull().default(true),
     joinedAt: at('joined_at').notNull().defaultNow(),
@@ -162,7 +172,7 @@ export const categoryRules = pgTable(
   {
     id: uuid('id').primaryKey(),
     areaId: uuid('area_id').notNull().references(() => areas.id),
-    category: text('category').notNull(),
+    category: text('category').$type<Category>().notNull(),
     teamId: uuid('team_id').notNull().references(() => teams.id),
     createdAt: createdAt(),
   },
@@ -176,11 +186,11 @@ export const tickets = pgTable(
   {
     id: uuid('id').primaryKey(),
     number: text('number').notNull(),
-    category: text('category').notNull(),
-    urgency: text('urgency').notNull(),
+    category: text('category').$type<Category>().notNull(),
+    urgency: text('urgency').$type<Urgency>().notNull(),
     /** What the filer chose, before routing raised it for a special person. */
-    requestedUrgency: text('requested_urgency').notNull(),
-    status: text('status').notNull(),
+    requestedUrgency: text('requested_urgency').$type<Urgency>().notNull(),
+    status: text('status').$type<TicketStatus>().notNull(),
     description: text('description').notNull(),
     areaId: uuid('area_id').notNull().references(() => areas.id),
     compoundId: uuid('compound_id').notNull().references(() => areas.id),
@@ -198,7 +208,7 @@ export const tickets = pgTable(
     attachments: uuid('attachments').array().notNull().default(sql`'{}'::uuid[]`),
     routeReason: text('route_reason').notNull(),
     flagged: boolean('flagged').notNull().default(false),
-    controlLevel: text('control_level').notNull().default('none'),
+    controlLevel: text('control_level').$type<ControlLevel>().notNull().default('none'),
     createdAt: createdAt(),
     claimedAt: at('claimed_at'),
     resolvedAt: at('resolved_at'),

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { MachineTicket, TicketStatus } from '@minhu/domain';
+import type { Category, MachineTicket, TicketStatus, Urgency } from '@minhu/domain';
 import type { DbHandle, Executor, Tx } from './create-db.js';
 import { areas, teams, ticketEvents, ticketItems, tickets, users } from './schema.js';
 
@@ -45,8 +45,8 @@ export interface TicketListFilter {
   withinPath?: string;
   status?: TicketStatus;
   open?: boolean;
-  category?: string;
-  urgency?: string;
+  category?: Category;
+  urgency?: Urgency;
   overdue?: boolean;
   now: Date;
   limit: number;
@@ -61,7 +61,7 @@ export interface ListCursor {
 
 const assignee = alias(users, 'assignee');
 const filer = alias(users, 'filer');
-const OPEN_STATUSES = ['assigned', 'claimed', 'in_progress'];
+const OPEN_STATUSES: TicketStatus[] = ['assigned', 'claimed', 'in_progress'];
 
 export function createTicketsRepository(handle: DbHandle) {
   const { db } = handle;

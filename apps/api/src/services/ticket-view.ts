@@ -12,7 +12,7 @@ import type { EventRow, TicketRow, TicketViewRow } from '@minhu/db';
 
 export function machineOf(t: TicketRow): MachineTicket {
   return {
-    status: t.status as MachineTicket['status'],
+    status: t.status,
     teamId: t.teamId,
     assigneeId: t.assigneeId,
     filedById: t.filedById,
@@ -46,15 +46,15 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket 
   return {
     id: t.id,
     number: t.number,
-    category: t.category as Ticket['category'],
-    urgency: t.urgency as Ticket['urgency'],
-    requestedUrgency: t.requestedUrgency as Ticket['urgency'],
+    category: t.category,
+    urgency: t.urgency,
+    requestedUrgency: t.requestedUrgency,
     status: machine.status,
     description: t.description,
     items: row.items.map((i) => ({ name: i.name, quantity: Number(i.quantity), unit: i.unit, note: i.note })),
     areaId: t.areaId,
     address: t.address,
-    controlLevel: t.controlLevel as Ticket['controlLevel'],
+    controlLevel: t.controlLevel,
     teamId: t.teamId,
     team: t.teamId && row.team ? { id: t.teamId, name: row.team.name, phone: row.team.phone } : null,
     assigneeId: t.assigneeId,

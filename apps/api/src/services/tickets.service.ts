@@ -3,12 +3,10 @@ import {
   activeDueAt,
   dueTimes,
   relationsOf,
-  routeTicket,
   strictestControlLevel,
   timeLimitFor,
   transition,
   type ActionInput,
-  type ControlLevel,
   type SpecialTag,
   type TransitionError,
 } from '@minhu/domain';
@@ -27,6 +25,7 @@ import {
   type UsersRepository,
 } from '@minhu/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { routeAt } from './route-ticket.js';
 import { eventView, machineOf, ticketView } from './ticket-view.js';
 import { actorFor, type Viewer } from './viewer.js';
 
@@ -89,14 +88,9 @@ export function createTicketsService(deps: Deps) {
       let person: { id: string; tags: SpecialTag[] } | null = { id: viewer.id, tags: viewer.specialTags };
       if (body.beneficiary) {
         const known = body.beneficiary.phone ? await users.byPhone(body.beneficiary.phone) : null;
-        person = known ? { id: known.id, tags: known.specialTags as SpecialTag[] } : null;
+        person = known ? { id: known.id, tags: known.specialTags } : null;
       }
-      const routing = routeTicket({
-        ...(await org.routingContext(chain, person?.id ?? null)),
-        category: body.category,
-        urgency: body.urgency,
-        beneficiary: { personId: person?.id ?? null, tags: person?.tags ?? [] },
-      });
+      const routing = await routeAt(org, chain, body, person);
       const controlLevel = strictestControlLevel(chain.map((a) => a.controlLevel));
       const due = dueTimes(timeLimitFor([], body.category, routing.urgency, controlLevel), now);
       const id = newId(now.getTime());
@@ -230,7 +224,7 @@ export function createTicketsService(deps: Deps) {
         }
         await checkReferences(tx, ticket.teamId, input);
 
-        const limit = timeLimitFor([], ticket.category as never, ticket.urgency as never, ticket.controlLevel as ControlLevel);
+        const limit = timeLimitFor([], ticket.category, ticket.urgency, ticket.controlLevel);
         const result = transition(machine, input, actor, { now, timeLimit: limit });
         if (!result.ok) throw await transitionError(tx, result.error);
         await tickets.update(tx, id, result.next, activeDueAt(result.next), now);
