@@ -13,7 +13,7 @@ import {
   type DbHandle,
 } from '@minhu/db';
 import type { Config } from './config.js';
-import authPlugin from './plugins/auth.js';
+import authPlugin, { requireSignIn } from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import authRoutes from './routes/auth.routes.js';
@@ -108,11 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('clock', deps.clock ?? (() => new Date()));
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
-  await app.register(authPlugin, {
-    secret: config.jwtSecret,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-    org: createOrgRepository(handle),
-  });
+  await app.register(authPlugin, { secret: config.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds });
   app.decorate(
     'services',
     createServices(handle, config, (userId) => app.jwt.sign({ sub: userId, typ: 'access' }), deps.wechat),
@@ -121,6 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(
     async (api) => {
+      api.addHook('onRequest', requireSignIn(createOrgRepository(handle)));
       await api.register(healthRoutes);
       await api.register(authRoutes, { devLogin: config.devLogin });
       await api.register(ticketsRoutes);
@@ -132,9 +129,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   );
 
   // The mini-program's H5 build, from the API's own origin (no CORS), once it has been built.
-  if (config.webRoot && existsSync(join(config.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: config.webRoot, prefix: '/', wildcard: false });
-    app.get('/', { config: { public: true }, schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
+  // Hashed assets are cached for good; index.html is always revalidated so new builds show up.
+  if (existsSync(join(config.webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: config.webRoot,
+      prefix: '/',
+      setHeaders(res, path) {
+        res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      },
+    });
   }
   return app;
 }

@@ -43,6 +43,8 @@ export interface TicketListFilter {
   scope: TicketScopeFilter;
   /** Narrow to the subtree of this area path. */
   withinPath?: string;
+  /** Narrow to one team's tickets. */
+  teamId?: string;
   status?: TicketStatus;
   open?: boolean;
   category?: Category;
@@ -163,6 +165,7 @@ export function createTicketsRepository(handle: DbHandle) {
       if (filter.withinPath) {
         conditions.push(sql`${areas.path} LIKE ${filter.withinPath + '%'}`);
       }
+      if (filter.teamId) conditions.push(eq(tickets.teamId, filter.teamId));
       if (filter.status) conditions.push(eq(tickets.status, filter.status));
       if (filter.open) conditions.push(inArray(tickets.status, OPEN_STATUSES));
       if (filter.category) conditions.push(eq(tickets.category, filter.category));

@@ -25,14 +25,9 @@ declare module '@fastify/jwt' {
 interface Options {
   secret: string;
   accessTokenTtlSeconds: number;
-  org: OrgRepository;
 }
 
-/**
- * Every route needs a signed-in person unless it says `config: { public: true }`: forgetting the
- * flag fails closed. The person is loaded fresh for each request, so a member removed from a
- * team loses access at once, not when their token expires.
- */
+/** Token signing and checking (JWT, HS256 only). */
 export default fp<Options>(
   async function auth(app: FastifyInstance, options: Options) {
     await app.register(jwt, {
@@ -41,16 +36,23 @@ export default fp<Options>(
       verify: { algorithms: ['HS256'] },
     });
     app.decorateRequest('viewer', null as unknown as Viewer);
-
-    app.addHook('onRequest', async (request: FastifyRequest) => {
-      // Unknown routes fall through to the 404 handler.
-      if (!request.routeOptions.url || request.routeOptions.config.public) return;
-      const token = await request.jwtVerify<{ sub: string; typ: string }>();
-      if (token.typ !== 'access') throw unauthorized();
-      const viewer = await options.org.userContext(token.sub);
-      if (!viewer || !viewer.active) throw unauthorized('ACCOUNT_DISABLED', '该账号已停用或不存在，请重新登录。');
-      request.viewer = viewer;
-    });
   },
   { name: 'auth', dependencies: ['errors'] },
 );
+
+/**
+ * The API's gate: every route needs a signed-in person unless it says `config: { public: true }`,
+ * so forgetting the flag fails closed. The person is loaded fresh for each request: a member
+ * removed from a team loses access at once, not when their token expires.
+ */
+export function requireSignIn(org: OrgRepository) {
+  return async function signedIn(request: FastifyRequest) {
+    // Unknown routes fall through to the 404 handler.
+    if (!request.routeOptions.url || request.routeOptions.config.public) return;
+    const token = await request.jwtVerify<{ sub: string; typ: string }>();
+    if (token.typ !== 'access') throw unauthorized();
+    const viewer = await org.userContext(token.sub);
+    if (!viewer || !viewer.active) throw unauthorized('ACCOUNT_DISABLED', '该账号已停用或不存在，请重新登录。');
+    request.viewer = viewer;
+  };
+}

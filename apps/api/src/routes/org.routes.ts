@@ -19,17 +19,23 @@ export default async function orgRoutes(root: FastifyInstance) {
     async (request) => org.areas(request.query),
   );
 
-  app.patch(
-    '/me',
-    {
-      schema: { tags: ['auth'], summary: '修改本人姓名、住址、特殊情况', body: UpdateMeBody, response: { 200: Me, ...ErrorResponses } },
-    },
-    async (request) => {
-      await org.updateMe(request.viewer, request.body, app.clock());
-      const viewer = await app.services.viewerOf(request.viewer.id);
-      return auth.me(viewer);
-    },
-  );
+  // PATCH, and POST for WeChat's wx.request, which cannot send PATCH.
+  for (const method of ['PATCH', 'POST'] as const) {
+    app.route({
+      method,
+      url: '/me',
+      schema: {
+        tags: ['auth'],
+        summary: '修改本人姓名、住址、特殊情况',
+        body: UpdateMeBody,
+        response: { 200: Me, ...ErrorResponses },
+      },
+      handler: async (request) => {
+        await org.updateMe(request.viewer, request.body, app.clock());
+        return auth.me(await app.services.viewerOf(request.viewer.id));
+      },
+    });
+  }
 
   app.get(
     '/me/contacts',

@@ -188,6 +188,7 @@ export function createTicketsService(deps: Deps) {
         category: query.category,
         urgency: query.urgency,
         overdue: query.overdue,
+        teamId: query.teamId,
         now,
         limit: limit + 1,
         after: query.cursor ? decodeCursor(query.cursor) : undefined,

@@ -1,0 +1,32 @@
+import { ROUTES, pagePath } from './routes';
+
+export default defineAppConfig({
+  pages: [
+    pagePath(ROUTES.home),
+    pagePath(ROUTES.requests),
+    pagePath(ROUTES.me),
+    pagePath(ROUTES.login),
+    pagePath(ROUTES.profile),
+    pagePath(ROUTES.newTicket),
+    pagePath(ROUTES.ticket),
+    'pages/list/index',
+  ],
+  window: {
+    navigationBarBackgroundColor: '#C8161D',
+    navigationBarTitleText: '民呼我行',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#F5F6F7',
+    backgroundTextStyle: 'dark',
+  },
+  tabBar: {
+    color: '#555555',
+    selectedColor: '#C8161D',
+    backgroundColor: '#FFFFFF',
+    borderStyle: 'black',
+    list: [
+      { pagePath: pagePath(ROUTES.home), text: '首页' },
+      { pagePath: pagePath(ROUTES.requests), text: '求助单' },
+      { pagePath: pagePath(ROUTES.me), text: '我的' },
+    ],
+  },
+});

@@ -1,0 +1,104 @@
+import { Input, Text, View } from '@tarojs/components';
+import { useEffect, useState } from 'react';
+import type { AreaItem } from '@minhu/contracts';
+import { get, messageOf } from '../services/api';
+import { Notice } from './notice';
+
+export interface PickedAddress {
+  areaId: string;
+  label: string;
+}
+
+const SELECTABLE = new Set(['compound', 'building', 'unit', 'household']);
+
+/**
+ * Picking an address the way people say it: search the compound by name (or walk down from the
+ * district), then the building, then the unit. Grids are skipped by the API.
+ */
+export function AddressPicker({ onPick }: { onPick: (address: PickedAddress) => void }) {
+  const [trail, setTrail] = useState<AreaItem[]>([]);
+  const [items, setItems] = useState<AreaItem[]>([]);
+  const [query, setQuery] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  const last = trail[trail.length - 1];
+  useEffect(() => {
+    let alive = true;
+    setLoading(true);
+    const path = query.trim()
+      ? `/areas?q=${encodeURIComponent(query.trim())}`
+      : `/areas${last ? `?parentId=${last.id}` : ''}`;
+    get<{ items: AreaItem[] }>(path).then(
+      ({ items: next }) => {
+        if (!alive) return;
+        setItems(next);
+        setError(null);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!alive) return;
+        setError(messageOf(e));
+        setLoading(false);
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, [last, query]);
+
+  const label = (chain: AreaItem[]) => {
+    const from = chain.findIndex((a) => a.kind === 'compound');
+    return chain.slice(from === -1 ? 0 : from).map((a) => a.name).join(' ');
+  };
+
+  const choose = (item: AreaItem) => {
+    const chain = query.trim() ? [item] : [...trail, item];
+    setQuery('');
+    if (item.hasChildren) setTrail(chain);
+    else onPick({ areaId: item.id, label: label(chain) });
+  };
+
+  return (
+    <View className='address-picker'>
+      <View className='field'>
+        <Input
+          className='input'
+          placeholder='搜索小区名称，如“幸福里”'
+          value={query}
+          onInput={(e) => setQuery(e.detail.value)}
+          data-testid='address-search'
+        />
+      </View>
+      {trail.length > 0 && !query && (
+        <View className='row wrap' style={{ marginBottom: '8px' }}>
+          <Text className='muted'>
+            已选：{trail.map((a) => a.name).join(' › ')}
+          </Text>
+          <Text className='more' style={{ color: '#1a5fb4' }} onClick={() => setTrail(trail.slice(0, -1))}>
+            返回上一级
+          </Text>
+        </View>
+      )}
+      {last && SELECTABLE.has(last.kind) && !query && (
+        <View className='btn small block' onClick={() => onPick({ areaId: last.id, label: label(trail) })}>
+          就选“{last.name}”（不细到下一级）
+        </View>
+      )}
+      {error && <Notice kind='error'>{error}</Notice>}
+      {loading && items.length === 0 && <View className='empty'>加载中…</View>}
+      {!loading && items.length === 0 && !error && <View className='empty'>没有找到，换个名称试试</View>}
+      <View>
+        {items.map((item) => (
+          <View key={item.id} className='list-item' onClick={() => choose(item)} data-testid='area-option'>
+            <Text>
+              {item.name}
+              {item.parentName ? <Text className='muted'>（{item.parentName}）</Text> : null}
+            </Text>
+            <Text className='muted'>{item.hasChildren ? '›' : '选择'}</Text>
+          </View>
+        ))}
+      </View>
+    </View>
+  );
+}

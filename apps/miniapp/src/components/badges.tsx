@@ -1,0 +1,15 @@
+import { Text, View } from '@tarojs/components';
+import type { Ticket } from '@minhu/contracts';
+import { STATUS_LABELS } from '../services/format';
+
+/** Status in words and colour; overdue and emergency as their own badges. */
+export function TicketBadges({ ticket }: { ticket: Pick<Ticket, 'status' | 'overdue' | 'urgency'> }) {
+  return (
+    <View className='badges'>
+      <Text className={`badge ${ticket.status}`}>{STATUS_LABELS[ticket.status]}</Text>
+      {ticket.overdue && <Text className='badge overdue'>超时</Text>}
+      {ticket.urgency === 'emergency' && <Text className='badge emergency'>🚨 紧急</Text>}
+      {ticket.urgency === 'urgent' && <Text className='badge urgent'>加急</Text>}
+    </View>
+  );
+}

@@ -1,0 +1,69 @@
+import { Input, Switch, Text, View } from '@tarojs/components';
+
+export interface ItemRow {
+  name: string;
+  quantity: string;
+  unit: string;
+  substitute: boolean;
+}
+
+export const emptyItem = (unit = '盒'): ItemRow => ({ name: '', quantity: '1', unit, substitute: true });
+
+/** The list of things to buy: name, how many, unit, and whether a substitute will do. */
+export function ItemsEditor({
+  items,
+  onChange,
+  errors,
+  namePlaceholder,
+}: {
+  items: ItemRow[];
+  onChange: (items: ItemRow[]) => void;
+  errors: Record<number, string>;
+  namePlaceholder: string;
+}) {
+  const set = (index: number, patch: Partial<ItemRow>) => onChange(items.map((item, i) => (i === index ? { ...item, ...patch } : item)));
+  return (
+    <View>
+      {items.map((item, index) => (
+        <View key={index} className={`card ${errors[index] ? 'invalid' : ''}`} style={{ margin: '0 0 12px' }} data-testid='item-row'>
+          <View className='field' style={{ marginBottom: '8px' }}>
+            <Input
+              className='input'
+              value={item.name}
+              placeholder={namePlaceholder}
+              maxlength={100}
+              onInput={(e) => set(index, { name: e.detail.value })}
+              data-testid='item-name'
+            />
+          </View>
+          <View className='row'>
+            <Input
+              className='input'
+              style={{ width: '30%' }}
+              type='digit'
+              value={item.quantity}
+              onInput={(e) => set(index, { quantity: e.detail.value })}
+              data-testid='item-quantity'
+            />
+            <Input className='input' style={{ width: '25%' }} value={item.unit} maxlength={20} placeholder='单位' onInput={(e) => set(index, { unit: e.detail.value })} />
+            <View className='row' style={{ gap: '4px' }}>
+              <Text className='muted'>可替代</Text>
+              <Switch checked={item.substitute} color='#C8161D' onChange={(e) => set(index, { substitute: e.detail.value })} />
+            </View>
+          </View>
+          {errors[index] && <View className='error' style={{ color: '#d4000b' }}>{errors[index]}</View>}
+          {items.length > 1 && (
+            <Text className='muted' onClick={() => onChange(items.filter((_, i) => i !== index))}>
+              删除这一项
+            </Text>
+          )}
+        </View>
+      ))}
+      {items.length < 50 && (
+        <View className='btn small block' onClick={() => onChange([...items, emptyItem(items[items.length - 1]?.unit)])}>
+          + 再加一项
+        </View>
+      )}
+    </View>
+  );
+}

@@ -1,0 +1,59 @@
+import { useDidShow } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { useCallback, useState } from 'react';
+import { get } from '../services/api';
+import { useApp } from '../store';
+import { TicketList } from './ticket-list';
+
+type Queue = 'unclaimed' | 'mine' | 'overdue';
+
+const QUERIES: Record<Queue, string> = {
+  unclaimed: 'scope=team&status=assigned&limit=20',
+  mine: 'scope=assigned&open=true&limit=20',
+  overdue: 'scope=team&open=true&overdue=true&limit=20',
+};
+const EMPTY: Record<Queue, string> = {
+  unclaimed: '没有待签收的求助。新的求助会自动出现在这里。',
+  mine: '没有分派给您、未办结的求助。',
+  overdue: '没有超时的求助，保持住！',
+};
+
+/** A member's home: counters on top, then the queue with 签收 right on each card. */
+export function MemberHome() {
+  const { me } = useApp();
+  const [queue, setQueue] = useState<Queue>('unclaimed');
+  const [counts, setCounts] = useState<Record<Queue, number | null>>({ unclaimed: null, mine: null, overdue: null });
+
+  const count = useCallback(async () => {
+    const n = async (q: Queue) => (await get<{ items: unknown[]; nextCursor: string | null }>(`/tickets?${QUERIES[q].replace('limit=20', 'limit=100')}`)).items.length;
+    try {
+      const [unclaimed, mine, overdue] = await Promise.all([n('unclaimed'), n('mine'), n('overdue')]);
+      setCounts({ unclaimed, mine, overdue });
+    } catch {
+      // The list below shows the error.
+    }
+  }, []);
+  useDidShow(() => void count());
+
+  const counter = (q: Queue, label: string) => (
+    <View className={`counter ${queue === q ? 'on' : ''}`} onClick={() => setQueue(q)} data-testid={`counter-${q}`}>
+      <View className={`n ${q === 'overdue' && counts.overdue ? 'late' : ''}`}>{counts[q] ?? '–'}</View>
+      <Text>{label}</Text>
+    </View>
+  );
+
+  return (
+    <View>
+      <View className='section muted'>
+        {me?.teams.map((t) => `${t.name}${t.role === 'leader' ? '（队长）' : ''}`).join('、')}
+      </View>
+      <View className='counters'>
+        {counter('unclaimed', '待签收')}
+        {counter('mine', '我的')}
+        {counter('overdue', '超时')}
+      </View>
+      <View className='section-title'>{queue === 'unclaimed' ? '待签收（超时、紧急的在前）' : queue === 'mine' ? '分派给我的' : '超时未办结'}</View>
+      <TicketList query={QUERIES[queue]} forMember empty={EMPTY[queue]} onLoaded={() => void count()} />
+    </View>
+  );
+}

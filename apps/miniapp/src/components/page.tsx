@@ -1,0 +1,15 @@
+import Taro, { useDidShow } from '@tarojs/taro';
+import { View } from '@tarojs/components';
+import type { PropsWithChildren } from 'react';
+import { hasTokens } from '../services/api';
+import { useApp } from '../store';
+import { ROUTES } from '../routes';
+
+/** Every screen's frame: 关怀模式 styling, and back to login when nobody is signed in. */
+export function Page({ children, className = '', open = false }: PropsWithChildren<{ className?: string; open?: boolean }>) {
+  const { careMode } = useApp();
+  useDidShow(() => {
+    if (!open && !hasTokens()) Taro.reLaunch({ url: ROUTES.login });
+  });
+  return <View className={`page ${careMode ? 'care' : ''} ${className}`}>{children}</View>;
+}

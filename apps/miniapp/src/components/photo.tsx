@@ -1,0 +1,23 @@
+import Taro from '@tarojs/taro';
+import { Image, View } from '@tarojs/components';
+import { useEffect, useState } from 'react';
+import { downloadPhoto } from '../services/api';
+
+/** A photo from the API (it needs the person's token, so it is fetched, then shown). */
+export function Photo({ id }: { id: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let alive = true;
+    downloadPhoto(id).then(
+      (path) => alive && setSrc(path),
+      () => alive && setFailed(true),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [id]);
+  if (failed) return <View className='muted'>照片加载失败</View>;
+  if (!src) return <View className='muted'>照片加载中…</View>;
+  return <Image src={src} mode='aspectFill' style={{ width: Taro.pxTransform(200), height: Taro.pxTransform(200), borderRadius: Taro.pxTransform(12) }} onClick={() => Taro.previewImage({ urls: [src] })} />;
+}

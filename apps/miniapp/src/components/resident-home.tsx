@@ -1,0 +1,89 @@
+import Taro, { useDidShow } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { useState } from 'react';
+import type { Contacts, Ticket } from '@minhu/contracts';
+import { get } from '../services/api';
+import { pendingSubmissions } from '../services/outbox';
+import { useApp } from '../store';
+import { ROUTES } from '../routes';
+import { TicketCard } from './ticket-card';
+import { Notice } from './notice';
+
+const TILES = [
+  { category: 'medicine', icon: '💊', name: '购药', hint: '代购药品、配药' },
+  { category: 'supplies', icon: '🛒', name: '生活物资', hint: '米面粮油、日用品' },
+  { category: 'medical', icon: '🏥', name: '就医', hint: '看病、透析、转诊' },
+  { category: 'help', icon: '🤝', name: '其他求助', hint: '帮扶、代办、维修' },
+] as const;
+
+const call = (phone: string | null | undefined) => phone && Taro.makePhoneCall({ phoneNumber: phone });
+
+/** The resident's home: who looks after them, four big needs, the green channel, latest requests. */
+export function ResidentHome() {
+  const { me } = useApp();
+  const [contacts, setContacts] = useState<Contacts | null>(null);
+  const [latest, setLatest] = useState<Ticket[]>([]);
+  const [pending, setPending] = useState(0);
+
+  useDidShow(() => {
+    setPending(pendingSubmissions().length);
+    get<Contacts>('/me/contacts').then(setContacts, () => undefined);
+    get<{ items: Ticket[] }>('/tickets?scope=filed&limit=2').then((r) => setLatest(r.items), () => undefined);
+  });
+
+  const helper = contacts?.responsible ?? contacts?.leader ?? null;
+  const open = (category: string, urgency = 'normal') => Taro.navigateTo({ url: `${ROUTES.newTicket}?category=${category}&urgency=${urgency}` });
+
+  return (
+    <View>
+      <View className='home-band'>
+        <View className='place' onClick={() => !me?.home && Taro.navigateTo({ url: ROUTES.profile })}>
+          {me?.home ? `🏠 ${me.home.address}` : '🏠 点此填写住址，求助更快送到'}
+        </View>
+        {contacts?.team && <View className='helper'>{contacts.team.name}</View>}
+        {helper && (
+          <View className='row'>
+            <View className='helper'>
+              {contacts?.responsible ? '包保队员' : '队长'}：{helper.name}
+            </View>
+            <View className='btn small call' onClick={() => call(helper.phone)}>
+              📞 打电话
+            </View>
+          </View>
+        )}
+      </View>
+      <View className='tiles'>
+        {TILES.map((t) => (
+          <View key={t.category} className='tile' onClick={() => open(t.category)} data-testid={`tile-${t.category}`}>
+            <View className='icon'>{t.icon}</View>
+            <View className='name'>{t.name}</View>
+            <View className='hint'>{t.hint}</View>
+          </View>
+        ))}
+      </View>
+      <View className='sos' onClick={() => open('medical', 'emergency')} data-testid='sos'>
+        🚨 紧急求助
+        <View className='hint'>突发疾病、危及安全，服务队长和书记立即收到</View>
+      </View>
+      {helper && (
+        <View className='section'>
+          <View className='btn block danger' onClick={() => call(helper.phone)}>
+            📞 紧急情况直接打给 {helper.name}
+          </View>
+        </View>
+      )}
+      {pending > 0 && <Notice>有 {pending} 条求助因网络问题尚未送达，联网后会自动提交，不会重复。</Notice>}
+      <View className='section-title'>
+        <Text>我的求助</Text>
+        <Text className='more' onClick={() => Taro.switchTab({ url: ROUTES.requests })}>
+          全部 ›
+        </Text>
+      </View>
+      {latest.length === 0 ? (
+        <View className='empty'>还没有求助。需要帮助时，点上面的按钮。</View>
+      ) : (
+        latest.map((t) => <TicketCard key={t.id} ticket={t} />)
+      )}
+    </View>
+  );
+}

@@ -1,0 +1,110 @@
+import Taro, { useDidHide, useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { View } from '@tarojs/components';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Ticket } from '@minhu/contracts';
+import { get, messageOf, post } from '../services/api';
+import { TicketCard } from './ticket-card';
+import { Notice } from './notice';
+
+/**
+ * A list of tickets from GET /tickets with the given query, refreshed when shown, on pull-down,
+ * and every 30 s while open (members watch their queue). Claiming happens on the card; a lost
+ * race says who won and refreshes.
+ */
+export function TicketList({
+  query,
+  forMember = false,
+  empty,
+  onLoaded,
+}: {
+  query: string;
+  forMember?: boolean;
+  empty: string;
+  onLoaded?: (items: Ticket[]) => void;
+}) {
+  const [items, setItems] = useState<Ticket[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [claiming, setClaiming] = useState<string | null>(null);
+  const [now, setNow] = useState(new Date());
+  const visible = useRef(true);
+  // Held in a ref: a new callback each render must not reload the list.
+  const loaded = useRef(onLoaded);
+  loaded.current = onLoaded;
+
+  const load = useCallback(async () => {
+    try {
+      const page = await get<{ items: Ticket[]; nextCursor: string | null }>(`/tickets?${query}`);
+      setItems(page.items);
+      setCursor(page.nextCursor);
+      setError(null);
+      setNow(new Date());
+      loaded.current?.(page.items);
+    } catch (e) {
+      setError(`${messageOf(e)} 下拉可重新加载。`);
+    }
+  }, [query]);
+
+  useEffect(() => {
+    setItems(null);
+    void load();
+  }, [load]);
+  useDidShow(() => {
+    visible.current = true;
+    void load();
+  });
+  useDidHide(() => {
+    visible.current = false;
+  });
+  usePullDownRefresh(() => {
+    void load().finally(() => Taro.stopPullDownRefresh());
+  });
+  useEffect(() => {
+    const timer = setInterval(() => visible.current && void load(), 30_000);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  const more = async () => {
+    if (!cursor) return;
+    try {
+      const page = await get<{ items: Ticket[]; nextCursor: string | null }>(`/tickets?${query}&cursor=${cursor}`);
+      setItems([...(items ?? []), ...page.items]);
+      setCursor(page.nextCursor);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  const claim = async (ticket: Ticket) => {
+    setClaiming(ticket.id);
+    try {
+      // No version: a lost race should say who won (已被XX签收), not just that something changed.
+      await post<Ticket>(`/tickets/${ticket.id}/claim`);
+      Taro.showToast({ title: '已签收', icon: 'success' });
+      Taro.navigateTo({ url: `/pages/ticket/index?id=${ticket.id}` });
+    } catch (e) {
+      Taro.showToast({ title: messageOf(e), icon: 'none', duration: 2500 });
+    } finally {
+      setClaiming(null);
+      void load();
+    }
+  };
+
+  return (
+    <View>
+      {error && <Notice kind='error'>{error}</Notice>}
+      {items === null && !error && <View className='empty'>加载中…</View>}
+      {items?.length === 0 && <View className='empty'>{empty}</View>}
+      {items?.map((t) => (
+        <TicketCard key={t.id} ticket={t} forMember={forMember} onClaim={claim} claiming={claiming === t.id} now={now} />
+      ))}
+      {cursor && (
+        <View className='section'>
+          <View className='btn block' onClick={more}>
+            加载更多
+          </View>
+        </View>
+      )}
+    </View>
+  );
+}

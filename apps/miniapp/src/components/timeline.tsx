@@ -1,0 +1,75 @@
+import { Text, View } from '@tarojs/components';
+import type { TicketEvent } from '@minhu/contracts';
+import { EVENT_LABELS, fullTime } from '../services/format';
+import { Photo } from './photo';
+
+const ROUTE_REASONS: Record<string, string> = {
+  compound_team: '派给小区服务队',
+  category_rule: '按类别派给专门服务队',
+  ancestor_team: '小区暂无服务队，派给上级服务队',
+  default_team: '派给社区兜底服务队，请书记关注',
+  unrouted: '暂未找到服务队，已提醒书记处理',
+};
+
+function detail(event: TicketEvent, teamName: (id: unknown) => string | null): string | null {
+  const d = event.data as Record<string, unknown>;
+  switch (event.type) {
+    case 'created':
+      return d.onBehalf ? '代他人提交' : null;
+    case 'assigned': {
+      const team = teamName(d.teamId);
+      const why = typeof d.reason === 'string' ? ROUTE_REASONS[d.reason] : null;
+      return [why ?? (team ? `派给 ${team}` : null), why && team ? team : null, d.assigneeId ? '已指定包保队员' : null]
+        .filter(Boolean)
+        .join('，');
+    }
+    case 'note':
+    case 'resolved':
+      return typeof d.text === 'string' ? d.text : null;
+    case 'transferred':
+      return `转给 ${teamName(d.toTeamId) ?? '其他服务队'}：${String(d.reason ?? '')}`;
+    case 'cancelled':
+      return typeof d.reason === 'string' ? d.reason : null;
+    case 'confirmed':
+      return `${d.satisfied ? '满意' : '不满意'} ${'★'.repeat(Number(d.rating) || 0)}${d.comment ? `，${String(d.comment)}` : ''}`;
+    case 'closed':
+      return d.reason === 'confirmed' ? '居民已确认' : '无人确认，自动完成';
+    case 'reopened':
+      return '居民不满意，退回重新办理';
+    case 'escalated':
+      return `已提醒${Number(d.level) >= 2 ? '书记' : '队长'}督办`;
+    default:
+      return null;
+  }
+}
+
+/** The ticket's history: every step, who, when. */
+export function Timeline({ events, teamName }: { events: TicketEvent[]; teamName: (id: unknown) => string | null }) {
+  return (
+    <View className='timeline card'>
+      {events.map((e) => {
+        const text = detail(e, teamName);
+        const photos = Array.isArray((e.data as { attachments?: unknown }).attachments)
+          ? ((e.data as { attachments: string[] }).attachments)
+          : [];
+        return (
+          <View key={e.id} className='event' data-event={e.type}>
+            <View className='row'>
+              <Text className='what'>{EVENT_LABELS[e.type] ?? e.type}</Text>
+              <Text className='muted'>{fullTime(e.at)}</Text>
+            </View>
+            <Text className='muted'>{e.actorName ?? '系统'}</Text>
+            {text && <View>{text}</View>}
+            {photos.length > 0 && (
+              <View className='row wrap' style={{ justifyContent: 'flex-start' }}>
+                {photos.map((id) => (
+                  <Photo key={id} id={id} />
+                ))}
+              </View>
+            )}
+          </View>
+        );
+      })}
+    </View>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '民呼我行', enablePullDownRefresh: true });

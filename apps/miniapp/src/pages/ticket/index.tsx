@@ -1,0 +1,342 @@
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { Picker, Text, Textarea, View } from '@tarojs/components';
+import { useCallback, useState } from 'react';
+import type { Ticket, TicketDetail } from '@minhu/contracts';
+import type { TicketAction } from '@minhu/domain';
+import { ApiError, get, messageOf, post, uploadPhoto } from '../../services/api';
+import { CATEGORY_LABELS, URGENCY_LABELS, countdown, fullTime } from '../../services/format';
+import { TicketBadges } from '../../components/badges';
+import { Notice } from '../../components/notice';
+import { Page } from '../../components/page';
+import { Photo } from '../../components/photo';
+import { Stars } from '../../components/stars';
+import { Timeline } from '../../components/timeline';
+import { CATEGORY_ICONS } from '../../components/ticket-card';
+import { useApp } from '../../store';
+
+interface TeamOption {
+  id: string;
+  name: string;
+  areaName: string;
+}
+interface MemberOption {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
+const DONE_MESSAGES: Record<TicketAction, string> = {
+  claim: '已签收',
+  start: '已开始办理',
+  note: '已记录',
+  resolve: '已办结',
+  transfer: '已转派',
+  assign: '已指派',
+  cancel: '已取消',
+  confirm: '感谢评价',
+};
+
+/** Actions that need a few words (or a choice) first open a small form; the others run at once. */
+const WITH_FORM: readonly TicketAction[] = ['note', 'resolve', 'transfer', 'assign', 'cancel', 'confirm'];
+const BUTTON_LABELS: Record<TicketAction, string> = {
+  claim: '签收',
+  start: '开始办理',
+  note: '添加办理记录',
+  resolve: '办结',
+  transfer: '转派其他服务队',
+  assign: '指派队员',
+  cancel: '取消求助',
+  confirm: '确认办结并评价',
+};
+const PRIMARY: readonly TicketAction[] = ['claim', 'start', 'resolve', 'confirm'];
+
+const call = (phone: string | null | undefined) => phone && !phone.includes('*') && Taro.makePhoneCall({ phoneNumber: phone });
+
+export default function TicketPage() {
+  const id = useRouter().params.id ?? '';
+  const { view } = useApp();
+  const [detail, setDetail] = useState<TicketDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<TicketAction | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [teams, setTeams] = useState<TeamOption[]>([]);
+  const [members, setMembers] = useState<MemberOption[]>([]);
+  // The small forms' fields.
+  const [text, setText] = useState('');
+  const [photos, setPhotos] = useState<string[]>([]);
+  const [targetTeam, setTargetTeam] = useState<number>(-1);
+  const [targetMember, setTargetMember] = useState<number>(-1);
+  const [satisfied, setSatisfied] = useState<boolean | null>(null);
+  const [stars, setStars] = useState(5);
+
+  const load = useCallback(async () => {
+    try {
+      setDetail(await get<TicketDetail>(`/tickets/${id}`));
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 404 ? '这条求助不存在，或者您没有权限查看。' : messageOf(e));
+    }
+  }, [id]);
+
+  useDidShow(() => {
+    void load();
+    get<{ items: TeamOption[] }>('/teams').then((r) => setTeams(r.items), () => undefined);
+  });
+  usePullDownRefresh(() => {
+    void load().finally(() => Taro.stopPullDownRefresh());
+  });
+
+  const ticket = detail?.ticket;
+  const transferTeams = teams.filter((t) => t.id !== ticket?.teamId);
+  const teamName = (teamId: unknown) => teams.find((t) => t.id === teamId)?.name ?? null;
+
+  const begin = (action: TicketAction) => {
+    setText('');
+    setPhotos([]);
+    setSatisfied(null);
+    setStars(5);
+    setTargetTeam(-1);
+    setTargetMember(-1);
+    if (action === 'assign' && ticket?.teamId) {
+      get<{ items: MemberOption[] }>(`/teams/${ticket.teamId}/members`).then((r) => setMembers(r.items.filter((m) => m.active)), () => setMembers([]));
+    }
+    if (WITH_FORM.includes(action)) setOpen(action);
+    else void act(action, {});
+  };
+
+  const act = async (action: TicketAction, body: Record<string, unknown>) => {
+    if (!ticket) return;
+    setBusy(true);
+    try {
+      const updated = await post<Ticket>(`/tickets/${ticket.id}/${action}`, action === 'claim' ? body : { ...body, version: ticket.version });
+      Taro.showToast({ title: DONE_MESSAGES[action], icon: 'success' });
+      setOpen(null);
+      setDetail({ ticket: updated, events: detail!.events });
+      void load();
+    } catch (e) {
+      Taro.showToast({ title: messageOf(e), icon: 'none', duration: 3000 });
+      void load();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const addPhoto = async () => {
+    try {
+      const chosen = await Taro.chooseImage({ count: 1, sizeType: ['compressed'] });
+      const path = chosen.tempFilePaths[0];
+      if (path) setPhotos([...photos, await uploadPhoto(path)]);
+    } catch (e) {
+      if (!(e as { errMsg?: string }).errMsg?.includes('cancel')) Taro.showToast({ title: messageOf(e), icon: 'none' });
+    }
+  };
+
+  const confirmForm = () => {
+    switch (open) {
+      case 'note':
+      case 'resolve':
+        if (!text.trim()) return Taro.showToast({ title: open === 'resolve' ? '请写一下办了什么' : '请填写内容', icon: 'none' });
+        return act(open, { text: text.trim(), attachments: photos });
+      case 'transfer':
+        if (targetTeam < 0) return Taro.showToast({ title: '请选择服务队', icon: 'none' });
+        if (!text.trim()) return Taro.showToast({ title: '请写明转派原因', icon: 'none' });
+        return act('transfer', { teamId: transferTeams[targetTeam]!.id, reason: text.trim() });
+      case 'assign':
+        if (targetMember < 0) return Taro.showToast({ title: '请选择队员', icon: 'none' });
+        return act('assign', { assigneeId: members[targetMember]!.id });
+      case 'cancel':
+        return act('cancel', { reason: text.trim() || '不需要了' });
+      case 'confirm':
+        if (satisfied === null) return Taro.showToast({ title: '请选择满意或不满意', icon: 'none' });
+        return act('confirm', { satisfied, rating: stars, ...(text.trim() ? { comment: text.trim() } : {}) });
+      default:
+        return undefined;
+    }
+  };
+
+  if (error) {
+    return (
+      <Page>
+        <Notice kind='error'>{error}</Notice>
+        <View className='section'>
+          <View className='btn block' onClick={() => void load()}>
+            重新加载
+          </View>
+        </View>
+      </Page>
+    );
+  }
+  if (!ticket) return <Page><View className='empty'>加载中…</View></Page>;
+
+  const due = countdown(ticket.dueAt);
+  const forTeam = view !== 'resident' && ticket.actions.some((a) => a !== 'cancel' && a !== 'confirm');
+  const residentPhone = ticket.beneficiary?.phone ?? ticket.contactPhone ?? ticket.filedBy.phone;
+
+  return (
+    <Page>
+      <View className='card' style={{ marginTop: '16px' }}>
+        <View className='row'>
+          <TicketBadges ticket={ticket} />
+          <Text className='muted' data-testid='ticket-number'>{ticket.number}</Text>
+        </View>
+        <View className='ticket-card'>
+          <View className='title' style={{ whiteSpace: 'normal' }}>
+            {CATEGORY_ICONS[ticket.category]} {CATEGORY_LABELS[ticket.category]} · {URGENCY_LABELS[ticket.urgency]}
+          </View>
+        </View>
+        <View style={{ whiteSpace: 'pre-wrap' }}>{ticket.description}</View>
+        {ticket.items.length > 0 && (
+          <View style={{ marginTop: '8px' }}>
+            {ticket.items.map((item, i) => (
+              <View key={i} className='row'>
+                <Text>• {item.name}</Text>
+                <Text className='muted'>
+                  {item.quantity}
+                  {item.unit ?? ''} {item.note ?? ''}
+                </Text>
+              </View>
+            ))}
+          </View>
+        )}
+        {ticket.attachments.length > 0 && (
+          <View className='row wrap' style={{ justifyContent: 'flex-start', marginTop: '8px' }}>
+            {ticket.attachments.map((a) => (
+              <Photo key={a} id={a} />
+            ))}
+          </View>
+        )}
+        <View className='muted' style={{ marginTop: '8px' }}>📍 {ticket.address}</View>
+        {ticket.beneficiary && <View className='muted'>求助人：{ticket.beneficiary.name}（{ticket.filedBy.name}代为提交）</View>}
+        <View className='muted'>提交时间：{fullTime(ticket.createdAt)}</View>
+        {due && <View className={`due ${due.overdue ? 'late' : ''}`}>{ticket.status === 'assigned' && !ticket.claimedAt ? '签收' : '办结'}{due.text}</View>}
+      </View>
+
+      <View className='card'>
+        <View className='row'>
+          <View className='grow'>
+            <View>{ticket.team ? ticket.team.name : '正在安排服务队'}</View>
+            <Text className='muted'>{ticket.assignee ? `${ticket.status === 'assigned' ? '包保队员' : '处理人'}：${ticket.assignee.name}` : '等待队员签收'}</Text>
+          </View>
+          {!forTeam && (ticket.assignee?.phone || ticket.team?.phone) && (
+            <View className='btn small' onClick={() => call(ticket.assignee?.phone ?? ticket.team?.phone)}>
+              📞 联系
+            </View>
+          )}
+          {forTeam && residentPhone && (
+            <View className='btn small' onClick={() => call(residentPhone)}>
+              📞 打给居民
+            </View>
+          )}
+        </View>
+        {ticket.rating !== null && (
+          <View style={{ marginTop: '8px' }}>
+            <Stars value={ticket.rating} />
+            <Text className='muted'>{ticket.satisfied ? '满意' : '不满意'}{ticket.ratingComment ? `：${ticket.ratingComment}` : ''}</Text>
+          </View>
+        )}
+      </View>
+
+      {open && (
+        <View className='card' data-testid='action-form'>
+          <View style={{ fontWeight: 600, marginBottom: '8px' }}>{BUTTON_LABELS[open]}</View>
+          {open === 'transfer' && (
+            <View className='field'>
+              <Picker mode='selector' range={transferTeams.map((t) => `${t.name}（${t.areaName}）`)} onChange={(e) => setTargetTeam(Number(e.detail.value))}>
+                <View className='picker'>{targetTeam >= 0 ? transferTeams[targetTeam]!.name : '选择要转给的服务队'}</View>
+              </Picker>
+            </View>
+          )}
+          {open === 'assign' && (
+            <View className='field'>
+              <Picker mode='selector' range={members.map((m) => m.name)} onChange={(e) => setTargetMember(Number(e.detail.value))}>
+                <View className='picker'>{targetMember >= 0 ? members[targetMember]!.name : '选择队员'}</View>
+              </Picker>
+            </View>
+          )}
+          {open === 'confirm' && (
+            <View>
+              <View className='choice-row' style={{ marginBottom: '12px' }}>
+                <View className={`choice ${satisfied === true ? 'on' : ''}`} onClick={() => setSatisfied(true)} data-testid='satisfied'>
+                  😊 满意，问题解决了
+                </View>
+                <View className={`choice ${satisfied === false ? 'on' : ''}`} onClick={() => setSatisfied(false)}>
+                  😟 不满意，还没解决
+                </View>
+              </View>
+              <Stars value={stars} onChange={setStars} />
+            </View>
+          )}
+          {open === 'cancel' && (
+            <View className='choice-row' style={{ marginBottom: '12px' }}>
+              {['问题已解决', '不需要了', '填错了'].map((r) => (
+                <View key={r} className={`choice ${text === r ? 'on' : ''}`} onClick={() => setText(r)}>
+                  {r}
+                </View>
+              ))}
+            </View>
+          )}
+          {open !== 'assign' && (
+            <View className='field'>
+              <Textarea
+                className='textarea'
+                value={text}
+                maxlength={open === 'transfer' || open === 'cancel' ? 500 : 2000}
+                placeholder={
+                  open === 'resolve'
+                    ? '办了什么：如 药已送到门口，已电话告知'
+                    : open === 'transfer'
+                      ? '转派原因'
+                      : open === 'confirm'
+                        ? '说说您的感受（选填）'
+                        : open === 'cancel'
+                          ? '取消原因（选填）'
+                          : '记录办理情况'
+                }
+                onInput={(e) => setText(e.detail.value)}
+                data-testid='action-text'
+              />
+            </View>
+          )}
+          {(open === 'note' || open === 'resolve') && (
+            <View className='row wrap' style={{ justifyContent: 'flex-start', marginBottom: '12px' }}>
+              {photos.map((p) => (
+                <Photo key={p} id={p} />
+              ))}
+              <View className='btn small' onClick={addPhoto}>
+                📷 加照片
+              </View>
+            </View>
+          )}
+          <View className='btn-row'>
+            <View className='btn' onClick={() => setOpen(null)}>
+              返回
+            </View>
+            <View className={`btn primary ${busy ? 'disabled' : ''}`} onClick={() => !busy && confirmForm()} data-testid='action-confirm'>
+              {busy ? '提交中…' : '确定'}
+            </View>
+          </View>
+        </View>
+      )}
+
+      <View className='section-title'>办理过程</View>
+      <Timeline events={detail!.events} teamName={teamName} />
+
+      {!open && ticket.actions.length > 0 && (
+        <View className='footer-bar'>
+          <View className='btn-row wrap'>
+            {ticket.actions.map((action) => (
+              <View
+                key={action}
+                className={`btn ${PRIMARY.includes(action) ? 'primary' : ''} ${action === 'cancel' ? 'danger' : ''} ${busy ? 'disabled' : ''}`}
+                onClick={() => !busy && begin(action)}
+                data-action={action}
+              >
+                {BUTTON_LABELS[action]}
+              </View>
+            ))}
+          </View>
+        </View>
+      )}
+    </Page>
+  );
+}
