@@ -24,9 +24,9 @@ export default defineAppConfig({
     backgroundColor: '#FFFFFF',
     borderStyle: 'black',
     list: [
-      { pagePath: pagePath(ROUTES.home), text: '首页' },
-      { pagePath: pagePath(ROUTES.requests), text: '求助单' },
-      { pagePath: pagePath(ROUTES.me), text: '我的' },
+      { pagePath: pagePath(ROUTES.home), text: '首页', iconPath: 'assets/tab/home.png', selectedIconPath: 'assets/tab/home-on.png' },
+      { pagePath: pagePath(ROUTES.requests), text: '求助单', iconPath: 'assets/tab/list.png', selectedIconPath: 'assets/tab/list-on.png' },
+      { pagePath: pagePath(ROUTES.me), text: '我的', iconPath: 'assets/tab/me.png', selectedIconPath: 'assets/tab/me-on.png' },
     ],
   },
 });

@@ -67,8 +67,11 @@ export async function submitTicket(key: string, body: CreateTicketBody): Promise
       return { ok: false, queued: false, error };
     }
     const message = error instanceof ApiError ? error.message : '提交失败';
-    const others = pendingSubmissions().filter((p) => p.key !== key);
-    setPending([...others, { key, body, savedAt: Date.now(), lastError: message }]);
+    const waiting = pendingSubmissions();
+    const others = waiting.filter((p) => p.key !== key);
+    // A retry keeps the time it was first saved: the list shows it as 保存于.
+    const savedAt = waiting.find((p) => p.key === key)?.savedAt ?? Date.now();
+    setPending([...others, { key, body, savedAt, lastError: message }]);
     return { ok: false, queued: true, message };
   }
 }
