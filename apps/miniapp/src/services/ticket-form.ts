@@ -48,10 +48,10 @@ export function validate(form: TicketForm): FormErrors {
     errors.description = '请填写医院或说明情况';
   }
   if (form.description.length > 2000) errors.description = '说明太长了，最多 2000 字';
-  if (form.contactPhone && !PHONE.test(form.contactPhone)) errors.contactPhone = '电话号码格式不对';
+  if (form.contactPhone.trim() && !PHONE.test(form.contactPhone.trim())) errors.contactPhone = '电话号码格式不对';
   if (form.forSomeoneElse) {
     if (!form.beneficiaryName.trim()) errors.beneficiaryName = '请填写求助人的姓名';
-    if (form.beneficiaryPhone && !PHONE.test(form.beneficiaryPhone)) errors.beneficiaryPhone = '电话号码格式不对';
+    if (form.beneficiaryPhone.trim() && !PHONE.test(form.beneficiaryPhone.trim())) errors.beneficiaryPhone = '电话号码格式不对';
     if (!form.beneficiaryAddress) errors.beneficiaryAddress = '请选择求助人的住址';
   }
   return errors;
