@@ -155,6 +155,31 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await shot('resident-home-care-mode');
   });
 
+  it('a newcomer signs in, sets their home from the area tree, and is routed there', async () => {
+    const newcomer = await phone(browser, product.url);
+    phones.push(newcomer);
+    const { page } = newcomer;
+    await view(page).locator('[data-testid="phone-input"] input').fill('15900001234');
+    await view(page).getByText('登录', { exact: true }).click();
+    await page.waitForURL(/pages\/profile/);
+    await expect.poll(() => view(page).getByText(/第一次使用/).isVisible()).toBe(true);
+    await view(page).locator('[data-testid="name-input"] input').fill('钱阿姨');
+    await view(page).locator('[data-testid="address-search"] input').fill('幸福里');
+    await view(page).locator('[data-testid="area-option"]').getByText('幸福里小区').click();
+    await view(page).locator('[data-testid="area-option"]').getByText('5号楼').click();
+    await view(page).locator('[data-testid="area-option"]').getByText('3单元').click();
+    await expect.poll(() => view(page).locator('[data-testid="picked-address"]').textContent()).toBe('幸福里小区 5号楼 3单元');
+    await view(page).locator('[data-testid="detail-input"] input').fill('1201室');
+    await view(page).getByText('高龄', { exact: true }).click();
+    await newcomer.shot('resident-first-use');
+    await view(page).locator('[data-testid="save-profile"]').click();
+    await page.waitForURL(/pages\/home/);
+    await expect.poll(() => view(page).getByText('幸福里小区 5号楼 3单元').first().isVisible(), { timeout: 15_000 }).toBe(true);
+    // Building 5's own member is quarantined (inactive), so the grid's member looks after her.
+    await expect.poll(() => view(page).getByText('包保队员：刘志强').isVisible()).toBe(true);
+    await newcomer.shot('resident-home-newcomer');
+  });
+
   it('shows no console errors on any screen', () => {
     expect(phones.flatMap((p) => p.errors)).toEqual([]);
   });

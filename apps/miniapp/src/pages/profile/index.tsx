@@ -55,7 +55,7 @@ export default function Profile() {
           <View className='label'>
             姓名 <Text className='required'>*</Text>
           </View>
-          <Input className='input' value={name} maxlength={30} onInput={(e) => setName(e.detail.value)} placeholder='您的姓名' />
+          <Input className='input' value={name} maxlength={30} onInput={(e) => setName(e.detail.value)} placeholder='您的姓名' data-testid='name-input' />
         </View>
         <View className='field'>
           <View className='label'>
@@ -79,7 +79,7 @@ export default function Profile() {
         </View>
         <View className='field'>
           <View className='label'>门牌号</View>
-          <Input className='input' value={detail} maxlength={30} onInput={(e) => setDetail(e.detail.value)} placeholder='如 502室' />
+          <Input className='input' value={detail} maxlength={30} onInput={(e) => setDetail(e.detail.value)} placeholder='如 502室' data-testid='detail-input' />
         </View>
         <View className='field'>
           <View className='label'>特殊情况（选填，有助于优先安排）</View>
@@ -95,7 +95,7 @@ export default function Profile() {
       </View>
       {error && <Notice kind='error'>{error}</Notice>}
       <View className='footer-bar'>
-        <View className={`btn primary block ${saving ? 'disabled' : ''}`} onClick={() => !saving && saveProfile()}>
+        <View className={`btn primary block ${saving ? 'disabled' : ''}`} onClick={() => !saving && saveProfile()} data-testid='save-profile'>
           {saving ? '保存中…' : '保存'}
         </View>
       </View>
