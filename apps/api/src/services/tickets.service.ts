@@ -223,11 +223,11 @@ export function createTicketsService(deps: Deps) {
         if (expectedVersion !== undefined && expectedVersion !== ticket.version) {
           throw conflict('VERSION_CONFLICT', '工单已被他人更新，请刷新后再试。', { version: ticket.version });
         }
-        await checkReferences(tx, ticket.teamId, input);
-
         const limit = timeLimitFor([], ticket.category, ticket.urgency, ticket.controlLevel);
         const result = transition(machine, input, actor, { now, timeLimit: limit });
         if (!result.ok) throw await transitionError(tx, result.error);
+        // Only once the person may act: otherwise a refusal would reveal which teams exist.
+        await checkReferences(tx, ticket.teamId, input);
         await tickets.update(tx, id, result.next, activeDueAt(result.next), now);
         const attachments = 'attachments' in input ? input.attachments : [];
         if (!(await uploads.attach(tx, attachments, viewer.id, id))) {
