@@ -42,6 +42,30 @@ CREATE TABLE "idempotency_keys" (
 	CONSTRAINT "idempotency_keys_user_id_key_pk" PRIMARY KEY("user_id","key")
 );
 --> statement-breakpoint
+CREATE TABLE "notification_deliveries" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"notification_id" uuid NOT NULL,
+	"channel" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp (3) with time zone NOT NULL,
+	"last_error" text,
+	"sent_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "notification_deliveries_status_check" CHECK (status IN ('pending', 'sent', 'failed'))
+);
+--> statement-breakpoint
+CREATE TABLE "notifications" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"user_id" uuid NOT NULL,
+	"type" text NOT NULL,
+	"ticket_id" uuid,
+	"title" text NOT NULL,
+	"body" text NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"read_at" timestamp (3) with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "refresh_tokens" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -59,6 +83,18 @@ CREATE TABLE "responsibilities" (
 	"person_id" uuid,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "responsibilities_target_check" CHECK ((area_id IS NULL) <> (person_id IS NULL))
+);
+--> statement-breakpoint
+CREATE TABLE "sla_policies" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"category" text NOT NULL,
+	"urgency" text NOT NULL,
+	"control_level" text,
+	"claim_within_seconds" integer NOT NULL,
+	"resolve_within_seconds" integer NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"created_by_id" uuid,
+	CONSTRAINT "sla_policies_limits_check" CHECK (claim_within_seconds > 0 AND resolve_within_seconds >= claim_within_seconds)
 );
 --> statement-breakpoint
 CREATE TABLE "team_members" (
@@ -132,10 +168,14 @@ CREATE TABLE "tickets" (
 	"closed_at" timestamp (3) with time zone,
 	"response_due_at" timestamp (3) with time zone NOT NULL,
 	"resolve_due_at" timestamp (3) with time zone NOT NULL,
+	"claim_limit_seconds" integer NOT NULL,
+	"resolve_limit_seconds" integer NOT NULL,
 	"due_at" timestamp (3) with time zone,
 	"rating_satisfied" boolean,
 	"rating_stars" smallint,
 	"rating_comment" text,
+	"escalation_level" smallint DEFAULT 0 NOT NULL,
+	"sweep_at" timestamp (3) with time zone,
 	"version" integer DEFAULT 1 NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "tickets_category_check" CHECK (category IN ('medicine', 'supplies', 'medical', 'help')),
@@ -174,11 +214,15 @@ ALTER TABLE "areas" ADD CONSTRAINT "areas_parent_id_areas_id_fk" FOREIGN KEY ("p
 ALTER TABLE "category_rules" ADD CONSTRAINT "category_rules_area_id_areas_id_fk" FOREIGN KEY ("area_id") REFERENCES "public"."areas"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "category_rules" ADD CONSTRAINT "category_rules_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "idempotency_keys" ADD CONSTRAINT "idempotency_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notification_deliveries" ADD CONSTRAINT "notification_deliveries_notification_id_notifications_id_fk" FOREIGN KEY ("notification_id") REFERENCES "public"."notifications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_ticket_id_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."tickets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "responsibilities" ADD CONSTRAINT "responsibilities_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "responsibilities" ADD CONSTRAINT "responsibilities_member_id_users_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "responsibilities" ADD CONSTRAINT "responsibilities_area_id_areas_id_fk" FOREIGN KEY ("area_id") REFERENCES "public"."areas"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "responsibilities" ADD CONSTRAINT "responsibilities_person_id_users_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sla_policies" ADD CONSTRAINT "sla_policies_created_by_id_users_id_fk" FOREIGN KEY ("created_by_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "team_members" ADD CONSTRAINT "team_members_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "team_members" ADD CONSTRAINT "team_members_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "teams" ADD CONSTRAINT "teams_area_id_areas_id_fk" FOREIGN KEY ("area_id") REFERENCES "public"."areas"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -199,19 +243,24 @@ CREATE UNIQUE INDEX "areas_code_key" ON "areas" USING btree ("code");--> stateme
 CREATE INDEX "areas_parent_idx" ON "areas" USING btree ("parent_id");--> statement-breakpoint
 CREATE INDEX "areas_path_idx" ON "areas" USING btree ("path" text_pattern_ops);--> statement-breakpoint
 CREATE UNIQUE INDEX "category_rules_area_category_key" ON "category_rules" USING btree ("area_id","category");--> statement-breakpoint
+CREATE INDEX "notification_deliveries_due_idx" ON "notification_deliveries" USING btree ("next_attempt_at") WHERE status = 'pending';--> statement-breakpoint
+CREATE INDEX "notifications_user_idx" ON "notifications" USING btree ("user_id","created_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "refresh_tokens_hash_key" ON "refresh_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_user_idx" ON "refresh_tokens" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "responsibilities_area_idx" ON "responsibilities" USING btree ("area_id");--> statement-breakpoint
 CREATE INDEX "responsibilities_person_idx" ON "responsibilities" USING btree ("person_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "sla_policies_key" ON "sla_policies" USING btree ("category","urgency",coalesce(control_level, ''));--> statement-breakpoint
 CREATE INDEX "team_members_user_idx" ON "team_members" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "teams_area_idx" ON "teams" USING btree ("area_id");--> statement-breakpoint
 CREATE INDEX "ticket_events_ticket_idx" ON "ticket_events" USING btree ("ticket_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "tickets_number_key" ON "tickets" USING btree ("number");--> statement-breakpoint
+CREATE INDEX "tickets_sweep_idx" ON "tickets" USING btree ("sweep_at") WHERE sweep_at IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "tickets_team_due_idx" ON "tickets" USING btree ("team_id","due_at","id");--> statement-breakpoint
 CREATE INDEX "tickets_assignee_due_idx" ON "tickets" USING btree ("assignee_id","due_at","id");--> statement-breakpoint
 CREATE INDEX "tickets_filed_by_idx" ON "tickets" USING btree ("filed_by_id","created_at");--> statement-breakpoint
 CREATE INDEX "tickets_beneficiary_idx" ON "tickets" USING btree ("beneficiary_user_id","created_at");--> statement-breakpoint
 CREATE INDEX "tickets_compound_created_idx" ON "tickets" USING btree ("compound_id","created_at");--> statement-breakpoint
+CREATE INDEX "tickets_team_created_idx" ON "tickets" USING btree ("team_id","created_at");--> statement-breakpoint
 CREATE INDEX "uploads_owner_idx" ON "uploads" USING btree ("owner_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_phone_key" ON "users" USING btree ("phone");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_wechat_openid_key" ON "users" USING btree ("wechat_openid");--> statement-breakpoint

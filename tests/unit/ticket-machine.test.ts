@@ -97,6 +97,7 @@ function ticketIn(status: TicketStatus): MachineTicket {
     ratingSatisfied: null,
     ratingStars: null,
     ratingComment: null,
+    escalationLevel: 0,
   };
 }
 

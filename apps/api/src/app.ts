@@ -6,6 +6,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import {
   createDb,
   createIdempotencyRepository,
+  createMetricsRepository,
+  createNotificationsRepository,
+  createPoliciesRepository,
   createOrgRepository,
   createTicketsRepository,
   createUploadsRepository,
@@ -21,8 +24,14 @@ import healthRoutes from './routes/health.routes.js';
 import ticketsRoutes from './routes/tickets.routes.js';
 import uploadsRoutes from './routes/uploads.routes.js';
 import orgRoutes from './routes/org.routes.js';
+import monitoringRoutes from './routes/monitoring.routes.js';
 import { createAuthService } from './services/auth.service.js';
 import { createTicketsService } from './services/tickets.service.js';
+import { createMetricsService } from './services/metrics.service.js';
+import { createNotificationsService } from './services/notifications.service.js';
+import { createNotifier } from './services/notifier.js';
+import { createPoliciesService } from './services/policies.service.js';
+import { createSweepService } from './services/sweep.service.js';
 import { createOrgService } from './services/org.service.js';
 import { createUploadsService } from './services/uploads.service.js';
 import { createWechatClient, type WechatClient } from './services/wechat-client.js';
@@ -34,6 +43,8 @@ export interface AppDeps {
   handle?: DbHandle;
   /** The clock; tests move it instead of sleeping. */
   clock?: () => Date;
+  /** Run the overdue sweep (and deliveries) on timers; tests call them directly instead. */
+  background?: boolean;
   wechat?: WechatClient;
 }
 
@@ -42,6 +53,12 @@ export function createServices(handle: DbHandle, config: Config, signAccessToken
   const users = createUsersRepository(handle);
   const tickets = createTicketsRepository(handle);
   const uploads = createUploadsRepository(handle);
+  const notifications = createNotificationsRepository(handle);
+  const policies = createPoliciesRepository(handle);
+  const notifier = createNotifier({
+    notifications,
+    channels: (type) => (config.wechat.subscribeTemplates[type] ? ['wechat'] : []),
+  });
   return {
     auth: createAuthService({
       users,
@@ -58,9 +75,16 @@ export function createServices(handle: DbHandle, config: Config, signAccessToken
       users,
       idempotency: createIdempotencyRepository(handle),
       uploads,
+      policies,
+      notifier,
+      autoCloseAfterMs: config.autoCloseAfterMs,
     }),
     uploads: createUploadsService({ uploads, tickets }),
     org: createOrgService({ org }),
+    policies: createPoliciesService({ policies }),
+    notifications: createNotificationsService({ notifications }),
+    metrics: createMetricsService({ metrics: createMetricsRepository(handle), org }),
+    sweep: createSweepService({ handle, tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
     /** The signed-in person as services see them, freshly loaded. */
     viewerOf: async (userId: string) => (await org.userContext(userId))!,
   };
@@ -123,10 +147,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       await api.register(ticketsRoutes);
       await api.register(uploadsRoutes);
       await api.register(orgRoutes);
+      await api.register(monitoringRoutes);
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
   );
+
+  if (deps.background !== false) startBackgroundWork(app, config);
 
   // The mini-program's H5 build, from the API's own origin (no CORS), once it has been built.
   // Hashed assets are cached for good; index.html is always revalidated so new builds show up.
@@ -140,4 +167,33 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   }
   return app;
+}
+
+/**
+ * The overdue sweep every SLA_SWEEP_INTERVAL_MS, on every process: the sweep itself makes sure
+ * each ticket is handled once. A run never overlaps the previous one on the same process.
+ */
+function startBackgroundWork(app: FastifyInstance, config: Config) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | null = null;
+  const sweep = () => {
+    if (running) return;
+    running = app.services.sweep
+      .run(app.clock())
+      .then((result) => {
+        if (result.escalated || result.closed) app.log.info(result, 'overdue sweep');
+      })
+      .catch((error: unknown) => app.log.error({ err: error }, 'overdue sweep failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  app.addHook('onReady', async () => {
+    timer = setInterval(sweep, config.slaSweepIntervalMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NOTIFICATION_TYPES, type NotificationType } from '@minhu/domain';
 
 /**
  * All configuration, read and checked in this one place. Nothing else reads process.env.
@@ -18,8 +19,19 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   devLogin: boolean;
   seedDemo: boolean;
-  wechat: { apiBase: string; appId: string | undefined; appSecret: string | undefined; timeoutMs: number };
+  wechat: {
+    apiBase: string;
+    appId: string | undefined;
+    appSecret: string | undefined;
+    timeoutMs: number;
+    /** Subscribe-message template ids by notification type; a type without one is inbox-only. */
+    subscribeTemplates: Partial<Record<NotificationType, string>>;
+    /** The mini-program page a subscribe message opens. */
+    subscribePage: string;
+  };
   slaSweepIntervalMs: number;
+  /** A resolved ticket nobody confirms closes by itself after this long. */
+  autoCloseAfterMs: number;
   /** The mini-program's H5 build, served at / when it exists. */
   webRoot: string;
   logLevel: string;
@@ -63,8 +75,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       appId: nonEmpty(env.WECHAT_APP_ID),
       appSecret: nonEmpty(env.WECHAT_APP_SECRET),
       timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60000),
+      subscribeTemplates: templates(env.WECHAT_SUBSCRIBE_TEMPLATES),
+      subscribePage: env.WECHAT_SUBSCRIBE_PAGE ?? 'pages/ticket/index',
     },
     slaSweepIntervalMs: int(env, 'SLA_SWEEP_INTERVAL_MS', 30000, 100, 24 * 3600 * 1000),
+    autoCloseAfterMs: int(env, 'AUTO_CLOSE_AFTER_HOURS', 72, 1, 24 * 90) * 3600 * 1000,
     webRoot: nonEmpty(env.WEB_ROOT) ? resolve(cwd, env.WEB_ROOT!) : DEFAULT_WEB_ROOT,
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
   };
@@ -78,6 +93,26 @@ function demoSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** WECHAT_SUBSCRIBE_TEMPLATES: JSON, e.g. {"claimed":"tmpl-id","resolved":"tmpl-id"}. */
+function templates(value: string | undefined): Partial<Record<NotificationType, string>> {
+  if (!nonEmpty(value)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value!);
+  } catch {
+    throw new ConfigError('WECHAT_SUBSCRIBE_TEMPLATES 应为 JSON，如 {"claimed":"模板ID"}。');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('WECHAT_SUBSCRIBE_TEMPLATES 应为 JSON 对象。');
+  }
+  for (const [type, id] of Object.entries(parsed)) {
+    if (!(NOTIFICATION_TYPES as readonly string[]).includes(type) || typeof id !== 'string' || !id) {
+      throw new ConfigError(`WECHAT_SUBSCRIBE_TEMPLATES 中 "${type}" 不是可用的通知类型或模板 ID 为空。可用类型：${NOTIFICATION_TYPES.join(', ')}`);
+    }
+  }
+  return parsed as Partial<Record<NotificationType, string>>;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -6,3 +6,6 @@ export * from './tickets-repository.js';
 export * from './users-repository.js';
 export * from './idempotency-repository.js';
 export * from './uploads-repository.js';
+export * from './notifications-repository.js';
+export * from './policies-repository.js';
+export * from './metrics-repository.js';

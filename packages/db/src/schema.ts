@@ -215,22 +215,32 @@ export const tickets = pgTable(
     closedAt: at('closed_at'),
     responseDueAt: at('response_due_at').notNull(),
     resolveDueAt: at('resolve_due_at').notNull(),
+    /** The time limits fixed when it was filed (a reopen restarts the resolve clock with them). */
+    claimLimitSeconds: integer('claim_limit_seconds').notNull(),
+    resolveLimitSeconds: integer('resolve_limit_seconds').notNull(),
     /** The deadline that matters now (see activeDueAt in the domain); null when finished. */
     dueAt: at('due_at'),
     ratingSatisfied: boolean('rating_satisfied'),
     ratingStars: smallint('rating_stars'),
     ratingComment: text('rating_comment'),
+    /** The highest escalation level reached (1 team, 2 compound/community, 3 subdistrict). */
+    escalationLevel: smallint('escalation_level').notNull().default(0),
+    /** When the sweep next needs to look at it: the next escalation, or the auto-close of a resolved ticket. */
+    sweepAt: at('sweep_at'),
     version: integer('version').notNull().default(1),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
+    // The sweep reads only tickets coming due: its cost follows them, not the table.
+    index('tickets_sweep_idx').on(t.sweepAt).where(sql`sweep_at IS NOT NULL`),
     // Queues: a team's or member's open tickets by due time (overdue first).
     index('tickets_team_due_idx').on(t.teamId, t.dueAt, t.id),
     index('tickets_assignee_due_idx').on(t.assigneeId, t.dueAt, t.id),
     index('tickets_filed_by_idx').on(t.filedById, t.createdAt),
     index('tickets_beneficiary_idx').on(t.beneficiaryUserId, t.createdAt),
     index('tickets_compound_created_idx').on(t.compoundId, t.createdAt),
+    index('tickets_team_created_idx').on(t.teamId, t.createdAt),
     check('tickets_category_check', oneOf('category', ['medicine', 'supplies', 'medical', 'help'])),
     check('tickets_urgency_check', oneOf('urgency', ['normal', 'urgent', 'emergency'])),
     check(
@@ -320,4 +330,66 @@ export const uploads = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('uploads_owner_idx').on(t.ownerId)],
+);
+
+/**
+ * Time-limit policies per category × urgency, optionally per control level. Replaced as a whole
+ * by an admin; a ticket's due times are fixed from the policy in force when it is filed.
+ */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: uuid('id').primaryKey(),
+    category: text('category').$type<Category>().notNull(),
+    urgency: text('urgency').$type<Urgency>().notNull(),
+    controlLevel: text('control_level').$type<ControlLevel>(),
+    claimWithinSeconds: integer('claim_within_seconds').notNull(),
+    resolveWithinSeconds: integer('resolve_within_seconds').notNull(),
+    createdAt: createdAt(),
+    createdById: uuid('created_by_id').references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('sla_policies_key').on(t.category, t.urgency, sql`coalesce(control_level, '')`),
+    check('sla_policies_limits_check', sql`claim_within_seconds > 0 AND resolve_within_seconds >= claim_within_seconds`),
+  ],
+);
+
+/**
+ * The in-app inbox, and the outbox of every other channel: a notification is written in the
+ * same transaction as the event that causes it, so a crash can lose none.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    type: text('type').notNull(),
+    ticketId: uuid('ticket_id').references(() => tickets.id),
+    /** What to say: title and body in plain Chinese, fixed when it was written. */
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    readAt: at('read_at'),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt, t.id)],
+);
+
+/** Deliveries beyond the inbox (WeChat subscribe messages), retried with back-off. */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    notificationId: uuid('notification_id').notNull().references(() => notifications.id),
+    channel: text('channel').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: at('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    sentAt: at('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notification_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    check('notification_deliveries_status_check', oneOf('status', ['pending', 'sent', 'failed'])),
+  ],
 );

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Category, MachineTicket, TicketStatus, Urgency } from '@minhu/domain';
 import type { DbHandle, Executor, Tx } from './create-db.js';
@@ -117,7 +117,26 @@ export function createTicketsRepository(handle: DbHandle) {
       return row ?? null;
     },
 
-    async update(tx: Tx, id: string, next: MachineTicket, dueAt: Date | null, now: Date) {
+    /**
+     * Tickets the sweep must look at now, locked; rows another process is sweeping are skipped,
+     * so several API processes can sweep at once and each ticket is handled once.
+     */
+    async lockDueForSweep(tx: Tx, now: Date, limit: number): Promise<{ ticket: TicketRow; areaPath: string }[]> {
+      return tx
+        .select({ ticket: tickets, areaPath: areas.path })
+        .from(tickets)
+        .innerJoin(areas, eq(areas.id, tickets.areaId))
+        .where(lte(tickets.sweepAt, now))
+        .orderBy(asc(tickets.sweepAt))
+        .limit(limit)
+        .for('update', { of: tickets, skipLocked: true });
+    },
+
+    async setSweep(tx: Tx, id: string, at: Date | null) {
+      await tx.update(tickets).set({ sweepAt: at }).where(eq(tickets.id, id));
+    },
+
+    async update(tx: Tx, id: string, next: MachineTicket, timing: { dueAt: Date | null; sweepAt: Date | null }, now: Date) {
       await tx
         .update(tickets)
         .set({
@@ -128,7 +147,9 @@ export function createTicketsRepository(handle: DbHandle) {
           resolvedAt: next.resolvedAt,
           closedAt: next.closedAt,
           resolveDueAt: next.resolveDueAt,
-          dueAt,
+          escalationLevel: next.escalationLevel,
+          dueAt: timing.dueAt,
+          sweepAt: timing.sweepAt,
           ratingSatisfied: next.ratingSatisfied,
           ratingStars: next.ratingStars,
           ratingComment: next.ratingComment,
@@ -184,7 +205,8 @@ export function createTicketsRepository(handle: DbHandle) {
 
 export type TicketsRepository = ReturnType<typeof createTicketsRepository>;
 
-function scopeCondition(scope: TicketScopeFilter): SQL | undefined {
+/** The SQL condition of a scope over `tickets` (shared by lists, metrics and the ledger). */
+export function scopeCondition(scope: TicketScopeFilter): SQL | undefined {
   switch (scope.kind) {
     case 'people': {
       const parts: SQL[] = [];

@@ -2,3 +2,5 @@ export * from './model.js';
 export * from './time-limits.js';
 export * from './ticket-machine.js';
 export * from './routing.js';
+export * from './escalation.js';
+export * from './notifications.js';

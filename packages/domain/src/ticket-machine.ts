@@ -67,6 +67,8 @@ export interface MachineTicket {
   ratingSatisfied: boolean | null;
   ratingStars: number | null;
   ratingComment: string | null;
+  /** The highest escalation level reached (see escalation.ts). */
+  escalationLevel: number;
 }
 
 export interface Actor {
@@ -240,6 +242,7 @@ export function transition(
         );
       }
       // Not satisfied: back to whoever handled it, with a new resolve clock, and the leader hears.
+      const level = Math.max(1, ticket.escalationLevel);
       return done(
         {
           ...ticket,
@@ -247,10 +250,11 @@ export function transition(
           status: 'in_progress',
           resolvedAt: null,
           resolveDueAt: new Date(now.getTime() + ctx.timeLimit.resolveWithinSeconds * 1000),
+          escalationLevel: level,
         },
         confirmed,
         { type: 'reopened', data: { reason: 'unsatisfied', comment: input.comment } },
-        { type: 'escalated', data: { level: 1, reason: 'unsatisfied' } },
+        { type: 'escalated', data: { level, reason: 'unsatisfied' } },
       );
     }
   }

@@ -25,8 +25,15 @@ export function machineOf(t: TicketRow): MachineTicket {
     ratingSatisfied: t.ratingSatisfied,
     ratingStars: t.ratingStars,
     ratingComment: t.ratingComment,
+    escalationLevel: t.escalationLevel,
   };
 }
+
+/** The time limits a ticket was filed with. */
+export const limitOf = (t: Pick<TicketRow, 'claimLimitSeconds' | 'resolveLimitSeconds'>) => ({
+  claimWithinSeconds: t.claimLimitSeconds,
+  resolveWithinSeconds: t.resolveLimitSeconds,
+});
 
 /** The people who deal with the resident directly, and so see phone numbers in full. */
 const CLOSE_RELATIONS: readonly Relation[] = ['filer', 'beneficiary', 'team_member', 'assignee'];

@@ -4,8 +4,12 @@ import {
   dueTimes,
   relationsOf,
   strictestControlLevel,
+  sweepAt,
   timeLimitFor,
   transition,
+  type DomainEvent,
+  type MachineTicket,
+  type TimeLimit,
   type ActionInput,
   type SpecialTag,
   type TransitionError,
@@ -19,18 +23,25 @@ import {
   type ListCursor,
   type OrgRepository,
   type TicketListFilter,
+  type PoliciesRepository,
   type TicketsRepository,
   type Tx,
   type UploadsRepository,
   type UsersRepository,
 } from '@minhu/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { decodeCursor, encodeCursor, isDate, UUID } from './cursor.js';
 import { routeAt } from './route-ticket.js';
-import { eventView, machineOf, ticketView } from './ticket-view.js';
+import type { Notifier } from './notifier.js';
+import { eventView, limitOf, machineOf, ticketView } from './ticket-view.js';
 import { actorFor, type Viewer } from './viewer.js';
 
 interface Deps {
   handle: DbHandle;
+  policies: PoliciesRepository;
+  notifier: Notifier;
+  /** A resolved ticket nobody confirms closes by itself after this long. */
+  autoCloseAfterMs: number;
   tickets: TicketsRepository;
   org: OrgRepository;
   users: UsersRepository;
@@ -42,7 +53,7 @@ interface Deps {
 class KeyTaken extends Error {}
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, idempotency, uploads } = deps;
+  const { handle, tickets, org, users, idempotency, uploads, policies, notifier, autoCloseAfterMs } = deps;
 
   async function viewOf(viewer: Viewer, id: string, now: Date): Promise<Ticket> {
     const row = await tickets.view(id);
@@ -92,23 +103,30 @@ export function createTicketsService(deps: Deps) {
       }
       const routing = await routeAt(org, chain, body, person);
       const controlLevel = strictestControlLevel(chain.map((a) => a.controlLevel));
-      const due = dueTimes(timeLimitFor([], body.category, routing.urgency, controlLevel), now);
+      const limit = timeLimitFor(await policies.all(), body.category, routing.urgency, controlLevel);
+      const due = dueTimes(limit, now);
       const id = newId(now.getTime());
       const homeDetail = !body.beneficiary && areaId === viewer.homeAreaId ? viewer.homeDetail : null;
 
+      const created: DomainEvent = {
+        type: 'created',
+        data: { category: body.category, urgency: routing.urgency, requestedUrgency: body.urgency, onBehalf: body.beneficiary !== undefined },
+      };
+      const routed: DomainEvent = {
+        type: 'assigned',
+        data: { teamId: routing.teamId, assigneeId: routing.assigneeId, reason: routing.reason, flagged: routing.flagged },
+      };
       try {
         await handle.db.transaction(async (tx) => {
           if (!(await idempotency.claim(tx, viewer.id, key, requestHash, id))) throw new KeyTaken();
           const number = await tickets.nextNumber(tx, now);
-          await tickets.insert(
-            tx,
-            {
+          const row = {
               id,
               number,
               category: body.category,
               urgency: routing.urgency,
               requestedUrgency: body.urgency,
-              status: 'assigned',
+              status: 'assigned' as const,
               description: body.description.trim(),
               areaId,
               compoundId: routing.compoundId!,
@@ -129,35 +147,23 @@ export function createTicketsService(deps: Deps) {
               createdAt: now,
               responseDueAt: due.responseDueAt,
               resolveDueAt: due.resolveDueAt,
+              claimLimitSeconds: limit.claimWithinSeconds,
+              resolveLimitSeconds: limit.resolveWithinSeconds,
               dueAt: due.responseDueAt,
+              // The first escalation comes when the claim is due.
+              sweepAt: due.responseDueAt,
               updatedAt: now,
-            },
+            };
+          await tickets.insert(
+            tx,
+            row,
             (body.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit ?? null, note: i.note ?? null })),
             [
-              {
-                type: 'created',
-                actorId: viewer.id,
-                at: now,
-                data: {
-                  category: body.category,
-                  urgency: routing.urgency,
-                  requestedUrgency: body.urgency,
-                  onBehalf: body.beneficiary !== undefined,
-                },
-              },
-              {
-                type: 'assigned',
-                actorId: null,
-                at: now,
-                data: {
-                  teamId: routing.teamId,
-                  assigneeId: routing.assigneeId,
-                  reason: routing.reason,
-                  flagged: routing.flagged,
-                },
-              },
+              { ...created, actorId: viewer.id, at: now },
+              { ...routed, actorId: null, at: now },
             ],
           );
+          await notifier.notify(tx, { ...row, claimedAt: null, beneficiaryUserId: row.beneficiaryUserId, areaPath: area.path }, [created], viewer, now);
           if (!(await uploads.attach(tx, body.attachments ?? [], viewer.id, id))) {
             throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
           }
@@ -191,7 +197,7 @@ export function createTicketsService(deps: Deps) {
         teamId: query.teamId,
         now,
         limit: limit + 1,
-        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+        after: query.cursor ? decodeListCursor(query.cursor) : undefined,
       };
       if (query.areaId) {
         const area = await org.area(query.areaId);
@@ -207,7 +213,7 @@ export function createTicketsService(deps: Deps) {
         items: page.map((row) => ticketView(row, actorFor(viewer, row.areaPath), now)),
         nextCursor:
           rows.length > limit && last
-            ? encodeCursor({ dueAt: last.ticket.dueAt?.toISOString() ?? null, id: last.ticket.id })
+            ? encodeCursor([last.ticket.dueAt?.toISOString() ?? null, last.ticket.id])
             : null,
       };
     },
@@ -223,12 +229,12 @@ export function createTicketsService(deps: Deps) {
         if (expectedVersion !== undefined && expectedVersion !== ticket.version) {
           throw conflict('VERSION_CONFLICT', '工单已被他人更新，请刷新后再试。', { version: ticket.version });
         }
-        const limit = timeLimitFor([], ticket.category, ticket.urgency, ticket.controlLevel);
+        const limit = limitOf(ticket);
         const result = transition(machine, input, actor, { now, timeLimit: limit });
         if (!result.ok) throw await transitionError(tx, result.error);
         // Only once the person may act: otherwise a refusal would reveal which teams exist.
         await checkReferences(tx, ticket.teamId, input);
-        await tickets.update(tx, id, result.next, activeDueAt(result.next), now);
+        await tickets.update(tx, id, result.next, timingOf(result.next, limit), now);
         const attachments = 'attachments' in input ? input.attachments : [];
         if (!(await uploads.attach(tx, attachments, viewer.id, id))) {
           throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
@@ -238,10 +244,16 @@ export function createTicketsService(deps: Deps) {
           id,
           result.events.map((e) => ({ type: e.type, actorId: e.type === 'escalated' ? null : viewer.id, at: now, data: e.data })),
         );
+        await notifier.notify(tx, { ...ticket, ...result.next, areaPath }, result.events, viewer, now);
       });
       return viewOf(viewer, id, now);
     },
   };
+
+  /** The deadline that matters now, and when the sweep should next look at the ticket. */
+  function timingOf(next: MachineTicket, limit: TimeLimit) {
+    return { dueAt: activeDueAt(next), sweepAt: sweepAt(next, limit, autoCloseAfterMs) };
+  }
 
   /** Targets named in an action must exist: the team to transfer to, the member to assign, the photos. */
   async function checkReferences(tx: Tx, teamId: string | null, input: ActionInput) {
@@ -340,20 +352,8 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.dueAt, cursor.id])).toString('base64url');
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function decodeCursor(cursor: string): ListCursor {
-  try {
-    const [dueAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const validDue = dueAt === null || (typeof dueAt === 'string' && !Number.isNaN(Date.parse(dueAt)));
-    if (validDue && typeof id === 'string' && UUID.test(id)) return { dueAt: dueAt as string | null, id };
-  } catch {
-    // fall through
-  }
-  throw badRequest('INVALID_CURSOR', '翻页参数 cursor 不正确，请从第一页重新加载。', { field: 'cursor' });
-}
+const decodeListCursor = (cursor: string): ListCursor =>
+  decodeCursor(cursor, ([dueAt, id]) =>
+    (dueAt === null || isDate(dueAt)) && typeof id === 'string' && UUID.test(id) ? { dueAt: dueAt as string | null, id } : null,
+  );
 

@@ -1,0 +1,92 @@
+import {
+  CATEGORY_LABELS,
+  notificationPlan,
+  type Category,
+  type DomainEvent,
+  type NotificationType,
+  type Urgency,
+} from '@minhu/domain';
+import type { AudienceTicket, NewNotification, NotificationsRepository, Tx } from '@minhu/db';
+
+export interface NotifiedTicket extends AudienceTicket {
+  id: string;
+  number: string;
+  category: Category;
+  urgency: Urgency;
+  description: string;
+  address: string;
+  claimedAt: Date | null;
+}
+
+/** What each notification says, in plain words. */
+function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, actorName: string | null) {
+  const need = `${CATEGORY_LABELS[t.category]}：${t.description.split('\n')[0]!.slice(0, 40)}`;
+  const d = event.data;
+  switch (type) {
+    case 'new_ticket':
+      return { title: t.urgency === 'normal' ? '新求助待签收' : `新求助待签收（${t.urgency === 'emergency' ? '紧急' : '加急'}）`, body: `${need}（${t.address}）` };
+    case 'emergency':
+      return { title: '🚨 紧急求助，请立即处理', body: `${need}（${t.address}），编号 ${t.number}` };
+    case 'assigned':
+      return { title: '队长把一条求助指派给您', body: `${need}（${t.address}）` };
+    case 'claimed':
+      return { title: '您的求助已签收', body: `${actorName ?? '服务队员'}已签收，正在为您办理。编号 ${t.number}` };
+    case 'resolved':
+      return { title: '您的求助已办结', body: `${typeof d.text === 'string' ? d.text.slice(0, 60) : '已办结'}。请确认是否解决并评价。` };
+    case 'closed':
+      return d.reason === 'confirmed'
+        ? { title: '居民已确认办结', body: `编号 ${t.number}${typeof d.rating === 'number' ? `，评价 ${d.rating} 星` : ''}` }
+        : { title: '求助已完成', body: `编号 ${t.number} 办结后无人确认，已自动完成。` };
+    case 'cancelled':
+      return { title: '居民已取消求助', body: `${need}。取消原因：${String(d.reason ?? '')}` };
+    case 'transferred':
+      return { title: '有求助转派到本队', body: `${need}（${t.address}）。原因：${String(d.reason ?? '')}` };
+    case 'reopened':
+      return { title: '居民不满意，求助退回重办', body: `${need}${d.comment ? `。居民说：${String(d.comment)}` : ''}` };
+    case 'overdue':
+      return {
+        title: `求助超时（督办 ${String(d.level)} 级）`,
+        body: `${need}（${t.address}），${t.claimedAt ? '超过办结时限' : '超过签收时限'}。编号 ${t.number}`,
+      };
+  }
+}
+
+/**
+ * Turns a ticket's events into notifications, in the caller's transaction: what the domain's plan
+ * says, to the people each audience means now, never to the person who acted, each once.
+ */
+export function createNotifier(deps: {
+  notifications: NotificationsRepository;
+  /** Channels beyond the inbox for a notification type (WeChat when a template is set). */
+  channels: (type: NotificationType) => string[];
+}) {
+  const { notifications, channels } = deps;
+  return {
+    async notify(tx: Tx, ticket: NotifiedTicket, events: readonly DomainEvent[], actor: { id: string; name: string } | null, now: Date) {
+      const rows: NewNotification[] = [];
+      const seen = new Set<string>();
+      for (const event of events) {
+        // The confirmed event carries the rating that the closed message reports.
+        const closing = event.type === 'closed' ? { ...event, data: { ...events.find((e) => e.type === 'confirmed')?.data, ...event.data } } : event;
+        for (const plan of notificationPlan(event, { urgency: ticket.urgency, assigneeId: ticket.assigneeId, claimed: ticket.claimedAt !== null })) {
+          const people = new Set<string>();
+          for (const audience of plan.audiences) {
+            for (const id of await notifications.audience(ticket, audience, tx)) people.add(id);
+          }
+          const text = message(plan.type, ticket, closing, actor?.name ?? null);
+          for (const userId of people) {
+            const key = `${plan.type}:${userId}`;
+            if (userId === actor?.id || seen.has(key)) continue;
+            seen.add(key);
+            rows.push({ userId, type: plan.type, ticketId: ticket.id, ...text, createdAt: now });
+          }
+        }
+      }
+      const wanted = new Set(rows.flatMap((r) => (channels(r.type as NotificationType).length > 0 ? [r.userId] : [])));
+      const openids = await notifications.openids([...wanted], tx);
+      await notifications.insert(tx, rows, (r) => (openids.has(r.userId) ? channels(r.type as NotificationType) : []));
+    },
+  };
+}
+
+export type Notifier = ReturnType<typeof createNotifier>;

@@ -1,0 +1,43 @@
+import { CATEGORIES, DEFAULT_TIME_LIMITS, URGENCIES } from '@minhu/domain';
+import type { Policy } from '@minhu/contracts';
+import type { PoliciesRepository } from '@minhu/db';
+import { badRequest, forbidden } from '../errors.js';
+import type { Viewer } from './viewer.js';
+
+/** Time-limit policies: everyone may read what is in force; admins replace the whole set. */
+export function createPoliciesService(deps: { policies: PoliciesRepository }) {
+  const { policies } = deps;
+  return {
+    async list() {
+      const items = await policies.all();
+      if (items.length > 0) return { items, source: 'custom' as const };
+      return {
+        source: 'default' as const,
+        items: CATEGORIES.flatMap((category) =>
+          URGENCIES.map((urgency) => ({ category, urgency, controlLevel: null, ...DEFAULT_TIME_LIMITS[urgency] })),
+        ),
+      };
+    },
+
+    async replace(viewer: Viewer, body: Policy[], now: Date) {
+      if (!viewer.isAdmin) throw forbidden('只有管理员可以修改时限。');
+      const problems: string[] = [];
+      const seen = new Set<string>();
+      for (const [i, p] of body.entries()) {
+        const key = `${p.category}/${p.urgency}/${p.controlLevel ?? '全部'}`;
+        if (seen.has(key)) problems.push(`第 ${i + 1} 条重复：${key}`);
+        seen.add(key);
+        if (p.resolveWithinSeconds < p.claimWithinSeconds) problems.push(`第 ${i + 1} 条的办结时限短于签收时限`);
+      }
+      const missing = CATEGORIES.flatMap((c) => URGENCIES.filter((u) => !seen.has(`${c}/${u}/全部`)).map((u) => `${c}/${u}`));
+      if (missing.length > 0) problems.push(`缺少不分管控级别的时限：${missing.join('、')}`);
+      if (problems.length > 0) {
+        throw badRequest('INVALID_POLICIES', `时限设置不完整或有误：${problems[0]}`, { problems });
+      }
+      await policies.replace(body.map((p) => ({ ...p, controlLevel: p.controlLevel ?? null })), viewer.id, now);
+      return this.list();
+    },
+  };
+}
+
+export type PoliciesService = ReturnType<typeof createPoliciesService>;

@@ -1,0 +1,112 @@
+import { Type, type Static } from 'typebox';
+import { CATEGORIES, CONTROL_LEVELS, NOTIFICATION_TYPES, URGENCIES } from '@minhu/domain';
+import { DateTime, Id, ListQuery, Nullable, StringEnum } from './common.js';
+
+export const MAX_CLAIM_SECONDS = 7 * 24 * 3600;
+export const MAX_RESOLVE_SECONDS = 90 * 24 * 3600;
+
+export const Policy = Type.Object(
+  {
+    category: StringEnum(CATEGORIES),
+    urgency: StringEnum(URGENCIES),
+    controlLevel: Type.Optional(Nullable(StringEnum(CONTROL_LEVELS))),
+    claimWithinSeconds: Type.Integer({ minimum: 1, maximum: MAX_CLAIM_SECONDS, description: '签收时限 (秒)' }),
+    resolveWithinSeconds: Type.Integer({ minimum: 1, maximum: MAX_RESOLVE_SECONDS, description: '办结时限 (秒)，不短于签收时限' }),
+  },
+  { additionalProperties: false },
+);
+export type Policy = Static<typeof Policy>;
+export const PolicyList = Type.Object({
+  items: Type.Array(Policy),
+  /** default: no policy set, the built-in time limits are in force. */
+  source: StringEnum(['default', 'custom'] as const),
+});
+export const PutPoliciesBody = Type.Array(Policy, { minItems: 1, maxItems: 500 });
+
+export const Notification = Type.Object({
+  id: Id,
+  type: StringEnum(NOTIFICATION_TYPES),
+  ticketId: Nullable(Id),
+  title: Type.String(),
+  body: Type.String(),
+  createdAt: DateTime,
+  readAt: Nullable(DateTime),
+});
+export type Notification = Static<typeof Notification>;
+export const NotificationsQuery = Type.Object(
+  { unread: Type.Optional(Type.Boolean()), ...ListQuery },
+  { additionalProperties: false },
+);
+export const NotificationList = Type.Object({
+  items: Type.Array(Notification),
+  nextCursor: Nullable(Type.String()),
+  unreadCount: Type.Integer(),
+});
+export const MarkReadBody = Type.Object(
+  { ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 100 })) },
+  { additionalProperties: false },
+);
+
+export const MetricsQuery = Type.Object(
+  {
+    areaId: Type.Optional(Id),
+    teamId: Type.Optional(Id),
+    from: Type.Optional(Type.String({ format: 'date-time', description: '窗口开始 (含)，按工单提交时间；默认 30 天前' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: '窗口结束 (不含)；默认现在' })),
+  },
+  { additionalProperties: false },
+);
+export type MetricsQuery = Static<typeof MetricsQuery>;
+
+const Figures = {
+  total: Type.Integer(),
+  claimed: Type.Integer(),
+  claimedOnTime: Type.Integer(),
+  responseRate: Nullable(Type.Number()),
+  resolved: Type.Integer(),
+  resolutionRate: Nullable(Type.Number()),
+  rated: Type.Integer(),
+  satisfied: Type.Integer(),
+  satisfactionRate: Nullable(Type.Number()),
+  medianClaimSeconds: Nullable(Type.Number()),
+  p90ClaimSeconds: Nullable(Type.Number()),
+  medianResolveSeconds: Nullable(Type.Number()),
+  p90ResolveSeconds: Nullable(Type.Number()),
+  overdueOpen: Type.Integer(),
+};
+export const TeamFigures = Type.Object({ teamId: Nullable(Id), teamName: Type.String(), ...Figures });
+export const MetricsSummary = Type.Object({
+  from: DateTime,
+  to: DateTime,
+  ...Figures,
+  byTeam: Type.Array(TeamFigures),
+});
+export type MetricsSummary = Static<typeof MetricsSummary>;
+
+export const DailySeries = Type.Object({
+  from: DateTime,
+  to: DateTime,
+  /** Days in China time (Asia/Shanghai), oldest first. */
+  items: Type.Array(
+    Type.Object({ date: Type.String(), created: Type.Integer(), claimed: Type.Integer(), resolved: Type.Integer(), overdue: Type.Integer() }),
+  ),
+});
+export type DailySeries = Static<typeof DailySeries>;
+
+export const MemberLoad = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      userId: Id,
+      name: Type.String(),
+      teamId: Id,
+      teamName: Type.String(),
+      role: Type.String(),
+      active: Type.Boolean(),
+      open: Type.Integer(),
+      overdue: Type.Integer(),
+      claimed: Type.Integer(),
+      resolved: Type.Integer(),
+    }),
+  ),
+});
+export type MemberLoad = Static<typeof MemberLoad>;

@@ -1,0 +1,81 @@
+import type { Urgency } from './model.js';
+import type { DomainEvent } from './ticket-machine.js';
+
+/** Who hears about what happens to a ticket (the service turns audiences into people). */
+export const NOTIFICATION_TYPES = [
+  'new_ticket',
+  'emergency',
+  'assigned',
+  'claimed',
+  'resolved',
+  'closed',
+  'cancelled',
+  'transferred',
+  'reopened',
+  'overdue',
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export type Audience =
+  /** The filer and the person it is for. */
+  | 'residents'
+  | 'assignee'
+  | 'leaders'
+  /** Every active member of the ticket's team. */
+  | 'team'
+  /** Secretaries of the compound and the community (or village) it is in. */
+  | 'area_secretaries'
+  /** Secretaries of the subdistrict. */
+  | 'subdistrict_secretaries';
+
+export interface NotificationPlan {
+  type: NotificationType;
+  audiences: Audience[];
+}
+
+/** The escalation ladder's audiences, by level. */
+const LADDER: Record<number, Audience[]> = {
+  1: ['assignee', 'leaders'],
+  2: ['area_secretaries'],
+  3: ['subdistrict_secretaries'],
+};
+
+/**
+ * What each event tells whom. Residents hear about claim, resolve and close; members and leaders
+ * about new, transferred, overdue and reopened tickets; emergencies reach the leader and the
+ * secretaries at once (the green channel).
+ */
+export function notificationPlan(
+  event: DomainEvent,
+  ticket: { urgency: Urgency; assigneeId: string | null; claimed: boolean },
+): NotificationPlan[] {
+  const d = event.data;
+  switch (event.type) {
+    case 'created':
+      return [
+        { type: 'new_ticket', audiences: ticket.assigneeId ? ['assignee', 'leaders'] : ['team'] },
+        ...(ticket.urgency === 'emergency'
+          ? [{ type: 'emergency' as const, audiences: ['leaders', 'area_secretaries'] as Audience[] }]
+          : []),
+      ];
+    case 'claimed':
+      return [{ type: 'claimed', audiences: ['residents'] }];
+    case 'resolved':
+      return [{ type: 'resolved', audiences: ['residents'] }];
+    case 'closed':
+      return [{ type: 'closed', audiences: d.reason === 'confirmed' ? ['assignee'] : ['residents', 'assignee'] }];
+    case 'cancelled':
+      return ticket.claimed ? [{ type: 'cancelled', audiences: ['assignee'] }] : [];
+    case 'transferred':
+      return [{ type: 'transferred', audiences: ['team'] }];
+    case 'assigned':
+      // A reassignment by the leader (routing's own assignment is told by `created`).
+      return d.previousAssigneeId !== undefined ? [{ type: 'assigned', audiences: ['assignee'] }] : [];
+    case 'reopened':
+      return [{ type: 'reopened', audiences: ['assignee', 'leaders'] }];
+    case 'escalated':
+      return d.reason === 'overdue' ? [{ type: 'overdue', audiences: LADDER[Number(d.level)] ?? [] }] : [];
+    default:
+      return [];
+  }
+}
