@@ -79,6 +79,13 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await member.shot('member-ticket-resolved');
   });
 
+  it('the member finds the new request in their messages', async () => {
+    const { page, shot } = phones[1]!;
+    await page.goto(`${product.url}/#/pages/inbox/index`);
+    await expect.poll(() => view(page).getByText('新求助待签收').first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await shot('member-inbox');
+  });
+
   it('a second member who is too late is told who has it', async () => {
     // A fresh ticket, claimed by 陈晓燕 while 赵文博's queue still shows it.
     const resident = phones[0]!;
@@ -138,6 +145,15 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await page.goto(`${product.url}/#/pages/requests/index`);
     await view(page).getByText('全部', { exact: true }).click();
     await expect.poll(() => view(page).locator(`[data-number="${number}"]`).isVisible(), { timeout: 15_000 }).toBe(true);
+  });
+
+  it('the leader sees the same figures for the team', async () => {
+    const leader = await signIn('刘志强');
+    const { page } = leader;
+    await view(page).locator('[data-testid="team-stats"]').click();
+    await page.waitForURL(/pages\/stats/);
+    await expect.poll(() => view(page).locator('[data-testid="rates"]').isVisible(), { timeout: 15_000 }).toBe(true);
+    await leader.shot('leader-team-stats');
   });
 
   it('关怀模式 makes the text larger, and stays on', async () => {

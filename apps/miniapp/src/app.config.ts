@@ -9,7 +9,10 @@ export default defineAppConfig({
     pagePath(ROUTES.profile),
     pagePath(ROUTES.newTicket),
     pagePath(ROUTES.ticket),
-    'pages/list/index',
+    pagePath(ROUTES.list),
+    pagePath(ROUTES.team),
+    pagePath(ROUTES.stats),
+    pagePath(ROUTES.inbox),
   ],
   window: {
     navigationBarBackgroundColor: '#C8161D',

@@ -7,6 +7,10 @@ export const ROUTES = {
   profile: '/pages/profile/index',
   newTicket: '/pages/new/index',
   ticket: '/pages/ticket/index',
+  list: '/pages/list/index',
+  team: '/pages/team/index',
+  stats: '/pages/stats/index',
+  inbox: '/pages/inbox/index',
 } as const;
 
 export const TAB_PAGES: readonly string[] = [ROUTES.home, ROUTES.requests, ROUTES.me];

@@ -1,9 +1,11 @@
-import { useDidShow } from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import { get } from '../services/api';
 import { useApp } from '../store';
 import { TicketList } from './ticket-list';
+import { InboxLink } from './inbox-link';
+import { ROUTES } from '../routes';
 
 type Queue = 'unclaimed' | 'mine' | 'overdue';
 
@@ -46,6 +48,17 @@ export function MemberHome() {
     <View>
       <View className='section muted'>
         {me?.teams.map((t) => `${t.name}${t.role === 'leader' ? '（队长）' : ''}`).join('、')}
+      </View>
+      <View style={{ marginTop: '8px' }}>
+        <InboxLink />
+        {me?.teams
+          .filter((t) => t.role === 'leader')
+          .map((t) => (
+            <View key={t.id} className='list-item' onClick={() => Taro.navigateTo({ url: `${ROUTES.stats}?teamId=${t.id}` })} data-testid='team-stats'>
+              <Text>📊 {t.name} 统计</Text>
+              <Text className='muted'>›</Text>
+            </View>
+          ))}
       </View>
       <View className='counters'>
         {counter('unclaimed', '待签收')}

@@ -2,6 +2,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Switch, Text, View } from '@tarojs/components';
 import { SPECIAL_TAG_LABELS } from '@minhu/domain';
 import { Page } from '../../components/page';
+import { InboxLink } from '../../components/inbox-link';
 import { useApp } from '../../store';
 import { ROUTES } from '../../routes';
 import type { View as Face } from '../../services/session';
@@ -37,7 +38,9 @@ export default function MePage() {
         </View>
       </View>
 
-      <View className='card row'>
+      <InboxLink />
+
+      <View className='card row' style={{ marginTop: '12px' }}>
         <View className='grow'>
           <View style={{ fontWeight: 600 }}>关怀模式</View>
           <Text className='muted'>字更大、对比更强、按钮更大</Text>

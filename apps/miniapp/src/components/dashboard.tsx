@@ -1,0 +1,176 @@
+import Taro, { useDidShow } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { useCallback, useState } from 'react';
+import type { DailySeries, MetricsSummary } from '@minhu/contracts';
+import { get, messageOf } from '../services/api';
+import { Notice } from './notice';
+
+const SPANS = [
+  { key: 'today', label: '今天', days: 0 },
+  { key: 'week', label: '近 7 天', days: 6 },
+  { key: 'month', label: '近 30 天', days: 29 },
+] as const;
+type Span = (typeof SPANS)[number]['key'];
+
+export const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
+/** Seconds in words: "12 分钟", "3.5 小时". */
+export function minutes(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} 分钟`;
+  return `${(seconds / 3600).toFixed(seconds < 36000 ? 1 : 0)} 小时`;
+}
+
+const DAY = 86_400_000;
+const CHINA_OFFSET = 8 * 3600_000; // China keeps UTC+8 all year
+
+/** Days are China days whatever the phone's time zone, as the API counts them. */
+function windowOf(span: Span, now: Date) {
+  const days = SPANS.find((s) => s.key === span)!.days;
+  const todayStart = Math.floor((now.getTime() + CHINA_OFFSET) / DAY) * DAY - CHINA_OFFSET;
+  const from = new Date(todayStart - days * DAY);
+  return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(now.toISOString())}`;
+}
+
+const openList = (query: string, title: string) =>
+  Taro.navigateTo({ url: `/pages/list/index?query=${encodeURIComponent(query)}&title=${encodeURIComponent(title)}` });
+
+/**
+ * The figures a secretary (whole area) or a leader (one team) watches, from /metrics: the three
+ * rates and the medians for today, 7 or 30 days; the daily load; the teams by overdue backlog.
+ */
+export function Dashboard({ teamId }: { teamId?: string }) {
+  const [span, setSpan] = useState<Span>('week');
+  const [summary, setSummary] = useState<MetricsSummary | null>(null);
+  const [daily, setDaily] = useState<DailySeries | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async (which: Span) => {
+    const now = new Date();
+    const scope = teamId ? `&teamId=${teamId}` : '';
+    const chartSpan: Span = which === 'month' ? 'month' : 'week';
+    try {
+      const [s, d] = await Promise.all([
+        get<MetricsSummary>(`/metrics/summary?${windowOf(which, now)}${scope}`),
+        get<DailySeries>(`/metrics/daily?${windowOf(chartSpan, now)}${scope}`),
+      ]);
+      setSummary(s);
+      setDaily(d);
+      setError(null);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }, [teamId]);
+
+  useDidShow(() => void load(span));
+  const choose = (next: Span) => {
+    setSpan(next);
+    void load(next);
+  };
+
+  const peak = Math.max(1, ...(daily?.items.map((d) => d.created) ?? [1]));
+  const listScope = teamId ? `scope=team&teamId=${teamId}` : 'scope=area';
+
+  return (
+    <View>
+      <View className='tabs'>
+        {SPANS.map((s) => (
+          <View key={s.key} className={`tab ${span === s.key ? 'on' : ''}`} onClick={() => choose(s.key)}>
+            {s.label}
+          </View>
+        ))}
+      </View>
+      {error && <Notice kind='error'>{error}</Notice>}
+      {!summary && !error && <View className='empty'>加载中…</View>}
+      {summary && (
+        <View>
+          <View className='rates' data-testid='rates'>
+            <View className='rate'>
+              <View className='pct'>{percent(summary.responseRate)}</View>
+              <View className='what'>响应率</View>
+              <View className='means'>按时签收的比例</View>
+            </View>
+            <View className='rate'>
+              <View className='pct'>{percent(summary.resolutionRate)}</View>
+              <View className='what'>解决率</View>
+              <View className='means'>已办结的比例</View>
+            </View>
+            <View className='rate'>
+              <View className='pct'>{percent(summary.satisfactionRate)}</View>
+              <View className='what'>满意率</View>
+              <View className='means'>评价满意的比例</View>
+            </View>
+          </View>
+          <View className='counters'>
+            <View className='counter'>
+              <View className='n'>{summary.total}</View>
+              <Text>求助</Text>
+            </View>
+            <View className='counter'>
+              <View className='n'>{summary.resolved}</View>
+              <Text>已办结</Text>
+            </View>
+            <View className='counter' onClick={() => openList(`${listScope}&open=true&overdue=true`, '超时工单')} data-testid='overdue-counter'>
+              <View className={`n ${summary.overdueOpen ? 'late' : ''}`}>{summary.overdueOpen}</View>
+              <Text>超时 ›</Text>
+            </View>
+          </View>
+          <View className='card' style={{ marginTop: '12px' }}>
+            <View className='row'>
+              <View className='grow'>
+                <View className='muted'>签收用时（中位数）</View>
+                <View style={{ fontWeight: 600 }}>{minutes(summary.medianClaimSeconds)}</View>
+                <View className='muted'>90% 在 {minutes(summary.p90ClaimSeconds)} 内</View>
+              </View>
+              <View className='grow'>
+                <View className='muted'>办结用时（中位数）</View>
+                <View style={{ fontWeight: 600 }}>{minutes(summary.medianResolveSeconds)}</View>
+                <View className='muted'>90% 在 {minutes(summary.p90ResolveSeconds)} 内</View>
+              </View>
+            </View>
+          </View>
+          {daily && (
+            <View>
+              <View className='section-title'>每日求助量（{span === 'month' ? '近 30 天' : '近 7 天'}）</View>
+              <View className='card'>
+                <View className='bars'>
+                  {daily.items.map((d) => (
+                    <View key={d.date} className='bar'>
+                      {daily.items.length <= 7 && <Text>{d.created}</Text>}
+                      <View className='fill' style={{ height: `${(d.created / peak) * 70}%` }} />
+                      {daily.items.length <= 7 && <Text className='muted'>{d.date.slice(5).replace('-', '/')}</Text>}
+                    </View>
+                  ))}
+                </View>
+                {daily.items.length > 7 && (
+                  <View className='row muted'>
+                    <Text>{daily.items[0]!.date.slice(5)}</Text>
+                    <Text>最多一天 {peak} 条</Text>
+                    <Text>{daily.items.at(-1)!.date.slice(5)}</Text>
+                  </View>
+                )}
+              </View>
+            </View>
+          )}
+          <View className='section-title'>{teamId ? '本队' : '各服务队'}（按超时排序）</View>
+          {summary.byTeam.length === 0 && <View className='empty'>这段时间没有求助。</View>}
+          {summary.byTeam.map((t) => (
+            <View
+              key={t.teamId ?? 'none'}
+              className='list-item'
+              onClick={() => t.teamId && Taro.navigateTo({ url: `/pages/team/index?teamId=${t.teamId}&name=${encodeURIComponent(t.teamName)}` })}
+              data-testid='team-row'
+            >
+              <View className='grow'>
+                <View>{t.teamName}</View>
+                <Text className='muted'>
+                  求助 {t.total} · 响应 {percent(t.responseRate)} · 解决 {percent(t.resolutionRate)}
+                </Text>
+              </View>
+              <Text className={t.overdueOpen ? 'due late' : 'muted'}>超时 {t.overdueOpen} ›</Text>
+            </View>
+          ))}
+        </View>
+      )}
+    </View>
+  );
+}

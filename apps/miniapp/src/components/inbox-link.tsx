@@ -1,0 +1,19 @@
+import Taro, { useDidShow } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { useState } from 'react';
+import { get } from '../services/api';
+import { ROUTES } from '../routes';
+
+/** 🔔 消息, with how many are unread. */
+export function InboxLink() {
+  const [unread, setUnread] = useState(0);
+  useDidShow(() => {
+    get<{ unreadCount: number }>('/notifications?limit=1').then((r) => setUnread(r.unreadCount), () => undefined);
+  });
+  return (
+    <View className='list-item' onClick={() => Taro.navigateTo({ url: ROUTES.inbox })} data-testid='inbox-link'>
+      <Text>🔔 消息</Text>
+      <Text className={unread ? 'badge overdue' : 'muted'}>{unread ? `${unread} 条未读` : '›'}</Text>
+    </View>
+  );
+}

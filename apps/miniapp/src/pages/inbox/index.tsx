@@ -1,0 +1,61 @@
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { useState } from 'react';
+import type { Notification } from '@minhu/contracts';
+import { get, messageOf, post } from '../../services/api';
+import { humanTime } from '../../services/format';
+import { Notice } from '../../components/notice';
+import { Page } from '../../components/page';
+import { ROUTES } from '../../routes';
+
+/** The person's notifications: new requests, claims, overdue reminders; newest first. */
+export default function Inbox() {
+  const [items, setItems] = useState<Notification[] | null>(null);
+  const [unread, setUnread] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = async () => {
+    try {
+      const page = await get<{ items: Notification[]; unreadCount: number }>('/notifications?limit=50');
+      setItems(page.items);
+      setUnread(page.unreadCount);
+      setError(null);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  useDidShow(() => void load());
+  usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()));
+
+  const open = async (n: Notification) => {
+    if (!n.readAt) void post(`/notifications/${n.id}/read`).catch(() => undefined);
+    if (n.ticketId) Taro.navigateTo({ url: `${ROUTES.ticket}?id=${n.ticketId}` });
+  };
+
+  return (
+    <Page>
+      {error && <Notice kind='error'>{error}</Notice>}
+      {unread > 0 && (
+        <View className='section row'>
+          <Text className='muted'>{unread} 条未读</Text>
+          <Text style={{ color: '#1a5fb4' }} onClick={() => void post('/notifications/read').then(load)}>
+            全部标为已读
+          </Text>
+        </View>
+      )}
+      {items?.length === 0 && <View className='empty'>还没有消息。</View>}
+      {items?.map((n) => (
+        <View key={n.id} className='card' onClick={() => void open(n)} data-testid='notification'>
+          <View className='row'>
+            <Text style={{ fontWeight: n.readAt ? 'normal' : 600 }}>
+              {n.readAt ? '' : '● '}
+              {n.title}
+            </Text>
+            <Text className='muted'>{humanTime(n.createdAt)}</Text>
+          </View>
+          <Text className='muted'>{n.body}</Text>
+        </View>
+      ))}
+    </Page>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '本队统计' });
