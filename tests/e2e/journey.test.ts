@@ -191,8 +191,8 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await view(page).locator('[data-testid="save-profile"]').click();
     await page.waitForURL(/pages\/home/);
     await expect.poll(() => view(page).getByText('幸福里小区 5号楼 3单元').first().isVisible(), { timeout: 15_000 }).toBe(true);
-    // Building 5's own member is quarantined (inactive), so the grid's member looks after her.
-    await expect.poll(() => view(page).getByText('包保队员：刘志强').isVisible()).toBe(true);
+    // Building 5's own member is quarantined (unavailable), so his backup looks after her.
+    await expect.poll(() => view(page).getByText('包保队员：赵文博').isVisible()).toBe(true);
     await newcomer.shot('resident-home-newcomer');
   });
 

@@ -67,7 +67,7 @@ describe.runIf(onPostgres)('two API processes on one PostgreSQL', () => {
   const login = async (url: string, phone: string) => (await call(url, '/auth/dev', null, 'POST', { phone })).body.accessToken as string;
 
   it('escalates an unclaimed emergency and tells the leader and the secretary, each exactly once', async () => {
-    const [a, b] = processes as [{ url: string }, { url: string }];
+    const [a, b] = [processes[0]!, processes[1]!];
     const admin = await login(a.url, '13900000099');
     const policies = CATEGORIES.flatMap((category) =>
       URGENCIES.map((urgency) =>

@@ -56,9 +56,9 @@ describe('organisation for residents and members', () => {
     const teams = (await leader.get('/api/v1/teams')).body.items as { id: string; name: string }[];
     expect(teams.map((x) => x.name)).toEqual(expect.arrayContaining([XFL_TEAM, '槐树庄民呼我行党员服务队', '西王村红色跑腿队']));
     const xfl = await t.ids.team(XFL_TEAM);
-    const members = (await leader.get(`/api/v1/teams/${xfl}/members`)).body.items as { name: string; role: string; active: boolean }[];
+    const members = (await leader.get(`/api/v1/teams/${xfl}/members`)).body.items as { name: string; role: string; active: boolean; availability: string }[];
     expect(members[0]).toMatchObject({ name: '刘志强', role: 'leader' });
-    expect(members.find((m) => m.name === '宋晓东')).toMatchObject({ active: false });
+    expect(members.find((m) => m.name === '宋晓东')).toMatchObject({ active: true, availability: 'unavailable', backupMemberId: await t.ids.user('13900000012') });
     expect((await (await t.as(PHONES.secretary)).get(`/api/v1/teams/${xfl}/members`)).status).toBe(200);
     expect((await (await t.as(PHONES.otherMember)).get(`/api/v1/teams/${xfl}/members`)).status).toBe(404);
     expect((await (await t.as(PHONES.resident)).get(`/api/v1/teams/${xfl}/members`)).status).toBe(404);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memberKey, routeTicket, type RoutingInput } from '@minhu/domain';
+import { memberKey, routeTicket, type MemberState, type RoutingInput } from '@minhu/domain';
 
 /*
  * A small tree:  district D → community C (default team: station) → compound X → grid G →
@@ -19,6 +19,8 @@ const teamX = { id: 'teamX', areaId: 'X', categories: [], active: true };
 const medical = { id: 'medical', areaId: 'C', categories: ['medical' as const], active: true };
 const station = { id: 'station', areaId: 'S', categories: [], active: true };
 
+const onDuty = (...ids: string[]): Map<string, MemberState> => new Map(ids.map((id) => [memberKey('teamX', id), { onDuty: true, backupId: null }]));
+
 function input(overrides: Partial<RoutingInput> = {}): RoutingInput {
   return {
     areaChain: chainX,
@@ -33,9 +35,7 @@ function input(overrides: Partial<RoutingInput> = {}): RoutingInput {
       { teamId: 'teamX', memberId: 'gridMember', areaId: 'G', personId: null },
       { teamId: 'teamX', memberId: 'personMember', areaId: null, personId: 'special' },
     ],
-    activeMembers: new Set(
-      ['unitMember', 'buildingMember', 'gridMember', 'personMember'].map((m) => memberKey('teamX', m)),
-    ),
+    members: onDuty('unitMember', 'buildingMember', 'gridMember', 'personMember'),
     ...overrides,
   };
 }
@@ -53,8 +53,29 @@ describe('routing', () => {
   });
 
   it('when the unit member is inactive, then the next nearest responsible member (building) is chosen', () => {
-    const active = new Set([memberKey('teamX', 'buildingMember'), memberKey('teamX', 'gridMember')]);
-    expect(routeTicket(input({ activeMembers: active })).assigneeId).toBe('buildingMember');
+    expect(routeTicket(input({ members: onDuty('buildingMember', 'gridMember') })).assigneeId).toBe('buildingMember');
+  });
+
+  it('when the unit member is unavailable with a backup on duty, then the backup gets it', () => {
+    const members = new Map<string, MemberState>([
+      ...onDuty('buildingMember', 'backup'),
+      [memberKey('teamX', 'unitMember'), { onDuty: false, backupId: 'backup' }],
+    ]);
+    expect(routeTicket(input({ members })).assigneeId).toBe('backup');
+  });
+
+  it('when the unit member and their backup are both unavailable, then the next responsible member', () => {
+    const members = new Map<string, MemberState>([
+      ...onDuty('buildingMember'),
+      [memberKey('teamX', 'unitMember'), { onDuty: false, backupId: 'backup' }],
+      [memberKey('teamX', 'backup'), { onDuty: false, backupId: null }],
+    ]);
+    expect(routeTicket(input({ members })).assigneeId).toBe('buildingMember');
+  });
+
+  it('when nobody responsible is on duty, then the team gets it unassigned', () => {
+    const members = new Map<string, MemberState>([...input().members].map(([k]) => [k, { onDuty: false, backupId: null }]));
+    expect(routeTicket(input({ members }))).toMatchObject({ teamId: 'teamX', assigneeId: null });
   });
 
   it('when only the grid has someone responsible, then the grid member is the assignee', () => {

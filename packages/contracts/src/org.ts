@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AREA_KINDS, CATEGORIES, COMPOUND_TYPES, CONTROL_LEVELS, SPECIAL_TAGS, TEAM_ROLES } from '@minhu/domain';
+import { AREA_KINDS, AVAILABILITIES, CATEGORIES, COMPOUND_TYPES, CONTROL_LEVELS, SPECIAL_TAGS, TEAM_ROLES } from '@minhu/domain';
 import { Id, Nullable, StringEnum } from './common.js';
 
 export const AreasQuery = Type.Object(
@@ -58,6 +58,10 @@ export const TeamMember = Type.Object({
   phone: Nullable(Type.String()),
   role: StringEnum(TEAM_ROLES),
   dutyRoles: Type.Array(Type.String()),
+  /** Still on the team. */
   active: Type.Boolean(),
+  availability: StringEnum(AVAILABILITIES),
+  backupMemberId: Nullable(Id),
+  availabilityNote: Nullable(Type.String()),
 });
 export const TeamMemberList = Type.Object({ items: Type.Array(TeamMember) });

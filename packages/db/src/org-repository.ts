@@ -135,7 +135,12 @@ export function createOrgRepository(handle: DbHandle) {
         teamIds.length === 0
           ? []
           : await executor
-              .select({ teamId: teamMembers.teamId, userId: teamMembers.userId })
+              .select({
+                teamId: teamMembers.teamId,
+                userId: teamMembers.userId,
+                availability: teamMembers.availability,
+                backupId: teamMembers.backupMemberId,
+              })
               .from(teamMembers)
               .innerJoin(users, eq(users.id, teamMembers.userId))
               .where(and(inArray(teamMembers.teamId, teamIds), eq(teamMembers.active, true), eq(users.active, true)));
@@ -144,7 +149,9 @@ export function createOrgRepository(handle: DbHandle) {
         teams: teamRows satisfies RoutingTeam[],
         categoryRules: rules satisfies CategoryRule[],
         responsibilities: responsibilityRows satisfies Responsibility[],
-        activeMembers: new Set(members.map((m) => memberKey(m.teamId, m.userId))),
+        members: new Map(
+          members.map((m) => [memberKey(m.teamId, m.userId), { onDuty: m.availability === 'on_duty', backupId: m.backupId }]),
+        ),
       };
     },
 
@@ -235,6 +242,9 @@ export function createOrgRepository(handle: DbHandle) {
           role: teamMembers.role,
           dutyRoles: teamMembers.dutyRoles,
           active: sql<boolean>`${teamMembers.active} AND ${users.active}`,
+          availability: teamMembers.availability,
+          backupMemberId: teamMembers.backupMemberId,
+          availabilityNote: teamMembers.availabilityNote,
         })
         .from(teamMembers)
         .innerJoin(users, eq(users.id, teamMembers.userId))

@@ -24,6 +24,7 @@ import type {
   CompoundType,
   ControlLevel,
   SpecialTag,
+  Availability,
   TeamRole,
   TicketStatus,
   Urgency,
@@ -87,6 +88,8 @@ export const users = pgTable(
     homeAreaId: uuid('home_area_id').references(() => areas.id),
     /** Room or house number inside the home area, e.g. "502室". */
     homeDetail: text('home_detail'),
+    /** 人员编号 in a community's households ledger (台账): how an import recognises the person. */
+    code: text('code'),
     specialTags: text('special_tags').array().$type<SpecialTag[]>().notNull().default(sql`'{}'::text[]`),
     isAdmin: boolean('is_admin').notNull().default(false),
     active: boolean('active').notNull().default(true),
@@ -96,6 +99,7 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_phone_key').on(t.phone),
     uniqueIndex('users_wechat_openid_key').on(t.wechatOpenid),
+    uniqueIndex('users_code_key').on(t.code),
     index('users_home_area_idx').on(t.homeAreaId),
   ],
 );
@@ -121,6 +125,8 @@ export const teams = pgTable(
   {
     id: uuid('id').primaryKey(),
     name: text('name').notNull(),
+    /** The team's code in the organisation ledger, for imports. */
+    code: text('code'),
     areaId: uuid('area_id').notNull().references(() => areas.id),
     /** Empty: the area's general team. Otherwise it takes only these categories. */
     categories: text('categories').array().$type<Category[]>().notNull().default(sql`'{}'::text[]`),
@@ -128,7 +134,7 @@ export const teams = pgTable(
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [index('teams_area_idx').on(t.areaId)],
+  (t) => [index('teams_area_idx').on(t.areaId), uniqueIndex('teams_code_key').on(t.code)],
 );
 
 export const teamMembers = pgTable(
@@ -138,13 +144,20 @@ export const teamMembers = pgTable(
     userId: uuid('user_id').notNull().references(() => users.id),
     role: text('role').$type<TeamRole>().notNull().default('member'),
     dutyRoles: text('duty_roles').array().notNull().default(sql`'{}'::text[]`),
+    /** Still on the team (false: left or removed; kept for history). */
     active: boolean('active').notNull().default(true),
+    /** On duty, off duty, or unavailable (quarantined, ill): routing only assigns to members on duty. */
+    availability: text('availability').$type<Availability>().notNull().default('on_duty'),
+    /** Who takes their tickets while they are not on duty. */
+    backupMemberId: uuid('backup_member_id').references(() => users.id),
+    availabilityNote: text('availability_note'),
     joinedAt: at('joined_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.teamId, t.userId] }),
     index('team_members_user_idx').on(t.userId),
     check('team_members_role_check', oneOf('role', ['leader', 'member'])),
+    check('team_members_availability_check', oneOf('availability', ['on_duty', 'off_duty', 'unavailable'])),
   ],
 );
 
@@ -162,6 +175,7 @@ export const responsibilities = pgTable(
   (t) => [
     index('responsibilities_area_idx').on(t.areaId),
     index('responsibilities_person_idx').on(t.personId),
+    uniqueIndex('responsibilities_key').on(t.teamId, t.memberId, sql`coalesce(area_id, person_id)`),
     check('responsibilities_target_check', sql`(area_id IS NULL) <> (person_id IS NULL)`),
   ],
 );
@@ -392,4 +406,57 @@ export const notificationDeliveries = pgTable(
     index('notification_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     check('notification_deliveries_status_check', oneOf('status', ['pending', 'sent', 'failed'])),
   ],
+);
+
+/** 双报到: a code a leader or secretary hands out; people who use it ask to join the team. */
+export const teamInvites = pgTable(
+  'team_invites',
+  {
+    id: uuid('id').primaryKey(),
+    teamId: uuid('team_id').notNull().references(() => teams.id),
+    code: text('code').notNull(),
+    createdById: uuid('created_by_id').notNull().references(() => users.id),
+    expiresAt: at('expires_at').notNull(),
+    maxUses: integer('max_uses').notNull(),
+    uses: integer('uses').notNull().default(0),
+    revokedAt: at('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('team_invites_code_key').on(t.code), check('team_invites_uses_check', sql`uses <= max_uses`)],
+);
+
+export const joinRequests = pgTable(
+  'join_requests',
+  {
+    id: uuid('id').primaryKey(),
+    teamId: uuid('team_id').notNull().references(() => teams.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    inviteId: uuid('invite_id').notNull().references(() => teamInvites.id),
+    status: text('status').notNull().default('pending'),
+    decidedById: uuid('decided_by_id').references(() => users.id),
+    decidedAt: at('decided_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('join_requests_team_idx').on(t.teamId, t.status),
+    uniqueIndex('join_requests_pending_key').on(t.teamId, t.userId).where(sql`status = 'pending'`),
+    check('join_requests_status_check', oneOf('status', ['pending', 'approved', 'rejected'])),
+  ],
+);
+
+/** Every change to the organisation: who, when, what it was before and after. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    actorId: uuid('actor_id').references(() => users.id),
+    at: at('at').notNull(),
+    /** What changed: area, team, member, responsibility, person, invite, import… */
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    action: text('action').notNull(),
+    before: jsonb('before').$type<Record<string, unknown> | null>(),
+    after: jsonb('after').$type<Record<string, unknown> | null>(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_entity_idx').on(t.entity, t.entityId)],
 );

@@ -106,9 +106,25 @@ export const SPECIAL_TAG_LABELS: Record<SpecialTag, string> = {
 export const TEAM_ROLES = ['leader', 'member'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
+export const AVAILABILITIES = ['on_duty', 'off_duty', 'unavailable'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
+export const AVAILABILITY_LABELS: Record<Availability, string> = {
+  on_duty: '在岗',
+  off_duty: '休息',
+  unavailable: '暂不可用',
+};
+
 /** 信息员, 巡查员, 宣传员, 卫生员, 安全员. */
 export const DUTY_ROLES = ['information', 'patrol', 'publicity', 'health', 'safety'] as const;
 export type DutyRole = (typeof DUTY_ROLES)[number];
+
+export const DUTY_ROLE_LABELS: Record<DutyRole, string> = {
+  information: '信息员',
+  patrol: '巡查员',
+  publicity: '宣传员',
+  health: '卫生员',
+  safety: '安全员',
+};
 
 export const USER_ROLES = ['resident', 'member', 'leader', 'secretary', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];

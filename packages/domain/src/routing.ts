@@ -46,8 +46,13 @@ export interface RoutingInput {
   categoryRules: readonly CategoryRule[];
   /** Responsibilities for the areas of the chain and for the beneficiary, in priority order. */
   responsibilities: readonly Responsibility[];
-  /** "teamId:userId" of members who are active in that team now. */
-  activeMembers: ReadonlySet<string>;
+  /** Members still on each team, by "teamId:userId": whether on duty now, and their backup. */
+  members: ReadonlyMap<string, MemberState>;
+}
+
+export interface MemberState {
+  onDuty: boolean;
+  backupId: string | null;
 }
 
 export type RouteReason =
@@ -110,20 +115,26 @@ export function routeTicket(input: RoutingInput): RoutingResult {
 
   let assigneeId: string | null = null;
   if (team.teamId !== null) {
-    const isCandidate = (r: Responsibility): boolean =>
-      r.teamId === team.teamId && input.activeMembers.has(memberKey(r.teamId, r.memberId));
+    const teamId = team.teamId;
+    // Whoever answers for a responsibility now: the member on duty, else their backup on duty.
+    const answering = (r: Responsibility): string | null => {
+      if (r.teamId !== teamId) return null;
+      const member = input.members.get(memberKey(teamId, r.memberId));
+      if (!member) return null;
+      if (member.onDuty) return r.memberId;
+      const backup = member.backupId ? input.members.get(memberKey(teamId, member.backupId)) : undefined;
+      return backup?.onDuty ? member.backupId : null;
+    };
     // The person first (一对一), then the nearest area: household, unit, building, grid.
     const personId = input.beneficiary.personId;
-    const forPerson =
-      personId === null
-        ? undefined
-        : input.responsibilities.find((r) => r.personId === personId && isCandidate(r));
-    let forArea: Responsibility | undefined;
-    for (const area of areaChain) {
-      forArea = input.responsibilities.find((r) => r.areaId === area.id && isCandidate(r));
-      if (forArea) break;
+    const candidates = [
+      ...(personId === null ? [] : input.responsibilities.filter((r) => r.personId === personId)),
+      ...areaChain.flatMap((area) => input.responsibilities.filter((r) => r.areaId === area.id)),
+    ];
+    for (const r of candidates) {
+      assigneeId = answering(r);
+      if (assigneeId) break;
     }
-    assigneeId = (forPerson ?? forArea)?.memberId ?? null;
   }
 
   return { ...team, assigneeId, urgency, compoundId };

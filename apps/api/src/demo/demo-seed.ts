@@ -172,7 +172,7 @@ interface TeamSeed {
   area: string;
   phone: string;
   categories?: Category[];
-  members: { phone: string; role: 'leader' | 'member'; duty?: DutyRole[]; active?: boolean }[];
+  members: { phone: string; role: 'leader' | 'member'; duty?: DutyRole[]; unavailable?: { backup: string; note: string } }[];
 }
 
 const TEAMS: TeamSeed[] = [
@@ -185,8 +185,8 @@ const TEAMS: TeamSeed[] = [
       { phone: '13900000010', role: 'leader', duty: ['information'] },
       { phone: '13900000011', role: 'member', duty: ['health'] },
       { phone: '13900000012', role: 'member', duty: ['patrol', 'safety'] },
-      // Quarantined this week: still on the team, not routed to.
-      { phone: '13900000031', role: 'member', duty: ['publicity'], active: false },
+      // Quarantined this week: still on the team; 赵文博 takes building 5 meanwhile.
+      { phone: '13900000031', role: 'member', duty: ['publicity'], unavailable: { backup: '13900000012', note: '居家隔离至 12 月 3 日' } },
     ],
   },
   {
@@ -336,7 +336,9 @@ async function seedOrganisation(tx: Tx) {
         userId: user(m.phone),
         role: m.role,
         dutyRoles: m.duty ?? [],
-        active: m.active ?? true,
+        ...(m.unavailable
+          ? { availability: 'unavailable' as const, backupMemberId: user(m.unavailable.backup), availabilityNote: m.unavailable.note }
+          : {}),
       })),
     ),
   );
