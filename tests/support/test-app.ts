@@ -42,6 +42,7 @@ export interface Client {
   post<T = any>(url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   patch<T = any>(url: string, body: unknown): Promise<Reply<T>>;
   put<T = any>(url: string, body: unknown): Promise<Reply<T>>;
+  delete<T = any>(url: string): Promise<Reply<T>>;
   /** Files a ticket with a fresh Idempotency-Key. */
   file<T = any>(body: Record<string, unknown>, key?: string): Promise<Reply<T>>;
 }
@@ -65,7 +66,7 @@ export async function startTestApp(
   const app = await buildApp(config, { handle, clock: clock.now, background: false, ...options.deps });
   if (options.seed !== false) await seedDemoIfEmpty(handle, app.services, clock.now());
 
-  const inject = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
+  const inject = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await app.inject({
       method,
       url,
@@ -103,6 +104,7 @@ export async function startTestApp(
         post: (url, body, headers) => inject('POST', url, token, body ?? {}, headers),
         patch: (url, body) => inject('PATCH', url, token, body),
         put: (url, body) => inject('PUT', url, token, body),
+        delete: (url) => inject('DELETE', url, token),
         file: (body, key = `test-key-${++keys}-${Math.random()}`) =>
           inject('POST', '/api/v1/tickets', token, body, { 'idempotency-key': key }),
       };

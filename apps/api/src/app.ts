@@ -5,9 +5,12 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   createDb,
+  createDeliveriesRepository,
   createIdempotencyRepository,
+  createLedgerRepository,
   createMetricsRepository,
   createNotificationsRepository,
+  createOrgWriteRepository,
   createPoliciesRepository,
   createOrgRepository,
   createTicketsRepository,
@@ -24,17 +27,23 @@ import healthRoutes from './routes/health.routes.js';
 import ticketsRoutes from './routes/tickets.routes.js';
 import uploadsRoutes from './routes/uploads.routes.js';
 import orgRoutes from './routes/org.routes.js';
+import orgAdminRoutes from './routes/org-admin.routes.js';
 import monitoringRoutes from './routes/monitoring.routes.js';
+import exportsRoutes from './routes/exports.routes.js';
 import { createAuthService } from './services/auth.service.js';
+import { createDispatcherService } from './services/dispatcher.service.js';
 import { createTicketsService } from './services/tickets.service.js';
 import { createMetricsService } from './services/metrics.service.js';
+import { createExportsService } from './services/exports.service.js';
 import { createNotificationsService } from './services/notifications.service.js';
 import { createNotifier } from './services/notifier.js';
 import { createPoliciesService } from './services/policies.service.js';
 import { createSweepService } from './services/sweep.service.js';
+import { createOrgAdminService } from './services/org-admin.service.js';
 import { createOrgService } from './services/org.service.js';
 import { createUploadsService } from './services/uploads.service.js';
 import { createWechatClient, type WechatClient } from './services/wechat-client.js';
+import { createWechatSubscribe } from './services/wechat-subscribe.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -55,6 +64,7 @@ export function createServices(handle: DbHandle, config: Config, signAccessToken
   const uploads = createUploadsRepository(handle);
   const notifications = createNotificationsRepository(handle);
   const policies = createPoliciesRepository(handle);
+  const metrics = createMetricsService({ metrics: createMetricsRepository(handle), org });
   const notifier = createNotifier({
     notifications,
     channels: (type) => (config.wechat.subscribeTemplates[type] ? ['wechat'] : []),
@@ -81,10 +91,20 @@ export function createServices(handle: DbHandle, config: Config, signAccessToken
     }),
     uploads: createUploadsService({ uploads, tickets }),
     org: createOrgService({ org }),
+    orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle) }),
     policies: createPoliciesService({ policies }),
     notifications: createNotificationsService({ notifications }),
-    metrics: createMetricsService({ metrics: createMetricsRepository(handle), org }),
+    metrics,
+    exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
     sweep: createSweepService({ handle, tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
+    dispatcher: createDispatcherService({
+      deliveries: createDeliveriesRepository(handle),
+      wechat: createWechatSubscribe(config.wechat),
+      templates: config.wechat.subscribeTemplates,
+      fields: config.wechat.subscribeFields,
+      page: config.wechat.subscribePage,
+      timeoutMs: config.wechat.timeoutMs,
+    }),
     /** The signed-in person as services see them, freshly loaded. */
     viewerOf: async (userId: string) => (await org.userContext(userId))!,
   };
@@ -147,7 +167,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       await api.register(ticketsRoutes);
       await api.register(uploadsRoutes);
       await api.register(orgRoutes);
+      await api.register(orgAdminRoutes);
       await api.register(monitoringRoutes);
+      await api.register(exportsRoutes);
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
@@ -170,26 +192,35 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 }
 
 /**
- * The overdue sweep every SLA_SWEEP_INTERVAL_MS, on every process: the sweep itself makes sure
- * each ticket is handled once. A run never overlaps the previous one on the same process.
+ * The overdue sweep every SLA_SWEEP_INTERVAL_MS and, when WeChat sending is configured (app id,
+ * secret and at least one template), the WeChat outbox every NOTIFY_DISPATCH_INTERVAL_MS, on
+ * every process: each makes sure every ticket or message is handled once. A run never overlaps
+ * the previous one of the same job on the same process.
  */
 function startBackgroundWork(app: FastifyInstance, config: Config) {
+  const { appId, appSecret, subscribeTemplates } = config.wechat;
+  const sendsWechat = Boolean(appId && appSecret && Object.keys(subscribeTemplates).length > 0);
+  repeat(app, config.slaSweepIntervalMs, 'overdue sweep', () => app.services.sweep.run(app.clock()));
+  if (sendsWechat) repeat(app, config.notifyDispatchIntervalMs, 'wechat dispatch', () => app.services.dispatcher.run(app.clock()));
+}
+
+/** Runs a job every intervalMs; its counts are logged when any is non-zero. */
+function repeat(app: FastifyInstance, intervalMs: number, name: string, run: () => Promise<Record<string, number>>) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | null = null;
-  const sweep = () => {
+  const tick = () => {
     if (running) return;
-    running = app.services.sweep
-      .run(app.clock())
+    running = run()
       .then((result) => {
-        if (result.escalated || result.closed) app.log.info(result, 'overdue sweep');
+        if (Object.values(result).some((n) => n > 0)) app.log.info(result, name);
       })
-      .catch((error: unknown) => app.log.error({ err: error }, 'overdue sweep failed'))
+      .catch((error: unknown) => app.log.error({ err: error }, `${name} failed`))
       .finally(() => {
         running = null;
       });
   };
   app.addHook('onReady', async () => {
-    timer = setInterval(sweep, config.slaSweepIntervalMs);
+    timer = setInterval(tick, intervalMs);
     timer.unref();
   });
   app.addHook('onClose', async () => {

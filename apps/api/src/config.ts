@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NOTIFICATION_TYPES, type NotificationType } from '@minhu/domain';
+import { DEFAULT_SUBSCRIBE_FIELDS, MESSAGE_FIELDS, type MessageField } from './services/wechat-subscribe.js';
 
 /**
  * All configuration, read and checked in this one place. Nothing else reads process.env.
@@ -28,7 +29,13 @@ export interface Config {
     subscribeTemplates: Partial<Record<NotificationType, string>>;
     /** The mini-program page a subscribe message opens. */
     subscribePage: string;
+    /** Template field key → what our notification puts in it (WECHAT_SUBSCRIBE_FIELDS). */
+    subscribeFields: Record<string, MessageField>;
+    /** Which version a subscribe message opens: developer, trial or formal (WeChat's default). */
+    miniprogramState: 'developer' | 'trial' | 'formal' | undefined;
   };
+  /** How often the WeChat outbox is sent (only when WeChat sending is configured). */
+  notifyDispatchIntervalMs: number;
   slaSweepIntervalMs: number;
   /** A resolved ticket nobody confirms closes by itself after this long. */
   autoCloseAfterMs: number;
@@ -77,7 +84,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60000),
       subscribeTemplates: templates(env.WECHAT_SUBSCRIBE_TEMPLATES),
       subscribePage: env.WECHAT_SUBSCRIBE_PAGE ?? 'pages/ticket/index',
+      subscribeFields: subscribeFields(env.WECHAT_SUBSCRIBE_FIELDS),
+      miniprogramState: oneOf(env, 'WECHAT_MINIPROGRAM_STATE', ['developer', 'trial', 'formal'] as const),
     },
+    notifyDispatchIntervalMs: int(env, 'NOTIFY_DISPATCH_INTERVAL_MS', 5000, 100, 3600 * 1000),
     slaSweepIntervalMs: int(env, 'SLA_SWEEP_INTERVAL_MS', 30000, 100, 24 * 3600 * 1000),
     autoCloseAfterMs: int(env, 'AUTO_CLOSE_AFTER_HOURS', 72, 1, 24 * 90) * 3600 * 1000,
     webRoot: nonEmpty(env.WEB_ROOT) ? resolve(cwd, env.WEB_ROOT!) : DEFAULT_WEB_ROOT,
@@ -113,6 +123,34 @@ function templates(value: string | undefined): Partial<Record<NotificationType, 
     }
   }
   return parsed as Partial<Record<NotificationType, string>>;
+}
+
+/** WECHAT_SUBSCRIBE_FIELDS: JSON, template key → title | body | number | time. */
+function subscribeFields(value: string | undefined): Record<string, MessageField> {
+  if (!nonEmpty(value)) return { ...DEFAULT_SUBSCRIBE_FIELDS };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value!);
+  } catch {
+    parsed = null;
+  }
+  const valid =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Object.keys(parsed).length > 0 &&
+    Object.entries(parsed).every(([key, field]) => /^[a-z_]+\d+$/.test(key) && (MESSAGE_FIELDS as readonly unknown[]).includes(field));
+  if (!valid) {
+    throw new ConfigError(`WECHAT_SUBSCRIBE_FIELDS 应为 JSON 对象，键为模板字段 (如 thing1)，值为 ${MESSAGE_FIELDS.join(' / ')} 之一。`);
+  }
+  return parsed as Record<string, MessageField>;
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): T | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  if (!(values as readonly string[]).includes(value)) throw new ConfigError(`${name} 应为 ${values.join(' / ')} 之一，实际为 "${value}"。`);
+  return value as T;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

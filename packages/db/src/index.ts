@@ -9,3 +9,6 @@ export * from './uploads-repository.js';
 export * from './notifications-repository.js';
 export * from './policies-repository.js';
 export * from './metrics-repository.js';
+export * from './deliveries-repository.js';
+export * from './ledger-repository.js';
+export * from './org-write-repository.js';

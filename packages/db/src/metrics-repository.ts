@@ -48,15 +48,17 @@ export const CHINA_TIME = 'Asia/Shanghai';
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
+/** The tickets of a window: its scope (and team), filed in [from, to). Shared with the ledger export. */
+export const metricsWindowCondition = (w: MetricsWindow): SQL =>
+  and(
+    scopeCondition(w.scope),
+    w.teamId ? sql`tickets.team_id = ${w.teamId}` : undefined,
+    sql`tickets.created_at >= ${w.from.toISOString()}::timestamptz AND tickets.created_at < ${w.to.toISOString()}::timestamptz`,
+  )!;
+
 export function createMetricsRepository(handle: DbHandle) {
   const { db } = handle;
-
-  const where = (w: MetricsWindow): SQL =>
-    and(
-      scopeCondition(w.scope),
-      w.teamId ? sql`tickets.team_id = ${w.teamId}` : undefined,
-      sql`tickets.created_at >= ${w.from.toISOString()}::timestamptz AND tickets.created_at < ${w.to.toISOString()}::timestamptz`,
-    )!;
+  const where = metricsWindowCondition;
 
   return {
     /** The whole scope (teamId null, isTotal) and each team in it. */

@@ -255,6 +255,8 @@ export const tickets = pgTable(
     index('tickets_beneficiary_idx').on(t.beneficiaryUserId, t.createdAt),
     index('tickets_compound_created_idx').on(t.compoundId, t.createdAt),
     index('tickets_team_created_idx').on(t.teamId, t.createdAt),
+    // The ledger export of a whole scope reads in filing order, batch after batch (keyset).
+    index('tickets_created_idx').on(t.createdAt, t.id),
     check('tickets_category_check', oneOf('category', ['medicine', 'supplies', 'medical', 'help'])),
     check('tickets_urgency_check', oneOf('urgency', ['normal', 'urgent', 'emergency'])),
     check(
