@@ -127,8 +127,9 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await view(page).locator('[data-testid="action-text"] textarea').fill('陈大姐送药很及时，谢谢！');
     await view(page).locator('[data-testid="action-confirm"]').click();
     await expect.poll(() => view(page).getByText('已完成').first().isVisible(), { timeout: 15_000 }).toBe(true);
-    const steps = await view(page).locator('[data-event]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-event')));
-    expect(steps).toEqual(['created', 'assigned', 'claimed', 'started', 'resolved', 'confirmed', 'closed']);
+    // The status shows first; the timeline follows with the page's refresh.
+    const steps = () => view(page).locator('[data-event]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-event')));
+    await expect.poll(steps, { timeout: 15_000 }).toEqual(['created', 'assigned', 'claimed', 'started', 'resolved', 'confirmed', 'closed']);
     await shot('resident-ticket-closed');
   });
 

@@ -85,7 +85,6 @@ export function createServices(handle: DbHandle, config: Config, signAccessToken
       users,
       idempotency: createIdempotencyRepository(handle),
       uploads,
-      policies,
       notifier,
       autoCloseAfterMs: config.autoCloseAfterMs,
     }),

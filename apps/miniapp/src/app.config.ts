@@ -1,4 +1,4 @@
-import { ROUTES, pagePath } from './routes';
+import { ORG_PACKAGE, ROUTES, pagePath } from './routes';
 
 export default defineAppConfig({
   pages: [
@@ -13,7 +13,9 @@ export default defineAppConfig({
     pagePath(ROUTES.team),
     pagePath(ROUTES.stats),
     pagePath(ROUTES.inbox),
+    pagePath(ROUTES.join),
   ],
+  subPackages: [ORG_PACKAGE],
   window: {
     navigationBarBackgroundColor: '#C8161D',
     navigationBarTitleText: '民呼我行',

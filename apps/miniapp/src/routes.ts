@@ -11,9 +11,22 @@ export const ROUTES = {
   team: '/pages/team/index',
   stats: '/pages/stats/index',
   inbox: '/pages/inbox/index',
+  /** 用邀请码加入服务队: in the main package, so the link `#/pages/join/index?code=…` opens it at once. */
+  join: '/pages/join/index',
+  // Organisation management: a sub-package, loaded only by those who open it.
+  org: '/package-org/pages/org/index',
+  teamAdmin: '/package-org/pages/team-admin/index',
+  availability: '/package-org/pages/availability/index',
+  audit: '/package-org/pages/audit/index',
 } as const;
 
 export const TAB_PAGES: readonly string[] = [ROUTES.home, ROUTES.requests, ROUTES.me];
 
 /** app.config.ts wants them without the leading slash. */
 export const pagePath = (route: string) => route.slice(1);
+
+/** The organisation sub-package: its root, and its pages relative to it. */
+export const ORG_PACKAGE = {
+  root: 'package-org',
+  pages: [ROUTES.org, ROUTES.teamAdmin, ROUTES.availability, ROUTES.audit].map((route) => route.slice('/package-org/'.length)),
+};

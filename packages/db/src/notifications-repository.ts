@@ -1,8 +1,7 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Audience } from '@minhu/domain';
 import type { DbHandle, Executor, Tx } from './create-db.js';
 import { newId } from './ids.js';
-import { pathIds } from './org-repository.js';
 import { notificationDeliveries, notifications, users } from './schema.js';
 
 export interface AudienceTicket {
@@ -27,37 +26,42 @@ export type NotificationRow = typeof notifications.$inferSelect;
 export function createNotificationsRepository(handle: DbHandle) {
   const { db } = handle;
 
-  const ids = async (query: ReturnType<typeof sql>, executor: Executor) =>
-    (await handle.rows<{ user_id: string }>(query, executor)).map((r) => r.user_id);
-
   return {
-    /** The people an audience means for this ticket, active ones only. */
-    async audience(ticket: AudienceTicket, audience: Audience, executor: Executor = db): Promise<string[]> {
-      switch (audience) {
-        case 'residents':
-          return [ticket.filedById, ...(ticket.beneficiaryUserId ? [ticket.beneficiaryUserId] : [])];
-        case 'assignee':
-          return ticket.assigneeId ? [ticket.assigneeId] : [];
-        case 'team':
-        case 'leaders':
-          if (!ticket.teamId) return [];
-          return ids(
-            sql`SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id
-                WHERE m.team_id = ${ticket.teamId} AND m.active AND u.active
-                ${audience === 'leaders' ? sql`AND m.role = 'leader'` : sql``}`,
-            executor,
-          );
-        case 'area_secretaries':
-        case 'subdistrict_secretaries': {
-          const kinds = audience === 'area_secretaries' ? ['compound', 'community', 'village'] : ['subdistrict'];
-          return ids(
-            sql`SELECT DISTINCT r.user_id FROM area_roles r JOIN areas a ON a.id = r.area_id JOIN users u ON u.id = r.user_id
-                WHERE r.role = 'secretary' AND u.active AND a.id IN (${sql.join(pathIds(ticket.areaPath).map((id) => sql`${id}`), sql`, `)})
-                AND a.kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})`,
-            executor,
-          );
+    /** The people each audience means for this ticket, active ones only, in one round trip. */
+    async audiences(ticket: AudienceTicket, wanted: readonly Audience[], executor: Executor = db): Promise<Map<Audience, string[]>> {
+      const found = new Map<Audience, string[]>(wanted.map((a) => [a, []]));
+      const parts: SQL[] = [];
+      for (const audience of new Set(wanted)) {
+        switch (audience) {
+          case 'residents':
+            found.set(audience, [ticket.filedById, ...(ticket.beneficiaryUserId ? [ticket.beneficiaryUserId] : [])]);
+            break;
+          case 'assignee':
+            found.set(audience, ticket.assigneeId ? [ticket.assigneeId] : []);
+            break;
+          case 'team':
+          case 'leaders':
+            if (ticket.teamId) {
+              parts.push(sql`SELECT ${audience}::text AS audience, m.user_id FROM team_members m JOIN users u ON u.id = m.user_id
+                WHERE m.team_id = ${ticket.teamId} AND m.active AND u.active ${audience === 'leaders' ? sql`AND m.role = 'leader'` : sql``}`);
+            }
+            break;
+          case 'area_secretaries':
+          case 'subdistrict_secretaries': {
+            const kinds = audience === 'area_secretaries' ? sql`('compound', 'community', 'village')` : sql`('subdistrict')`;
+            parts.push(sql`SELECT DISTINCT ${audience}::text AS audience, r.user_id FROM area_roles r JOIN areas a ON a.id = r.area_id JOIN users u ON u.id = r.user_id
+              WHERE r.role = 'secretary' AND u.active AND a.kind IN ${kinds}
+                AND a.id = ANY(string_to_array(trim(both '/' from ${ticket.areaPath}::text), '/')::uuid[])`);
+            break;
+          }
         }
       }
+      if (parts.length > 0) {
+        for (const row of await handle.rows<{ audience: Audience; user_id: string }>(sql.join(parts, sql` UNION ALL `), executor)) {
+          found.get(row.audience)!.push(row.user_id);
+        }
+      }
+      return found;
     },
 
     /** Openids of the people who can get a WeChat subscribe message. */

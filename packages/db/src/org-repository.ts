@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type {
   AreaKind,
   CategoryRule,
@@ -9,10 +9,11 @@ import type {
   RoutingTeam,
   SpecialTag,
   TeamRole,
+  TimeLimitPolicy,
 } from '@minhu/domain';
 import { memberKey } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
-import { areas, categoryRules, responsibilities, teamMembers, teams, users } from './schema.js';
+import { areas, teamMembers, teams, users } from './schema.js';
 
 export interface AreaRow {
   id: string;
@@ -97,61 +98,69 @@ export function createOrgRepository(handle: DbHandle) {
       return rows.sort((a, b) => b.path.length - a.path.length);
     },
 
-    /** Everything routing needs to know about the organisation around an address. */
-    async routingContext(chain: readonly AreaRow[], personId: string | null, executor: Executor = db) {
-      const chainIds = chain.map((a) => a.id);
-      const rules = await executor
-        .select({ areaId: categoryRules.areaId, category: categoryRules.category, teamId: categoryRules.teamId })
-        .from(categoryRules)
-        .where(inArray(categoryRules.areaId, chainIds));
-      const namedTeamIds = [
-        ...rules.map((r) => r.teamId),
-        ...chain.flatMap((a) => (a.defaultTeamId ? [a.defaultTeamId] : [])),
-      ];
-      const teamRows = await executor
-        .select({ id: teams.id, areaId: teams.areaId, categories: teams.categories, active: teams.active })
-        .from(teams)
-        .where(
-          namedTeamIds.length > 0
-            ? or(inArray(teams.areaId, chainIds), inArray(teams.id, namedTeamIds))
-            : inArray(teams.areaId, chainIds),
-        );
-      const responsibilityRows = await executor
-        .select({
-          teamId: responsibilities.teamId,
-          memberId: responsibilities.memberId,
-          areaId: responsibilities.areaId,
-          personId: responsibilities.personId,
-        })
-        .from(responsibilities)
-        .where(
-          personId
-            ? or(inArray(responsibilities.areaId, chainIds), eq(responsibilities.personId, personId))
-            : inArray(responsibilities.areaId, chainIds),
-        )
-        .orderBy(responsibilities.createdAt, responsibilities.id);
-      const teamIds = teamRows.map((t) => t.id);
-      const members =
-        teamIds.length === 0
-          ? []
-          : await executor
-              .select({
-                teamId: teamMembers.teamId,
-                userId: teamMembers.userId,
-                availability: teamMembers.availability,
-                backupId: teamMembers.backupMemberId,
-              })
-              .from(teamMembers)
-              .innerJoin(users, eq(users.id, teamMembers.userId))
-              .where(and(inArray(teamMembers.teamId, teamIds), eq(teamMembers.active, true), eq(users.active, true)));
+    /**
+     * Everything routing needs to know about the organisation around an address, in one round
+     * trip: the address and its ancestors (nearest first), the category rules on them, the teams
+     * they name or hold, the responsibilities for them and for the person, those teams' members,
+     * and the time-limit policies. Null when the address does not exist.
+     */
+    async routingAt(areaId: string, personId: string | null, executor: Executor = db) {
+      const [row] = await handle.rows<{
+        chain: { id: string; parent_id: string | null; kind: AreaKind; name: string; path: string; control_level: ControlLevel; default_team_id: string | null }[] | null;
+        rules: { area_id: string; category: CategoryRule['category']; team_id: string }[] | null;
+        teams: { id: string; area_id: string; categories: RoutingTeam['categories']; active: boolean }[] | null;
+        responsibilities: { team_id: string; member_id: string; area_id: string | null; person_id: string | null }[] | null;
+        members: { team_id: string; user_id: string; availability: string; backup_member_id: string | null }[] | null;
+        policies: TimeLimitPolicy[] | null;
+      }>(
+        sql`WITH chain AS (
+              SELECT c.id, c.parent_id, c.kind, c.name, c.path, c.control_level, c.default_team_id
+              FROM areas a JOIN areas c ON c.id = ANY(string_to_array(trim(both '/' from a.path), '/')::uuid[])
+              WHERE a.id = ${areaId}),
+            rules AS (SELECT r.area_id, r.category, r.team_id FROM category_rules r WHERE r.area_id IN (SELECT id FROM chain)),
+            named AS (
+              SELECT t.id, t.area_id, t.categories, t.active FROM teams t
+              WHERE t.area_id IN (SELECT id FROM chain) OR t.id IN (SELECT team_id FROM rules)
+                 OR t.id IN (SELECT default_team_id FROM chain WHERE default_team_id IS NOT NULL)),
+            resp AS (
+              SELECT r.team_id, r.member_id, r.area_id, r.person_id, r.created_at, r.id FROM responsibilities r
+              WHERE r.area_id IN (SELECT id FROM chain) ${personId ? sql`OR r.person_id = ${personId}` : sql``})
+            SELECT
+              (SELECT json_agg(chain ORDER BY length(chain.path) DESC) FROM chain) AS chain,
+              (SELECT json_agg(rules) FROM rules) AS rules,
+              (SELECT json_agg(named) FROM named) AS teams,
+              (SELECT json_agg(resp ORDER BY resp.created_at, resp.id) FROM resp) AS responsibilities,
+              (SELECT json_agg(json_build_object('team_id', m.team_id, 'user_id', m.user_id, 'availability', m.availability, 'backup_member_id', m.backup_member_id))
+                 FROM team_members m JOIN users u ON u.id = m.user_id
+                 WHERE m.team_id IN (SELECT id FROM named) AND m.active AND u.active) AS members,
+              (SELECT json_agg(json_build_object('category', p.category, 'urgency', p.urgency, 'controlLevel', p.control_level,
+                 'claimWithinSeconds', p.claim_within_seconds, 'resolveWithinSeconds', p.resolve_within_seconds)) FROM sla_policies p) AS policies`,
+        executor,
+      );
+      if (!row?.chain) return null;
+      const chain: AreaRow[] = row.chain.map((a) => ({
+        id: a.id,
+        parentId: a.parent_id,
+        kind: a.kind,
+        name: a.name,
+        path: a.path,
+        controlLevel: a.control_level,
+        defaultTeamId: a.default_team_id,
+      }));
       return {
-        areaChain: chain.map((a): RoutingArea => ({ id: a.id, kind: a.kind, defaultTeamId: a.defaultTeamId })),
-        teams: teamRows satisfies RoutingTeam[],
-        categoryRules: rules satisfies CategoryRule[],
-        responsibilities: responsibilityRows satisfies Responsibility[],
-        members: new Map(
-          members.map((m) => [memberKey(m.teamId, m.userId), { onDuty: m.availability === 'on_duty', backupId: m.backupId }]),
-        ),
+        chain,
+        policies: row.policies ?? [],
+        context: {
+          areaChain: chain.map((a): RoutingArea => ({ id: a.id, kind: a.kind, defaultTeamId: a.defaultTeamId })),
+          teams: (row.teams ?? []).map((t): RoutingTeam => ({ id: t.id, areaId: t.area_id, categories: t.categories, active: t.active })),
+          categoryRules: (row.rules ?? []).map((r): CategoryRule => ({ areaId: r.area_id, category: r.category, teamId: r.team_id })),
+          responsibilities: (row.responsibilities ?? []).map(
+            (r): Responsibility => ({ teamId: r.team_id, memberId: r.member_id, areaId: r.area_id, personId: r.person_id }),
+          ),
+          members: new Map(
+            (row.members ?? []).map((m) => [memberKey(m.team_id, m.user_id), { onDuty: m.availability === 'on_duty', backupId: m.backup_member_id }]),
+          ),
+        },
       };
     },
 

@@ -87,18 +87,21 @@ export function createTicketsRepository(handle: DbHandle) {
       .leftJoin(assignee, eq(assignee.id, tickets.assigneeId));
 
   return {
-    async nextNumber(tx: Tx, now: Date): Promise<string> {
-      const [row] = await handle.rows<{ n: string }>(sql`SELECT nextval('ticket_number_seq')::text AS n`, tx);
-      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now).replaceAll('-', '');
-      return `MH-${day}-${row!.n.padStart(6, '0')}`;
-    },
-
-    async insert(tx: Tx, ticket: NewTicketRow, items: readonly NewItemRow[], events: readonly NewEvent[]) {
-      await tx.insert(tickets).values(ticket);
+    /**
+     * Writes a new ticket with its items and events; its human number (MH-20261128-000123: the
+     * day in China, then a sequence) is made in the same statement and returned.
+     */
+    async insert(tx: Tx, ticket: Omit<NewTicketRow, 'number'>, items: readonly NewItemRow[], events: readonly NewEvent[]): Promise<string> {
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(ticket.createdAt ?? new Date()).replaceAll('-', '');
+      const [row] = await tx
+        .insert(tickets)
+        .values({ ...ticket, number: sql`${`MH-${day}-`} || lpad(nextval('ticket_number_seq')::text, 6, '0')` })
+        .returning({ number: tickets.number });
       if (items.length > 0) {
         await tx.insert(ticketItems).values(items.map((item, position) => ({ ...item, ticketId: ticket.id!, position })));
       }
       await this.appendEvents(tx, ticket.id!, events);
+      return row!.number;
     },
 
     async appendEvents(tx: Tx, ticketId: string, events: readonly NewEvent[]) {

@@ -65,16 +65,15 @@ export function createNotifier(deps: {
     async notify(tx: Tx, ticket: NotifiedTicket, events: readonly DomainEvent[], actor: { id: string; name: string } | null, now: Date) {
       const rows: NewNotification[] = [];
       const seen = new Set<string>();
-      for (const event of events) {
+      const claimed = ticket.claimedAt !== null;
+      const plans = events.map((event) => ({ event, plans: notificationPlan(event, { urgency: ticket.urgency, assigneeId: ticket.assigneeId, claimed }) }));
+      const people = await notifications.audiences(ticket, plans.flatMap((p) => p.plans.flatMap((plan) => plan.audiences)), tx);
+      for (const { event, plans: eventPlans } of plans) {
         // The confirmed event carries the rating that the closed message reports.
         const closing = event.type === 'closed' ? { ...event, data: { ...events.find((e) => e.type === 'confirmed')?.data, ...event.data } } : event;
-        for (const plan of notificationPlan(event, { urgency: ticket.urgency, assigneeId: ticket.assigneeId, claimed: ticket.claimedAt !== null })) {
-          const people = new Set<string>();
-          for (const audience of plan.audiences) {
-            for (const id of await notifications.audience(ticket, audience, tx)) people.add(id);
-          }
+        for (const plan of eventPlans) {
           const text = message(plan.type, ticket, closing, actor?.name ?? null);
-          for (const userId of people) {
+          for (const userId of new Set(plan.audiences.flatMap((a) => people.get(a) ?? []))) {
             const key = `${plan.type}:${userId}`;
             if (userId === actor?.id || seen.has(key)) continue;
             seen.add(key);

@@ -29,14 +29,10 @@ export function createOrgService(deps: { org: OrgRepository }) {
     /** Who looks after this person at home: their team, the member responsible, the leader. */
     async contacts(viewer: Viewer): Promise<Contacts> {
       const none: Contacts = { team: null, responsible: null, leader: null };
-      const home = viewer.homeAreaId ? await org.area(viewer.homeAreaId) : null;
-      if (!home) return none;
-      const chain = await org.areaChain(home);
-      const routing = await routeAt(org, chain, { category: 'help', urgency: 'normal' }, {
-        id: viewer.id,
-        tags: viewer.specialTags,
-      });
-      if (!routing.teamId) return none;
+      if (!viewer.homeAreaId) return none;
+      const routed = await routeAt(org, viewer.homeAreaId, { category: 'help', urgency: 'normal' }, { id: viewer.id, tags: viewer.specialTags });
+      const routing = routed?.routing;
+      if (!routing?.teamId) return none;
       const [team, members] = await Promise.all([org.team(routing.teamId), org.teamMembers(routing.teamId)]);
       const person = (m: (typeof members)[number] | undefined) => (m ? { id: m.id, name: m.name, phone: m.phone } : null);
       return {

@@ -1,17 +1,23 @@
 import { routeTicket, type Category, type SpecialTag, type Urgency } from '@minhu/domain';
-import type { AreaRow, OrgRepository } from '@minhu/db';
+import type { OrgRepository } from '@minhu/db';
 
-/** Gathers the organisation around an address and routes a need there (see the domain's routing). */
+/**
+ * Routes a need at an address (see the domain's routing), with what the database knows around
+ * it fetched in one round trip. Null when the address does not exist.
+ */
 export async function routeAt(
   org: OrgRepository,
-  chain: readonly AreaRow[],
+  areaId: string,
   need: { category: Category; urgency: Urgency },
   person: { id: string; tags: readonly SpecialTag[] } | null,
 ) {
-  return routeTicket({
-    ...(await org.routingContext(chain, person?.id ?? null)),
+  const found = await org.routingAt(areaId, person?.id ?? null);
+  if (!found) return null;
+  const routing = routeTicket({
+    ...found.context,
     category: need.category,
     urgency: need.urgency,
     beneficiary: { personId: person?.id ?? null, tags: person?.tags ?? [] },
   });
+  return { routing, chain: found.chain, policies: found.policies };
 }

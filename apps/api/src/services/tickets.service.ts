@@ -23,7 +23,6 @@ import {
   type ListCursor,
   type OrgRepository,
   type TicketListFilter,
-  type PoliciesRepository,
   type TicketsRepository,
   type Tx,
   type UploadsRepository,
@@ -38,7 +37,6 @@ import { actorFor, type Viewer } from './viewer.js';
 
 interface Deps {
   handle: DbHandle;
-  policies: PoliciesRepository;
   notifier: Notifier;
   /** A resolved ticket nobody confirms closes by itself after this long. */
   autoCloseAfterMs: number;
@@ -53,7 +51,7 @@ interface Deps {
 class KeyTaken extends Error {}
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, idempotency, uploads, policies, notifier, autoCloseAfterMs } = deps;
+  const { handle, tickets, org, users, idempotency, uploads, notifier, autoCloseAfterMs } = deps;
 
   async function viewOf(viewer: Viewer, id: string, now: Date): Promise<Ticket> {
     const row = await tickets.view(id);
@@ -78,21 +76,12 @@ export function createTicketsService(deps: Deps) {
   return {
     async create(viewer: Viewer, body: CreateTicketBody, key: string, now: Date) {
       const requestHash = hashOf(body);
-      const replayed = await replay(viewer, key, requestHash, now);
-      if (replayed) return replayed;
-
       const areaId = body.areaId ?? body.beneficiary?.areaId ?? viewer.homeAreaId;
       if (!areaId) {
         throw badRequest('ADDRESS_REQUIRED', '请先在“我的”里填写住址，或在求助里选择地址。');
       }
-      const area = await org.area(areaId);
-      if (!area) throw badRequest('UNKNOWN_AREA', '所选地址不存在。', { field: 'areaId' });
       if (body.beneficiary && body.beneficiary.areaId !== areaId && !(await org.area(body.beneficiary.areaId))) {
         throw badRequest('UNKNOWN_AREA', '求助对象的地址不存在。', { field: 'beneficiary.areaId' });
-      }
-      const chain = await org.areaChain(area);
-      if (!chain.some((a) => a.kind === 'compound')) {
-        throw badRequest('ADDRESS_TOO_COARSE', '地址需要选到小区、楼栋或单元。', { field: 'areaId' });
       }
 
       // Who the ticket is for: the named beneficiary (known to us by phone), else the filer.
@@ -101,9 +90,17 @@ export function createTicketsService(deps: Deps) {
         const known = body.beneficiary.phone ? await users.byPhone(body.beneficiary.phone) : null;
         person = known ? { id: known.id, tags: known.specialTags } : null;
       }
-      const routing = await routeAt(org, chain, body, person);
+      // A resubmitted form is found by its key inside the transaction below (KeyTaken), so the
+      // common case, a new ticket, does not pay for a lookup first.
+      const found = await routeAt(org, areaId, body, person);
+      if (!found) throw badRequest('UNKNOWN_AREA', '所选地址不存在。', { field: 'areaId' });
+      const { routing, chain } = found;
+      if (!chain.some((a) => a.kind === 'compound')) {
+        throw badRequest('ADDRESS_TOO_COARSE', '地址需要选到小区、楼栋或单元。', { field: 'areaId' });
+      }
+      const area = chain[0]!;
       const controlLevel = strictestControlLevel(chain.map((a) => a.controlLevel));
-      const limit = timeLimitFor(await policies.all(), body.category, routing.urgency, controlLevel);
+      const limit = timeLimitFor(found.policies, body.category, routing.urgency, controlLevel);
       const due = dueTimes(limit, now);
       const id = newId(now.getTime());
       const homeDetail = !body.beneficiary && areaId === viewer.homeAreaId ? viewer.homeDetail : null;
@@ -119,10 +116,8 @@ export function createTicketsService(deps: Deps) {
       try {
         await handle.db.transaction(async (tx) => {
           if (!(await idempotency.claim(tx, viewer.id, key, requestHash, id))) throw new KeyTaken();
-          const number = await tickets.nextNumber(tx, now);
           const row = {
               id,
-              number,
               category: body.category,
               urgency: routing.urgency,
               requestedUrgency: body.urgency,
@@ -154,7 +149,7 @@ export function createTicketsService(deps: Deps) {
               sweepAt: due.responseDueAt,
               updatedAt: now,
             };
-          await tickets.insert(
+          const number = await tickets.insert(
             tx,
             row,
             (body.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit ?? null, note: i.note ?? null })),
@@ -163,7 +158,7 @@ export function createTicketsService(deps: Deps) {
               { ...routed, actorId: null, at: now },
             ],
           );
-          await notifier.notify(tx, { ...row, claimedAt: null, beneficiaryUserId: row.beneficiaryUserId, areaPath: area.path }, [created], viewer, now);
+          await notifier.notify(tx, { ...row, number, claimedAt: null, areaPath: area.path }, [created], viewer, now);
           if (!(await uploads.attach(tx, body.attachments ?? [], viewer.id, id))) {
             throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
           }

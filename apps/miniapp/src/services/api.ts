@@ -117,6 +117,10 @@ export async function request<T>(method: Method, path: string, data?: unknown, h
 
 export const get = <T>(path: string) => request<T>('GET', path);
 export const post = <T>(path: string, data: unknown = {}, headers?: Record<string, string>) => request<T>('POST', path, data, headers);
+/** wx.request has no PATCH: the API takes PUT for changes. */
+export const put = <T>(path: string, data: unknown = {}) => request<T>('PUT', path, data);
+/** Sends `{}`: the API refuses a JSON content type with an empty body. */
+export const del = <T>(path: string) => request<T>('DELETE', path, {});
 
 /** Uploads one photo (multipart), returning its id. */
 export async function uploadPhoto(filePath: string): Promise<string> {

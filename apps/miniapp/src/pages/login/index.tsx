@@ -2,6 +2,7 @@ import Taro, { useLoad } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { get, messageOf } from '../../services/api';
+import { forgetInvite, pendingInvite } from '../../services/invite';
 import { loginWithPhone, loginWithWechat } from '../../services/session';
 import { useApp } from '../../store';
 import { Page } from '../../components/page';
@@ -39,6 +40,13 @@ export default function Login() {
 
   const enter = (me: Me) => {
     signedIn(me);
+    // Someone who opened an invite link before signing in goes back to it.
+    const invite = pendingInvite();
+    if (invite) {
+      forgetInvite();
+      Taro.reLaunch({ url: `${ROUTES.join}?code=${invite}` });
+      return;
+    }
     // A first-time resident sets their address before anything else.
     if (!me.home && me.roles.length === 1) Taro.reLaunch({ url: `${ROUTES.profile}?first=1` });
     else Taro.reLaunch({ url: ROUTES.home });

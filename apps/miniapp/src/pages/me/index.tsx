@@ -1,6 +1,9 @@
 import Taro, { useDidShow } from '@tarojs/taro';
-import { Switch, Text, View } from '@tarojs/components';
+import { Input, Switch, Text, View } from '@tarojs/components';
+import { useState } from 'react';
+import type { Me } from '@minhu/contracts';
 import { SPECIAL_TAG_LABELS } from '@minhu/domain';
+import { normaliseInviteCode } from '../../services/invite';
 import { Page } from '../../components/page';
 import { InboxLink } from '../../components/inbox-link';
 import { useApp } from '../../store';
@@ -24,6 +27,11 @@ export default function MePage() {
         <View style={{ marginTop: '8px' }}>
           🏠 {me.home ? `${me.home.address} ${me.home.detail ?? ''}` : '尚未填写住址'}
         </View>
+        {me.teams.map((t) => (
+          <View key={t.id} style={{ marginTop: '8px' }} data-testid='my-team'>
+            🚩 {t.name}（{t.role === 'leader' ? '队长' : '队员'}）
+          </View>
+        ))}
         {me.specialTags.length > 0 && (
           <View className='badges' style={{ marginTop: '8px' }}>
             {me.specialTags.map((t) => (
@@ -39,6 +47,7 @@ export default function MePage() {
       </View>
 
       <InboxLink />
+      <OrgLinks me={me} />
 
       <View className='card row' style={{ marginTop: '12px' }}>
         <View className='grow'>
@@ -66,7 +75,6 @@ export default function MePage() {
               </View>
             ))}
           </View>
-          {me.teams.length > 0 && <View className='muted' style={{ marginTop: '8px' }}>{me.teams.map((t) => t.name).join('、')}</View>}
         </View>
       )}
 
@@ -76,5 +84,87 @@ export default function MePage() {
         </View>
       </View>
     </Page>
+  );
+}
+
+const go = (url: string) => () => Taro.navigateTo({ url });
+
+/** Service teams and the organisation: each row only for those it concerns; joining for everyone. */
+function OrgLinks({ me }: { me: Me }) {
+  const isAdmin = me.roles.includes('admin');
+  const led = me.teams.filter((t) => t.role === 'leader');
+  return (
+    <View>
+      {me.teams.length > 0 && (
+        <View className='list-item' onClick={go(ROUTES.availability)} data-testid='my-availability'>
+          <Text>🟢 我的在岗状态</Text>
+          <Text className='muted'>›</Text>
+        </View>
+      )}
+      {led.map((t) => (
+        <View key={t.id} className='list-item' onClick={go(`${ROUTES.teamAdmin}?teamId=${t.id}`)} data-testid='team-admin-link'>
+          <Text className='grow'>🛠 服务队管理：{t.name}</Text>
+          <Text className='muted'>›</Text>
+        </View>
+      ))}
+      {(isAdmin || me.roles.includes('secretary')) && (
+        <View className='list-item' onClick={go(ROUTES.org)} data-testid='org-link'>
+          <Text>🏛 组织管理</Text>
+          <Text className='muted'>›</Text>
+        </View>
+      )}
+      {isAdmin && (
+        <View className='list-item' onClick={go(ROUTES.audit)} data-testid='audit-link'>
+          <Text>📋 操作记录</Text>
+          <Text className='muted'>›</Text>
+        </View>
+      )}
+      <JoinByCode />
+    </View>
+  );
+}
+
+function JoinByCode() {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = () => {
+    const code = normaliseInviteCode(text);
+    if (!code) return setError('邀请码是 8 位字母和数字（队长生成的），请核对。');
+    setError(null);
+    Taro.navigateTo({ url: `${ROUTES.join}?code=${code}` });
+  };
+  if (!open) {
+    return (
+      <View className='list-item' onClick={() => setOpen(true)} data-testid='join-by-code'>
+        <Text>🤝 用邀请码加入服务队</Text>
+        <Text className='muted'>›</Text>
+      </View>
+    );
+  }
+  return (
+    <View className='card' style={{ marginTop: '12px' }}>
+      <View style={{ fontWeight: 600, marginBottom: '8px' }}>用邀请码加入服务队</View>
+      <View className={`field ${error ? 'invalid' : ''}`}>
+        <Input
+          className='input'
+          value={text}
+          maxlength={60}
+          placeholder='输入队长给的邀请码'
+          onInput={(e) => setText(e.detail.value)}
+          onConfirm={submit}
+          data-testid='invite-code-input'
+        />
+        {error && <View className='error'>{error}</View>}
+      </View>
+      <View className='btn-row'>
+        <View className='btn small' onClick={() => setOpen(false)}>
+          取消
+        </View>
+        <View className='btn small primary' onClick={submit} data-testid='open-invite'>
+          查看
+        </View>
+      </View>
+    </View>
   );
 }

@@ -1,0 +1,232 @@
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { Input, Text, View } from '@tarojs/components';
+import { useCallback, useState } from 'react';
+import { CATEGORIES, CATEGORY_LABELS, type Category } from '@minhu/domain';
+import { ApiError, get, messageOf, post, put } from '../../../services/api';
+import { humanTime } from '../../../services/format';
+import { Notice } from '../../../components/notice';
+import { Page } from '../../../components/page';
+import { useApp } from '../../../store';
+import { ROUTES } from '../../../routes';
+import { isContactPhone, teamKind } from '../../format';
+import type { JoinRequest, TeamMemberRow, TeamSummary } from '../../types';
+import { MembersTab } from '../../components/members-tab';
+import { DutiesTab } from '../../components/duties-tab';
+import { InviteTab } from '../../components/invite-tab';
+
+type Tab = 'members' | 'duties' | 'invite';
+
+/**
+ * 服务队管理 (`?teamId=`): for the team's leader, and for secretaries and admins above it. The
+ * team's details (secretaries and admins may edit them), pending join requests, then members,
+ * responsibilities (包保) and invites.
+ */
+export default function TeamAdmin() {
+  const { teamId = '', created } = useRouter().params;
+  const { me } = useApp();
+  const supervises = Boolean(me?.roles.includes('admin') || me?.roles.includes('secretary'));
+  const [team, setTeam] = useState<TeamSummary | null>(null);
+  const [members, setMembers] = useState<TeamMemberRow[] | null>(null);
+  const [requests, setRequests] = useState<JoinRequest[]>([]);
+  const [tab, setTab] = useState<Tab>('members');
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [deciding, setDeciding] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [teams, memberList, pending] = await Promise.all([
+        get<{ items: TeamSummary[] }>('/teams'),
+        get<{ items: TeamMemberRow[] }>(`/teams/${teamId}/members`),
+        get<{ items: JoinRequest[] }>(`/teams/${teamId}/join-requests`).catch(() => ({ items: [] as JoinRequest[] })),
+      ]);
+      const found = teams.items.find((t) => t.id === teamId) ?? null;
+      if (!found) {
+        setError('找不到这个服务队：它可能已停用。');
+        return;
+      }
+      setTeam(found);
+      setMembers(memberList.items);
+      setRequests(pending.items);
+      setError(null);
+      void Taro.setNavigationBarTitle({ title: found.name });
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 404 ? '找不到这个服务队，或您没有管理它的权限。' : messageOf(e));
+    }
+  }, [teamId]);
+  useDidShow(() => void load());
+  usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()));
+
+  const decide = async (request: JoinRequest, approve: boolean) => {
+    if (!approve) {
+      const { confirm } = await Taro.showModal({ title: '拒绝申请？', content: `拒绝${request.name}加入本队。对方可以再用新的邀请码申请。`, confirmText: '拒绝' });
+      if (!confirm) return;
+    }
+    setDeciding(request.id);
+    try {
+      await post(`/join-requests/${request.id}/${approve ? 'approve' : 'reject'}`);
+      Taro.showToast({ title: approve ? `${request.name}已入队` : '已拒绝', icon: 'success' });
+      await load();
+    } catch (e) {
+      setError(messageOf(e));
+      await load();
+    } finally {
+      setDeciding(null);
+    }
+  };
+
+  if (!team || !members) {
+    return <Page>{error ? <Notice kind='error'>{error}</Notice> : <View className='empty'>加载中…</View>}</Page>;
+  }
+  return (
+    <Page>
+      {created && <Notice kind='ok'>服务队已建立。接下来添加队员（至少一位队长），或生成邀请码请大家申请加入。</Notice>}
+      {error && <Notice kind='error'>{error}</Notice>}
+      {editing ? (
+        <TeamEditor
+          team={team}
+          onDone={async (result) => {
+            setEditing(false);
+            if (result === 'deactivated') Taro.navigateBack().catch(() => Taro.reLaunch({ url: ROUTES.me }));
+            else if (result === 'saved') await load();
+          }}
+        />
+      ) : (
+        <View className='card' style={{ marginTop: '16px' }} data-testid='team-card'>
+          <View className='title-lg'>{team.name}</View>
+          <View className='muted'>
+            {team.areaName} · {teamKind(team.categories)}
+          </View>
+          <View className='muted'>{team.phone ? `☎ ${team.phone}` : '未填写服务电话'}</View>
+          {supervises && (
+            <View className='btn small block gap' onClick={() => setEditing(true)} data-testid='edit-team'>
+              修改服务队信息
+            </View>
+          )}
+        </View>
+      )}
+
+      {requests.length > 0 && (
+        <View data-testid='join-requests'>
+          <View className='section-title'>待审核的入队申请（{requests.length}）</View>
+          {requests.map((r) => (
+            <View key={r.id} className='card' data-testid='join-request' data-name={r.name}>
+              <View className='row'>
+                <Text className='strong'>{r.name}</Text>
+                <Text className='muted'>{humanTime(r.createdAt)}申请</Text>
+              </View>
+              <View className='muted'>{r.phone ?? '无手机号'}</View>
+              <View className='btn-row gap'>
+                <View className={`btn small danger ${deciding ? 'disabled' : ''}`} onClick={() => !deciding && void decide(r, false)} data-testid='reject'>
+                  拒绝
+                </View>
+                <View className={`btn small primary ${deciding ? 'disabled' : ''}`} onClick={() => !deciding && void decide(r, true)} data-testid='approve'>
+                  {deciding === r.id ? '处理中…' : '同意入队'}
+                </View>
+              </View>
+            </View>
+          ))}
+        </View>
+      )}
+
+      <View className='tabs' style={{ marginTop: '16px' }}>
+        {(
+          [
+            ['members', `队员 ${members.filter((m) => m.active).length}`],
+            ['duties', '包保'],
+            ['invite', '邀请入队'],
+          ] as const
+        ).map(([key, label]) => (
+          <View key={key} className={`tab ${tab === key ? 'on' : ''}`} onClick={() => setTab(key)} data-tab={key}>
+            {label}
+          </View>
+        ))}
+      </View>
+      {tab === 'members' && <MembersTab teamId={team.id} members={members} onChanged={load} />}
+      {tab === 'duties' && <DutiesTab team={team} members={members} />}
+      {tab === 'invite' && <InviteTab teamId={team.id} />}
+    </Page>
+  );
+}
+
+/** Secretaries and admins: name, categories, phone; or stop the team. */
+function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'saved' | 'cancelled' | 'deactivated') => Promise<void> }) {
+  const [name, setName] = useState(team.name);
+  const [categories, setCategories] = useState<Category[]>(team.categories);
+  const [phone, setPhone] = useState(team.phone ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const toggle = (c: Category) => setCategories(categories.includes(c) ? categories.filter((x) => x !== c) : [...categories, c]);
+  const send = async (body: Record<string, unknown>, done: string, result: 'saved' | 'deactivated') => {
+    setSaving(true);
+    setError(null);
+    try {
+      await put(`/teams/${team.id}`, body);
+      Taro.showToast({ title: done, icon: 'success' });
+      await onDone(result);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const save = () => {
+    if (!name.trim()) return setError('请填写服务队名称。');
+    if (phone.trim() && !isContactPhone(phone.trim())) return setError('电话请填手机号或带区号的固定电话，如 0311-86010001。');
+    const body: Record<string, unknown> = {};
+    if (name.trim() !== team.name) body.name = name.trim();
+    if (categories.length !== team.categories.length || categories.some((c) => !team.categories.includes(c))) body.categories = categories;
+    if ((phone.trim() || null) !== team.phone) body.phone = phone.trim() || null;
+    if (Object.keys(body).length === 0) return void onDone('cancelled');
+    void send(body, '已保存', 'saved');
+  };
+  const deactivate = async () => {
+    const { confirm } = await Taro.showModal({
+      title: '停用服务队？',
+      content: `“${team.name}”停用后不再接收新的求助，也不能再选为转派对象。已有的求助不受影响。`,
+      confirmText: '停用',
+      confirmColor: '#C8161D',
+    });
+    if (confirm) void send({ active: false }, '已停用', 'deactivated');
+  };
+
+  return (
+    <View className='card' style={{ marginTop: '16px' }} data-testid='team-editor'>
+      <View className='title-lg' style={{ marginBottom: '16px' }}>
+        修改服务队信息
+      </View>
+      <View className='field'>
+        <View className='label'>名称</View>
+        <Input className='input' value={name} maxlength={50} onInput={(e) => setName(e.detail.value)} />
+      </View>
+      <View className='field'>
+        <View className='label'>负责类别（都不选为综合服务队）</View>
+        <View className='choice-row'>
+          {CATEGORIES.map((c) => (
+            <View key={c} className={`choice ${categories.includes(c) ? 'on' : ''}`} onClick={() => toggle(c)}>
+              {categories.includes(c) ? '✓ ' : ''}
+              {CATEGORY_LABELS[c]}
+            </View>
+          ))}
+        </View>
+      </View>
+      <View className='field'>
+        <View className='label'>服务电话</View>
+        <Input className='input' value={phone} maxlength={20} placeholder='如 0311-86010001' onInput={(e) => setPhone(e.detail.value)} />
+      </View>
+      {error && <Notice kind='error'>{error}</Notice>}
+      <View className='btn-row'>
+        <View className='btn' onClick={() => void onDone('cancelled')}>
+          取消
+        </View>
+        <View className={`btn primary ${saving ? 'disabled' : ''}`} onClick={() => !saving && save()}>
+          {saving ? '保存中…' : '保存'}
+        </View>
+      </View>
+      <View className={`btn small block danger gap ${saving ? 'disabled' : ''}`} onClick={() => !saving && void deactivate()}>
+        停用服务队
+      </View>
+    </View>
+  );
+}
