@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { PHONES, XFL_TEAM, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The issue's own check: a medicine request from filing to a rated close. */
@@ -138,5 +139,14 @@ describe('a resident’s medicine request, end to end', () => {
     expect((await otherMember.post(`/api/v1/tickets/${ticket.id}/claim`)).body.status).toBe('claimed');
     const { body } = await resident.get(`/api/v1/tickets/${ticket.id}`);
     expect(body.events.find((e: { type: string }) => e.type === 'transferred').data).toMatchObject({ toTeamId: hsz, reason: '地址在槐树庄' });
+  });
+
+  it('when the millionth ticket has been filed, then numbers grow to seven digits and stay unique', async () => {
+    await t.handle.rows(sql`SELECT setval('ticket_number_seq', 999999, false)`);
+    const resident = await t.as(PHONES.resident);
+    const a = await resident.file({ category: 'help', urgency: 'normal', description: '帮忙取快递' });
+    const b = await resident.file({ category: 'help', urgency: 'normal', description: '帮忙取报纸' });
+    expect(a.body.number).toMatch(/-999999$/);
+    expect(b.body.number).toMatch(/-1000000$/);
   });
 });

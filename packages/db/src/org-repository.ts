@@ -113,10 +113,10 @@ export function createOrgRepository(handle: DbHandle) {
         members: { team_id: string; user_id: string; availability: string; backup_member_id: string | null }[] | null;
         policies: TimeLimitPolicy[] | null;
       }>(
-        sql`WITH chain AS (
+        sql`WITH ids AS (SELECT unnest(string_to_array(trim(both '/' from path), '/')::uuid[]) AS id FROM areas WHERE id = ${areaId}),
+            chain AS (
               SELECT c.id, c.parent_id, c.kind, c.name, c.path, c.control_level, c.default_team_id
-              FROM areas a JOIN areas c ON c.id = ANY(string_to_array(trim(both '/' from a.path), '/')::uuid[])
-              WHERE a.id = ${areaId}),
+              FROM ids JOIN areas c ON c.id = ids.id),
             rules AS (SELECT r.area_id, r.category, r.team_id FROM category_rules r WHERE r.area_id IN (SELECT id FROM chain)),
             named AS (
               SELECT t.id, t.area_id, t.categories, t.active FROM teams t

@@ -95,7 +95,7 @@ export function createTicketsRepository(handle: DbHandle) {
       const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(ticket.createdAt ?? new Date()).replaceAll('-', '');
       const [row] = await tx
         .insert(tickets)
-        .values({ ...ticket, number: sql`${`MH-${day}-`} || lpad(nextval('ticket_number_seq')::text, 6, '0')` })
+        .values({ ...ticket, number: sql`${`MH-${day}-`} || to_char(nextval('ticket_number_seq'), 'FM999999999000000')` })
         .returning({ number: tickets.number });
       if (items.length > 0) {
         await tx.insert(ticketItems).values(items.map((item, position) => ({ ...item, ticketId: ticket.id!, position })));
