@@ -175,6 +175,22 @@ describe('escalation, notifications and the quiet-period close', () => {
     expect(row!.notes).toBe(40);
   });
 
+  it('when tickets of two teams come due in one sweep, then each team hears only of its own', async () => {
+    const other = await t.as(PHONES.otherResident);
+    const ours = (await resident.file({ category: 'help', urgency: 'emergency', description: '幸福里：老人被困' })).body;
+    const theirs = (await other.file({ category: 'help', urgency: 'emergency', description: '槐树庄：独居老人求助' })).body;
+    expect(ours.teamId).not.toBe(theirs.teamId);
+    t.clock.advance(1500);
+    await t.app.services.sweep.run(t.clock.now());
+    const rows = await t.handle.rows<{ ticket_id: string; in_team: boolean }>(
+      sql`SELECT n.ticket_id, EXISTS (SELECT 1 FROM tickets k JOIN team_members m ON m.team_id = k.team_id WHERE k.id = n.ticket_id AND m.user_id = n.user_id) AS in_team
+          FROM notifications n WHERE n.type = 'overdue' AND n.ticket_id IN (${ours.id}, ${theirs.id})`,
+    );
+    expect(rows.filter((r) => r.ticket_id === ours.id).length).toBeGreaterThanOrEqual(1);
+    expect(rows.filter((r) => r.ticket_id === theirs.id).length).toBeGreaterThanOrEqual(1);
+    expect(rows.every((r) => r.in_team)).toBe(true);
+  });
+
   it('keeps each person’s inbox their own, newest first, and marks read', async () => {
     const first = await member.get('/api/v1/notifications?limit=2');
     expect(first.body.items).toHaveLength(2);

@@ -53,7 +53,7 @@ async function createPostgres(url: string, poolSize: number): Promise<DbHandle> 
     onnotice: () => {},
     connection: { application_name: 'minhu-api' },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(preparing(client), { schema }) as unknown as Database;
   return {
     db,
     kind: 'postgres',
@@ -75,6 +75,37 @@ async function createPostgres(url: string, poolSize: number): Promise<DbHandle> 
       await client.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * drizzle sends every statement unnamed, so PostgreSQL parses and plans it afresh each time and
+ * postgres.js waits for a describe round trip before each execution. Through this wrapper every
+ * statement (in and out of transactions) is prepared once per connection and reused: the API's
+ * statements are a fixed set of texts. (A pooler in transaction mode would need this off.)
+ */
+function preparing(sql: postgres.Sql): postgres.Sql {
+  const wrap = <T>(fn: (tx: postgres.Sql) => T) => (tx: postgres.Sql) => fn(preparing(tx));
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      switch (property) {
+        case 'unsafe':
+          return (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+            target.unsafe(query, params, { ...options, prepare: true });
+        case 'begin':
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (tx: postgres.Sql) => unknown;
+            return (target.begin as (...a: unknown[]) => unknown)(...args, wrap(fn));
+          };
+        case 'savepoint':
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (tx: postgres.Sql) => unknown;
+            return ((target as unknown as { savepoint: (...a: unknown[]) => unknown }).savepoint)(...args, wrap(fn));
+          };
+        default:
+          return Reflect.get(target, property, receiver);
+      }
+    },
+  });
 }
 
 async function createPglite(options: DbOptions): Promise<DbHandle> {

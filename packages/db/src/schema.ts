@@ -248,9 +248,10 @@ export const tickets = pgTable(
     uniqueIndex('tickets_number_key').on(t.number),
     // The sweep reads only tickets coming due: its cost follows them, not the table.
     index('tickets_sweep_idx').on(t.sweepAt).where(sql`sweep_at IS NOT NULL`),
-    // Queues: a team's or member's open tickets by due time (overdue first).
-    index('tickets_team_due_idx').on(t.teamId, t.dueAt, t.id),
-    index('tickets_assignee_due_idx').on(t.assigneeId, t.dueAt, t.id),
+    // Queues: a team's or member's open tickets by due time (overdue first), in the lists' order;
+    // only open tickets, so a queue reads its few dozen rows, not the team's years of history.
+    index('tickets_open_team_due_idx').on(t.teamId, t.dueAt, t.id.desc().nullsFirst()).where(sql`status IN ('assigned', 'claimed', 'in_progress')`),
+    index('tickets_open_assignee_due_idx').on(t.assigneeId, t.dueAt, t.id.desc().nullsFirst()).where(sql`status IN ('assigned', 'claimed', 'in_progress')`),
     index('tickets_filed_by_idx').on(t.filedById, t.createdAt),
     index('tickets_beneficiary_idx').on(t.beneficiaryUserId, t.createdAt),
     index('tickets_compound_created_idx').on(t.compoundId, t.createdAt),

@@ -32,6 +32,11 @@ export interface EventRow {
   data: Record<string, unknown>;
 }
 
+/** One ticket's sweep outcome: with `changed`, its new state; without, only its next look. */
+export type SweepUpdate =
+  | { id: string; changed: true; status: TicketStatus; closed_at: Date | null; escalation_level: number; due_at: Date | null; sweep_at: Date | null }
+  | { id: string; changed: false; sweep_at: Date | null };
+
 /** Which tickets a list covers; the service has already checked the caller may ask for it. */
 export type TicketScopeFilter =
   | { kind: 'people'; filedOrFor?: string; assignedTo?: string }
@@ -63,7 +68,6 @@ export interface ListCursor {
 
 const assignee = alias(users, 'assignee');
 const filer = alias(users, 'filer');
-const OPEN_STATUSES: TicketStatus[] = ['assigned', 'claimed', 'in_progress'];
 
 export function createTicketsRepository(handle: DbHandle) {
   const { db } = handle;
@@ -86,6 +90,27 @@ export function createTicketsRepository(handle: DbHandle) {
       .leftJoin(teams, eq(teams.id, tickets.teamId))
       .leftJoin(assignee, eq(assignee.id, tickets.assigneeId));
 
+  const actor = alias(users, 'actor');
+  const eventsQuery = (executor: Executor) =>
+    executor
+      .select({
+        id: ticketEvents.id,
+        type: ticketEvents.type,
+        actorId: ticketEvents.actorId,
+        actorName: actor.name,
+        at: ticketEvents.at,
+        data: ticketEvents.data,
+      })
+      .from(ticketEvents)
+      .leftJoin(actor, eq(actor.id, ticketEvents.actorId));
+
+  // The hottest reads, built once: drizzle spends far longer building a query's SQL than the
+  // database takes to run it (a ticket's detail: 1 ms of the API's CPU, 47% of it in drizzle).
+  const prepared = {
+    view: viewQuery(db).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_view'),
+    events: eventsQuery(db).where(eq(ticketEvents.ticketId, sql.placeholder('ticketId'))).orderBy(asc(ticketEvents.id)).prepare('ticket_events'),
+  };
+
   return {
     /**
      * Writes a new ticket with its items and events; its human number (MH-20261128-000123: the
@@ -105,8 +130,25 @@ export function createTicketsRepository(handle: DbHandle) {
     },
 
     async appendEvents(tx: Tx, ticketId: string, events: readonly NewEvent[]) {
+      await this.appendEventsOf(tx, events.map((e) => ({ ...e, ticketId })));
+    },
+
+    /**
+     * Events of several tickets in one statement, numbered in the order given. The rows travel as
+     * one JSON parameter: the statement's text is the same for any number of events (prepared
+     * once), and building a many-row VALUES list cost the sweep more than running it.
+     */
+    async appendEventsOf(tx: Tx, events: readonly (NewEvent & { ticketId: string })[]) {
       if (events.length === 0) return;
-      await tx.insert(ticketEvents).values(events.map((e) => ({ ...e, ticketId })));
+      const json = JSON.stringify(events.map((e) => ({ ticket_id: e.ticketId, type: e.type, actor_id: e.actorId, at: e.at, data: e.data })));
+      await handle.rows(
+        sql`INSERT INTO ${ticketEvents} (ticket_id, type, actor_id, at, data)
+            SELECT v.ticket_id, v.type, v.actor_id, v.at, v.data
+            FROM ROWS FROM (jsonb_to_recordset(${json}::jsonb) AS (ticket_id uuid, type text, actor_id uuid, at timestamptz, data jsonb))
+              WITH ORDINALITY AS v(ticket_id, type, actor_id, at, data, n)
+            ORDER BY v.n`,
+        tx,
+      );
     },
 
     /** The ticket, locked until the transaction ends: actions on one ticket run one at a time. */
@@ -135,8 +177,27 @@ export function createTicketsRepository(handle: DbHandle) {
         .for('update', { of: tickets, skipLocked: true });
     },
 
-    async setSweep(tx: Tx, id: string, at: Date | null) {
-      await tx.update(tickets).set({ sweepAt: at }).where(eq(tickets.id, id));
+    /**
+     * The sweep's writes for a whole batch in one statement each: escalated or auto-closed tickets
+     * (a new version), and tickets whose next look only moves (`changed: false`, no new version).
+     */
+    async applySweep(tx: Tx, rows: readonly SweepUpdate[], now: Date) {
+      for (const changed of [true, false]) {
+        const part = rows.filter((r) => r.changed === changed);
+        if (part.length === 0) continue;
+        const json = JSON.stringify(part.map((r) => ({ ...r, changed: undefined })));
+        await handle.rows(
+          changed
+            ? sql`UPDATE ${tickets} t SET status = v.status, closed_at = v.closed_at, escalation_level = v.escalation_level,
+                    due_at = v.due_at, sweep_at = v.sweep_at, version = t.version + 1, updated_at = ${now.toISOString()}::timestamptz
+                  FROM jsonb_to_recordset(${json}::jsonb) AS v(id uuid, status text, closed_at timestamptz, escalation_level smallint, due_at timestamptz, sweep_at timestamptz)
+                  WHERE t.id = v.id`
+            : sql`UPDATE ${tickets} t SET sweep_at = v.sweep_at
+                  FROM jsonb_to_recordset(${json}::jsonb) AS v(id uuid, sweep_at timestamptz)
+                  WHERE t.id = v.id`,
+          tx,
+        );
+      }
     },
 
     async update(tx: Tx, id: string, next: MachineTicket, timing: { dueAt: Date | null; sweepAt: Date | null }, now: Date) {
@@ -163,25 +224,12 @@ export function createTicketsRepository(handle: DbHandle) {
     },
 
     async view(id: string, executor: Executor = db): Promise<TicketViewRow | null> {
-      const [row] = await viewQuery(executor).where(eq(tickets.id, id));
+      const [row] = executor === db ? await prepared.view.execute({ id }) : await viewQuery(executor).where(eq(tickets.id, id));
       return (row as TicketViewRow | undefined) ?? null;
     },
 
     async events(ticketId: string, executor: Executor = db): Promise<EventRow[]> {
-      const actor = alias(users, 'actor');
-      return executor
-        .select({
-          id: ticketEvents.id,
-          type: ticketEvents.type,
-          actorId: ticketEvents.actorId,
-          actorName: actor.name,
-          at: ticketEvents.at,
-          data: ticketEvents.data,
-        })
-        .from(ticketEvents)
-        .leftJoin(actor, eq(actor.id, ticketEvents.actorId))
-        .where(eq(ticketEvents.ticketId, ticketId))
-        .orderBy(asc(ticketEvents.id));
+      return executor === db ? prepared.events.execute({ ticketId }) : eventsQuery(executor).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id));
     },
 
     async list(filter: TicketListFilter, executor: Executor = db): Promise<TicketViewRow[]> {
@@ -191,7 +239,8 @@ export function createTicketsRepository(handle: DbHandle) {
       }
       if (filter.teamId) conditions.push(eq(tickets.teamId, filter.teamId));
       if (filter.status) conditions.push(eq(tickets.status, filter.status));
-      if (filter.open) conditions.push(inArray(tickets.status, OPEN_STATUSES));
+      // A literal list, not parameters: the planner must see it to use the open-queue indexes.
+      if (filter.open) conditions.push(sql`${tickets.status} IN ('assigned', 'claimed', 'in_progress')`);
       if (filter.category) conditions.push(eq(tickets.category, filter.category));
       if (filter.urgency) conditions.push(eq(tickets.urgency, filter.urgency));
       if (filter.overdue === true) conditions.push(lt(tickets.dueAt, filter.now));

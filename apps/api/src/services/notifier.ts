@@ -63,24 +63,36 @@ export function createNotifier(deps: {
   const { notifications, channels } = deps;
   return {
     async notify(tx: Tx, ticket: NotifiedTicket, events: readonly DomainEvent[], actor: { id: string; name: string } | null, now: Date) {
+      await this.notifyAll(tx, [{ ticket, events, actor }], now);
+    },
+
+    /** The same for several tickets at once (the sweep's batch): three statements, however many. */
+    async notifyAll(tx: Tx, batch: readonly { ticket: NotifiedTicket; events: readonly DomainEvent[]; actor: { id: string; name: string } | null }[], now: Date) {
+      const planned = batch.map(({ ticket, events }) => {
+        const claimed = ticket.claimedAt !== null;
+        return events.map((event) => ({ event, plans: notificationPlan(event, { urgency: ticket.urgency, assigneeId: ticket.assigneeId, claimed }) }));
+      });
+      const people = await notifications.audiencesOf(
+        batch.map(({ ticket }, i) => ({ ticket, wanted: planned[i]!.flatMap((p) => p.plans.flatMap((plan) => plan.audiences)) })),
+        tx,
+      );
       const rows: NewNotification[] = [];
-      const seen = new Set<string>();
-      const claimed = ticket.claimedAt !== null;
-      const plans = events.map((event) => ({ event, plans: notificationPlan(event, { urgency: ticket.urgency, assigneeId: ticket.assigneeId, claimed }) }));
-      const people = await notifications.audiences(ticket, plans.flatMap((p) => p.plans.flatMap((plan) => plan.audiences)), tx);
-      for (const { event, plans: eventPlans } of plans) {
-        // The confirmed event carries the rating that the closed message reports.
-        const closing = event.type === 'closed' ? { ...event, data: { ...events.find((e) => e.type === 'confirmed')?.data, ...event.data } } : event;
-        for (const plan of eventPlans) {
-          const text = message(plan.type, ticket, closing, actor?.name ?? null);
-          for (const userId of new Set(plan.audiences.flatMap((a) => people.get(a) ?? []))) {
-            const key = `${plan.type}:${userId}`;
-            if (userId === actor?.id || seen.has(key)) continue;
-            seen.add(key);
-            rows.push({ userId, type: plan.type, ticketId: ticket.id, ...text, createdAt: now });
+      batch.forEach(({ ticket, events, actor }, i) => {
+        const seen = new Set<string>();
+        for (const { event, plans } of planned[i]!) {
+          // The confirmed event carries the rating that the closed message reports.
+          const closing = event.type === 'closed' ? { ...event, data: { ...events.find((e) => e.type === 'confirmed')?.data, ...event.data } } : event;
+          for (const plan of plans) {
+            const text = message(plan.type, ticket, closing, actor?.name ?? null);
+            for (const userId of new Set(plan.audiences.flatMap((a) => people[i]!.get(a) ?? []))) {
+              const key = `${plan.type}:${userId}`;
+              if (userId === actor?.id || seen.has(key)) continue;
+              seen.add(key);
+              rows.push({ userId, type: plan.type, ticketId: ticket.id, ...text, createdAt: now });
+            }
           }
         }
-      }
+      });
       const wanted = new Set(rows.flatMap((r) => (channels(r.type as NotificationType).length > 0 ? [r.userId] : [])));
       const openids = await notifications.openids([...wanted], tx);
       await notifications.insert(tx, rows, (r) => (openids.has(r.userId) ? channels(r.type as NotificationType) : []));

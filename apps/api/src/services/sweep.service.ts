@@ -1,5 +1,5 @@
 import { escalationLevelAt, sweepAt, activeDueAt, type DomainEvent, type MachineTicket } from '@minhu/domain';
-import type { DbHandle, TicketsRepository } from '@minhu/db';
+import type { DbHandle, NewEvent, SweepUpdate, TicketsRepository } from '@minhu/db';
 import type { Notifier } from './notifier.js';
 import { limitOf, machineOf } from './ticket-view.js';
 
@@ -22,36 +22,51 @@ export function createSweepService(deps: { handle: DbHandle; tickets: TicketsRep
       for (;;) {
         const handled = await handle.db.transaction(async (tx) => {
           const due = await tickets.lockDueForSweep(tx, now, BATCH);
+          const updates: SweepUpdate[] = [];
+          const events: (NewEvent & { ticketId: string })[] = [];
+          const notices: Parameters<Notifier['notifyAll']>[1][number][] = [];
           for (const { ticket, areaPath } of due) {
             const machine = machineOf(ticket);
             const limit = limitOf(ticket);
             let next: MachineTicket;
-            const events: DomainEvent[] = [];
+            const happened: DomainEvent[] = [];
             if (machine.status === 'resolved') {
               next = { ...machine, status: 'closed', closedAt: now };
-              events.push({ type: 'closed', data: { reason: 'auto', afterHours: Math.round(autoCloseAfterMs / 3600_000) } });
+              happened.push({ type: 'closed', data: { reason: 'auto', afterHours: Math.round(autoCloseAfterMs / 3600_000) } });
               closed++;
             } else {
               const level = escalationLevelAt(machine, limit, now);
               for (let l = machine.escalationLevel + 1; l <= level; l++) {
-                events.push({
+                happened.push({
                   type: 'escalated',
                   data: { level: l, reason: 'overdue', phase: machine.claimedAt ? 'resolve' : 'response', dueAt: activeDueAt(machine)?.toISOString() },
                 });
               }
               next = { ...machine, escalationLevel: level };
-              escalated += events.length;
+              escalated += happened.length;
             }
-            if (events.length === 0) {
+            if (happened.length === 0) {
               // Nothing reached (finished meanwhile, or an old time): just move its next look.
               const at = sweepAt(machine, limit, autoCloseAfterMs);
-              await tickets.setSweep(tx, ticket.id, at && at > now ? at : null);
+              updates.push({ id: ticket.id, changed: false, sweep_at: at && at > now ? at : null });
               continue;
             }
-            await tickets.update(tx, ticket.id, next, { dueAt: activeDueAt(next), sweepAt: sweepAt(next, limit, autoCloseAfterMs) }, now);
-            await tickets.appendEvents(tx, ticket.id, events.map((e) => ({ ...e, actorId: null, at: now })));
-            await notifier.notify(tx, { ...ticket, ...next, areaPath }, events, null, now);
+            updates.push({
+              id: ticket.id,
+              changed: true,
+              status: next.status,
+              closed_at: next.closedAt,
+              escalation_level: next.escalationLevel,
+              due_at: activeDueAt(next),
+              sweep_at: sweepAt(next, limit, autoCloseAfterMs),
+            });
+            events.push(...happened.map((e) => ({ ...e, ticketId: ticket.id, actorId: null, at: now })));
+            notices.push({ ticket: { ...ticket, ...next, areaPath }, events: happened, actor: null });
           }
+          // The whole batch in five statements or so, whatever its size.
+          await tickets.applySweep(tx, updates, now);
+          await tickets.appendEventsOf(tx, events);
+          await notifier.notifyAll(tx, notices, now);
           return due.length;
         });
         if (handled < BATCH) return { escalated, closed };
