@@ -1,0 +1,84 @@
+import type { Sql } from './db.js';
+
+/**
+ * What the API sends PostgreSQL for one POST /api/v1/tickets (read from the server log with
+ * log_min_duration_statement = 0 on the bench database; see bench/README.md), as a
+ * pgbench script:
+ *
+ *   1 the signed-in person (auth hook), 2 the address, 3 the routing context (one query: the
+ *   address's chain, category rules, teams, responsibilities, members, time-limit policies);
+ *   BEGIN; 3 claim the idempotency key, 4 the ticket (numbered from the sequence), 5 its items,
+ *   6 its two events, 7 the leaders to notify, 8 the notifications; COMMIT;
+ *   9 the ticket as the reply shows it.
+ *
+ * Same statement texts (drizzle's), same parameters; ids come from a table of 1,000 residents
+ * picked at random per transaction (one extra primary-key lookup, \gset). The API sends each
+ * statement prepared once per connection (create-db.ts), as -M prepared does; -M extended (parse
+ * and plan every time) is run too, for comparison.
+ */
+export const FILERS_TABLE = 'bench.pgb_filers';
+
+export async function preparePgbenchFilers(sql: Sql): Promise<number> {
+  await sql.unsafe(`DROP TABLE IF EXISTS ${FILERS_TABLE}`);
+  await sql.unsafe(`
+    CREATE TABLE ${FILERS_TABLE} AS
+    SELECT row_number() OVER () AS n, x.* FROM (
+      SELECT r.user_id, r.name AS filer_name, r.phone AS filer_phone, r.unit_id AS area_id, k.id AS compound_id,
+             t.id AS team_id, m.user_id AS assignee_id, l.user_id AS leader_id,
+             k.name || ' ' || r.b || '号楼 ' || r.u || '单元 ' || r.home_detail AS address,
+             (string_to_array(trim(both '/' from a.path), '/'))[1] AS a1, (string_to_array(trim(both '/' from a.path), '/'))[2] AS a2,
+             (string_to_array(trim(both '/' from a.path), '/'))[3] AS a3, (string_to_array(trim(both '/' from a.path), '/'))[4] AS a4,
+             (string_to_array(trim(both '/' from a.path), '/'))[5] AS a5, (string_to_array(trim(both '/' from a.path), '/'))[6] AS a6,
+             (string_to_array(trim(both '/' from a.path), '/'))[7] AS a7
+      FROM bench.residents r
+      JOIN bench.compounds k ON k.n = r.compound_n
+      JOIN bench.communities c ON c.n = k.comm_n AND NOT c.has_med_team
+      JOIN bench.teams t ON t.compound_n = r.compound_n
+      JOIN bench.team_people m ON m.team_id = t.id AND m.j = 1 + (r.b - 1) % 4
+      JOIN bench.team_people l ON l.team_id = t.id AND l.j = 0
+      JOIN areas a ON a.id = r.unit_id
+      WHERE cardinality(r.tags) = 0
+      ORDER BY random() LIMIT 1000
+    ) x`);
+  await sql.unsafe(`ALTER TABLE ${FILERS_TABLE} ADD PRIMARY KEY (n)`);
+  const [row] = await sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${FILERS_TABLE}`);
+  return row!.n;
+}
+
+const VIEW = `select "tickets"."id", "tickets"."number", "tickets"."category", "tickets"."urgency", "tickets"."requested_urgency", "tickets"."status", "tickets"."description", "tickets"."area_id", "tickets"."compound_id", "tickets"."address", "tickets"."team_id", "tickets"."assignee_id", "tickets"."filed_by_id", "tickets"."contact_name", "tickets"."contact_phone", "tickets"."beneficiary_user_id", "tickets"."beneficiary_name", "tickets"."beneficiary_phone", "tickets"."beneficiary_area_id", "tickets"."attachments", "tickets"."route_reason", "tickets"."flagged", "tickets"."control_level", "tickets"."created_at", "tickets"."claimed_at", "tickets"."resolved_at", "tickets"."closed_at", "tickets"."response_due_at", "tickets"."resolve_due_at", "tickets"."claim_limit_seconds", "tickets"."resolve_limit_seconds", "tickets"."due_at", "tickets"."rating_satisfied", "tickets"."rating_stars", "tickets"."rating_comment", "tickets"."escalation_level", "tickets"."sweep_at", "tickets"."version", "tickets"."updated_at", "areas"."path", "teams"."name", "teams"."phone", "assignee"."name", "assignee"."phone", "filer"."name", "filer"."phone", (SELECT coalesce(json_agg(json_build_object('name', i.name, 'quantity', i.quantity, 'unit', i.unit, 'note', i.note) ORDER BY i.position), '[]'::json) FROM "ticket_items" i WHERE i.ticket_id = "tickets"."id") from "tickets" inner join "areas" on "areas"."id" = "tickets"."area_id" inner join "users" "filer" on "filer"."id" = "tickets"."filed_by_id" left join "teams" on "teams"."id" = "tickets"."team_id" left join "users" "assignee" on "assignee"."id" = "tickets"."assignee_id" where "tickets"."id" = :ticket_id;`;
+
+const READS = [
+  // 1 the auth hook's userContext
+  `SELECT u.id, u.name, u.phone, u.is_admin, u.active, u.home_area_id, u.home_detail, u.special_tags, coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'role', m.role, 'areaId', t.area_id) ORDER BY t.name) FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.user_id = u.id AND m.active AND t.active), '[]'::json) AS teams, coalesce((SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'path', a.path) ORDER BY a.depth, a.name) FROM area_roles r JOIN areas a ON a.id = r.area_id WHERE r.user_id = u.id AND r.role = 'secretary'), '[]'::json) AS secretary_areas FROM users u WHERE u.id = :user_id;`,
+  // 2 the address's own row (the request's area check), 3 the routing context: the address's chain, category rules, teams, responsibilities, members, policies
+  `select "id", "parent_id", "kind", "name", "path", "control_level", "default_team_id" from "areas" where "areas"."id" = :area_id;`,
+  `WITH ids AS (SELECT unnest(string_to_array(trim(both '/' from path), '/')::uuid[]) AS id FROM areas WHERE id = :area_id), chain AS (SELECT c.id, c.parent_id, c.kind, c.name, c.path, c.control_level, c.default_team_id FROM ids JOIN areas c ON c.id = ids.id), rules AS (SELECT r.area_id, r.category, r.team_id FROM category_rules r WHERE r.area_id = ANY(ARRAY(SELECT id FROM chain))), named AS (SELECT t.id, t.area_id, t.categories, t.active FROM teams t WHERE t.id = ANY(ARRAY(SELECT id FROM teams WHERE area_id = ANY(ARRAY(SELECT id FROM chain)) UNION ALL SELECT team_id FROM rules UNION ALL SELECT default_team_id FROM chain WHERE default_team_id IS NOT NULL))), resp AS (SELECT r.team_id, r.member_id, r.area_id, r.person_id, r.created_at, r.id FROM responsibilities r WHERE r.area_id = ANY(ARRAY(SELECT id FROM chain)) OR r.person_id = :user_id) SELECT (SELECT json_agg(chain ORDER BY length(chain.path) DESC) FROM chain) AS chain, (SELECT json_agg(rules) FROM rules) AS rules, (SELECT json_agg(named) FROM named) AS teams, (SELECT json_agg(resp ORDER BY resp.created_at, resp.id) FROM resp) AS responsibilities, (SELECT json_agg(json_build_object('team_id', m.team_id, 'user_id', m.user_id, 'availability', m.availability, 'backup_member_id', m.backup_member_id)) FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = ANY(ARRAY(SELECT id FROM named)) AND m.active AND u.active) AS members, (SELECT json_agg(json_build_object('category', p.category, 'urgency', p.urgency, 'controlLevel', p.control_level, 'claimWithinSeconds', p.claim_within_seconds, 'resolveWithinSeconds', p.resolve_within_seconds)) FROM sla_policies p) AS policies;`,
+];
+
+const TRANSACTION = [
+  'BEGIN;',
+  `insert into "idempotency_keys" ("user_id", "key", "request_hash", "ticket_id", "created_at") values (:user_id, 'pgb-' || :key, md5(:key::text) || md5(:user_id::text), bench.uuid7(now()), default) on conflict do nothing returning "ticket_id"`,
+  '\\gset',
+  `insert into "tickets" ("id", "number", "category", "urgency", "requested_urgency", "status", "description", "area_id", "compound_id", "address", "team_id", "assignee_id", "filed_by_id", "contact_name", "contact_phone", "beneficiary_user_id", "beneficiary_name", "beneficiary_phone", "beneficiary_area_id", "attachments", "route_reason", "flagged", "control_level", "created_at", "claimed_at", "resolved_at", "closed_at", "response_due_at", "resolve_due_at", "claim_limit_seconds", "resolve_limit_seconds", "due_at", "rating_satisfied", "rating_stars", "rating_comment", "escalation_level", "sweep_at", "version", "updated_at") values (:ticket_id, 'MH-' || to_char(now(), 'YYYYMMDD') || '-' || to_char(nextval('ticket_number_seq'), 'FM999999999000000'), 'medicine', 'normal', 'normal', 'assigned', '需要降压药，老人行动不便', :area_id, :compound_id, :address, :team_id, :assignee_id, :user_id, :filer_name, :filer_phone, NULL, NULL, NULL, NULL, '{}', 'compound_team', false, 'none', now(), default, default, default, now() + interval '2 hours', now() + interval '48 hours', 7200, 172800, now() + interval '2 hours', default, default, default, default, now() + interval '2 hours', default, now()) returning "number";`,
+  `insert into "ticket_items" ("ticket_id", "position", "name", "quantity", "unit", "note") values (:ticket_id, 0, '硝苯地平缓释片', 2, '盒', NULL), (:ticket_id, 1, '二甲双胍片', 1, '盒', NULL);`,
+  `INSERT INTO "ticket_events" (ticket_id, type, actor_id, at, data) SELECT v.ticket_id, v.type, v.actor_id, v.at, v.data FROM ROWS FROM (jsonb_to_recordset(jsonb_build_array(jsonb_build_object('ticket_id', :ticket_id::text, 'type', 'created', 'actor_id', :user_id::text, 'at', now(), 'data', '{"urgency": "normal", "category": "medicine", "onBehalf": false, "requestedUrgency": "normal"}'::jsonb), jsonb_build_object('ticket_id', :ticket_id::text, 'type', 'assigned', 'actor_id', NULL, 'at', now(), 'data', jsonb_build_object('teamId', :team_id::text, 'assigneeId', :assignee_id::text, 'reason', 'compound_team', 'flagged', false)))) AS (ticket_id uuid, type text, actor_id uuid, at timestamptz, data jsonb)) WITH ORDINALITY AS v(ticket_id, type, actor_id, at, data, n) ORDER BY v.n;`,
+  `SELECT m.team_id AS key, m.role::text AS kind, m.user_id FROM team_members m CROSS JOIN LATERAL (SELECT 1 FROM users u WHERE u.id = m.user_id AND u.active LIMIT 1) u WHERE m.team_id = ANY(string_to_array(:team_id::text, ',')::uuid[]) AND m.active;`,
+  `INSERT INTO "notifications" (id, user_id, type, ticket_id, title, body, created_at) SELECT * FROM jsonb_to_recordset(jsonb_build_array(jsonb_build_object('id', bench.uuid7(now())::text, 'user_id', :assignee_id::text, 'type', 'new_ticket', 'ticket_id', :ticket_id::text, 'title', '新求助待签收', 'body', '购药：需要降压药，老人行动不便（' || :address || '）', 'created_at', now()), jsonb_build_object('id', bench.uuid7(now())::text, 'user_id', :leader_id::text, 'type', 'new_ticket', 'ticket_id', :ticket_id::text, 'title', '新求助待签收', 'body', '购药：需要降压药，老人行动不便（' || :address || '）', 'created_at', now()))) AS v(id uuid, user_id uuid, type text, ticket_id uuid, title text, body text, created_at timestamptz);`,
+  'COMMIT;',
+];
+
+/** The pgbench script: the whole request's SQL, or only its transaction. */
+export function createScript(filers: number, part: 'request' | 'transaction'): string {
+  const lookup = [
+    `\\set i random(1, ${filers})`,
+    `\\set key random(1, 9000000000000000000)`,
+    `SELECT user_id, filer_name, filer_phone, area_id, compound_id, team_id, assignee_id, leader_id, address, a1, a2, a3, a4, a5, a6, a7 FROM ${FILERS_TABLE} WHERE n = :i`,
+    '\\gset',
+  ];
+  const lines = part === 'request' ? [...lookup, ...READS, ...TRANSACTION, VIEW] : [...lookup, ...TRANSACTION];
+  // pgbench reads one SQL command per line unless it ends with ';' … keep each on one line.
+  return `${lines.join('\n')}\n`;
+}
+
+/** Statements per create request, for the report. */
+export const CREATE_STATEMENTS = { total: READS.length + TRANSACTION.filter((l) => !l.startsWith('\\')).length + 1, inTransaction: TRANSACTION.filter((l) => !l.startsWith('\\')).length };

@@ -1,0 +1,588 @@
+/**
+ * The benchmark: `npm run bench` (1,000,000 tickets) or `npm run bench -- --quick` (20,000, short
+ * runs). See bench/README.md for what it measures, the options and how to read the results.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../apps/api/src/app.js';
+import { loadConfig } from '../apps/api/src/config.js';
+import type { ClaimAttempt, GetRequest, LoadResult, LoadSpec, PhaseResult, Scenario } from './loadgen.js';
+import { CREATE_STATEMENTS, createScript, preparePgbenchFilers } from './lib/create-sql.js';
+import { connect, databaseOf, prewarm, withDatabase } from './lib/db.js';
+import { choosePeople, ensureDataset, FULL, prepareRace, QUICK, raceOutcome, reset, type DatasetInfo } from './lib/dataset.js';
+import { pgbenchVersion, runPgbench, type PgbenchResult } from './lib/pgbench.js';
+import { cpuMeter, LoadGenerator, ROOT, startServer, type Server } from './lib/processes.js';
+import { startSqlCounter } from './lib/sql-counter.js';
+import { machineInfo, machineLine, markdownTable, updateReadme, type Row } from './lib/report.js';
+import { buildMiniapp, coldStart, h5FirstLoad, weappSize } from './lib/sizes.js';
+
+const STEPS = ['create', 'claim', 'queue', 'detail', 'summary', 'sweep', 'ceiling', 'pgbench', 'sql', 'sizes', 'coldstart'] as const;
+type Step = (typeof STEPS)[number];
+
+function parseArgs(argv: string[]) {
+  const has = (flag: string) => argv.includes(flag);
+  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const unknown = argv.filter((a) => !/^--(quick|regenerate|profile|build|strict|no-readme|only=.*|duration=\d+|help)$/.test(a));
+  if (has('--help') || unknown.length > 0) {
+    console.log(`usage: npm run bench -- [--quick] [--regenerate] [--only=${STEPS.join(',')}] [--duration=seconds] [--profile] [--build] [--strict] [--no-readme]`);
+    process.exit(unknown.length > 0 ? 2 : 0);
+  }
+  // Counting statements per request takes a second API process: full runs only, unless asked for.
+  const steps = new Set<Step>(only ? (only.split(',') as Step[]) : STEPS.filter((s) => s !== 'sql' || !has('--quick')));
+  for (const step of steps) if (!STEPS.includes(step)) throw new Error(`unknown step ${step}`);
+  return {
+    quick: has('--quick'),
+    regenerate: has('--regenerate'),
+    profile: has('--profile'),
+    build: has('--build'),
+    strict: has('--strict'),
+    /** Only some steps, or other durations: results go to latest-partial, never over a full run's. */
+    partial: Boolean(only) || argv.some((a) => a.startsWith('--duration=')),
+    readme: !has('--no-readme') && !only && !argv.some((a) => a.startsWith('--duration=')),
+    duration: Number(argv.find((a) => a.startsWith('--duration='))?.split('=')[1] ?? 0),
+    steps,
+  };
+}
+
+const args = parseArgs(process.argv.slice(2));
+const settings = args.quick
+  ? { connections: 50, warmup: 1, duration: 2, claimWarmup: 20, claimTickets: 200, raceTeams: 20, summaryCalls: 10, pgbenchWarmup: 1, pgbenchSeconds: 2, pgbenchTransactionOnly: false, creators: 100, queueMembers: 50, detailTeams: 30, detailPerTeam: 10 }
+  : { connections: 50, warmup: 5, duration: 15, claimWarmup: 250, claimTickets: 1000, raceTeams: 50, summaryCalls: 30, pgbenchWarmup: 3, pgbenchSeconds: 15, pgbenchTransactionOnly: true, creators: 500, queueMembers: 200, detailTeams: 200, detailPerTeam: 25 };
+if (args.duration > 0) settings.duration = args.duration;
+const PGBENCH_CLIENTS = 10; // the API's postgres.js pool
+const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/minhu_bench';
+const databaseUrl = args.quick ? withDatabase(baseUrl, `${databaseOf(baseUrl)}_quick`) : baseUrl;
+const RESULTS = join(ROOT, 'bench/results');
+const startedAt = performance.now();
+const loadgen = new LoadGenerator();
+const log = (line: string) => console.log(`[${((performance.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+/** Signs in every phone once (POST /auth/dev), a few at a time. */
+async function signIn(apiUrl: string, phones: string[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  const queue = [...new Set(phones)];
+  const worker = async () => {
+    for (let phone = queue.pop(); phone; phone = queue.pop()) {
+      const res = await fetch(`${apiUrl}/api/v1/auth/dev`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone }),
+      });
+      if (!res.ok) throw new Error(`dev login ${phone}: ${res.status} ${await res.text()}`);
+      tokens.set(phone, ((await res.json()) as { accessToken: string }).accessToken);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return tokens;
+}
+
+const errorsOf = (p: PhaseResult, expected: (code: string) => boolean = (c) => c.startsWith('2')) => {
+  const unexpected = Object.entries(p.statusCodes).filter(([code]) => !expected(code));
+  const parts = unexpected.map(([code, n]) => `${n}×${code}`);
+  if (p.errors > 0) parts.push(`${p.errors} socket errors`);
+  if (p.timeouts > 0) parts.push(`${p.timeouts} timeouts`);
+  return { count: unexpected.reduce((n, [, c]) => n + c, 0) + p.errors, text: parts.length > 0 ? parts.join(', ') : '0' };
+};
+
+interface Cpu {
+  /** CPU per request, in milliseconds: the API process, the PostgreSQL backends serving it, the load generator. */
+  apiMs: number;
+  postgresMs: number;
+  loadgenMs: number;
+  /** How much of one core the API process got during the measured phase. */
+  apiCores: number;
+}
+type Measured = LoadResult & { cpu: Cpu; window: [number, number] };
+
+/**
+ * A warm-up run, then the measured run, each in a load-generator process of its own; the CPU the
+ * API process and its PostgreSQL backends used during the measured run is read from /proc.
+ */
+async function measureLoad(sql: ReturnType<typeof connect>, api: Server, spec: Omit<LoadSpec, 'scenario'>, warm: Scenario | null, scenario: Scenario): Promise<Measured> {
+  const warmup = warm ? (await loadgen.run({ ...spec, durationSeconds: spec.warmupSeconds, warmupSeconds: 0, scenario: warm })).measured : null;
+  const backends = await sql<{ pid: number }[]>`
+    SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'minhu-api'`;
+  const apiCpu = cpuMeter([api.pid]);
+  const pgCpu = cpuMeter(backends.map((b) => b.pid));
+  const since = (performance.now() - api.spawnedAt) / 1000;
+  const { measured } = await loadgen.run({ ...spec, warmupSeconds: 0, scenario });
+  const until = (performance.now() - api.spawnedAt) / 1000;
+  const n = Math.max(1, measured.requests);
+  const apiMs = apiCpu();
+  return {
+    warmup,
+    measured,
+    /** Seconds since the server process started: the window to read its CPU profile in. */
+    window: [Math.floor(since), Math.ceil(until)],
+    cpu: {
+      apiMs: apiMs / n,
+      postgresMs: pgCpu() / n,
+      loadgenMs: measured.loadgenCpuMs / n,
+      apiCores: apiMs / 1000 / measured.durationSeconds,
+    },
+  };
+}
+
+async function sequential(calls: { url: string; token: string }[]): Promise<{ p50: number; p99: number; max: number; failures: number }> {
+  const times: number[] = [];
+  let failures = 0;
+  for (const call of calls) {
+    const t = performance.now();
+    const res = await fetch(call.url, { headers: { authorization: `Bearer ${call.token}` } });
+    await res.arrayBuffer();
+    times.push(performance.now() - t);
+    if (!res.ok) failures++;
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: times.at(-1)!, failures };
+}
+
+/** The API process, started as the project runs it, on the bench database. */
+function startApi(url: string, secret: string, nodeArgs: string[] = []): Promise<Server> {
+  return startServer({
+    script: 'apps/api/src/server.ts',
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: url,
+      JWT_SECRET: secret,
+      SEED_DEMO: 'false',
+      AUTH_DEV_LOGIN: 'true',
+      // The bench measures one sweep itself; the server's timer must not sweep meanwhile.
+      SLA_SWEEP_INTERVAL_MS: '86400000',
+      ACCESS_TOKEN_TTL_SECONDS: '86400',
+      LOG_LEVEL: 'warn',
+    },
+    ready: /打开 (http:\/\/\S+)/,
+    nodeArgs,
+  });
+}
+
+interface StatementCount {
+  request: string;
+  status: number;
+  executed: number;
+  parsed: number;
+}
+
+/**
+ * How many SQL statements each kind of request sends (and how many are parsed and planned afresh):
+ * a second API process talks to PostgreSQL through a counting proxy; each request is made once to
+ * warm up, then once counted. The sweep is counted the same way on a re-armed sweep pool.
+ */
+async function countStatements(sql: ReturnType<typeof connect>, info: DatasetInfo, secret: string): Promise<StatementCount[]> {
+  const counter = await startSqlCounter(databaseUrl);
+  const out: StatementCount[] = [];
+  try {
+    const api = await startApi(counter.url, secret);
+    try {
+      const [who] = await sql<{ resident: string; member_a: string; member_b: string; secretary: string; community: string; subdistrict_secretary: string; subdistrict: string }[]>`
+        SELECT r.phone AS resident, a.phone AS member_a, b.phone AS member_b, s.phone AS secretary, s.area_id AS community,
+               ss.phone AS subdistrict_secretary, ss.area_id AS subdistrict
+        FROM bench.residents r
+        JOIN bench.compounds k ON k.n = r.compound_n
+        JOIN bench.communities c ON c.n = k.comm_n AND NOT c.has_med_team
+        JOIN bench.teams t ON t.compound_n = r.compound_n
+        JOIN bench.team_people a ON a.team_id = t.id AND a.j = 1
+        JOIN bench.team_people b ON b.team_id = t.id AND b.j = 2
+        JOIN bench.secretaries s ON s.level = 'community' AND s.n = c.n
+        JOIN bench.secretaries ss ON ss.level = 'subdistrict' AND ss.n = c.sub_n
+        WHERE cardinality(r.tags) = 0 AND r.k = 7
+        LIMIT 1`;
+      const tokens = await signIn(api.url, [who!.resident, who!.member_a, who!.member_b, who!.secretary, who!.subdistrict_secretary]);
+      const call = async (path: string, phone: string, init: { method?: string; body?: string; key?: boolean } = {}) => {
+        const res = await fetch(`${api.url}/api/v1${path}`, {
+          method: init.method ?? 'GET',
+          headers: {
+            authorization: `Bearer ${tokens.get(phone)}`,
+            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(init.key ? { 'idempotency-key': `count-${randomBytes(8).toString('hex')}` } : {}),
+          },
+          body: init.body,
+        });
+        return { status: res.status, body: (await res.json()) as { id?: string } };
+      };
+      const counted = async (request: string, make: () => Promise<{ status: number; body: { id?: string } }>) => {
+        await new Promise((r) => setTimeout(r, 50));
+        counter.reset();
+        const result = await make();
+        await new Promise((r) => setTimeout(r, 50));
+        out.push({ request, status: result.status, ...counter.counts() });
+        return result;
+      };
+      const body = JSON.stringify({ category: 'medicine', urgency: 'normal', description: '需要降压药', items: [{ name: '硝苯地平缓释片', quantity: 2, unit: '盒' }] });
+      const to = info.t0;
+      const from = new Date(Date.parse(info.t0) - 30 * 86400_000).toISOString();
+      // Warm every path once (connections, type lookups), then count.
+      const warm = await call('/tickets', who!.resident, { method: 'POST', body, key: true });
+      await call(`/tickets/${warm.body.id}/claim`, who!.member_a, { method: 'POST', body: '{}' });
+      await call('/tickets?scope=team&open=true', who!.member_a);
+      await call(`/tickets/${warm.body.id}`, who!.member_a);
+      await call(`/metrics/summary?areaId=${who!.community}&from=${from}&to=${to}`, who!.secretary);
+      await call(`/metrics/summary?areaId=${who!.subdistrict}&from=${from}&to=${to}`, who!.subdistrict_secretary);
+      const created = await counted('create ticket', () => call('/tickets', who!.resident, { method: 'POST', body, key: true }));
+      await counted('claim (wins)', () => call(`/tickets/${created.body.id}/claim`, who!.member_a, { method: 'POST', body: '{}' }));
+      await counted('claim (loses, 409)', () => call(`/tickets/${created.body.id}/claim`, who!.member_b, { method: 'POST', body: '{}' }));
+      await counted('team queue', () => call('/tickets?scope=team&open=true', who!.member_a));
+      await counted('ticket detail', () => call(`/tickets/${created.body.id}`, who!.member_a));
+      await counted('community summary', () => call(`/metrics/summary?areaId=${who!.community}&from=${from}&to=${to}`, who!.secretary));
+      await counted('subdistrict summary', () => call(`/metrics/summary?areaId=${who!.subdistrict}&from=${from}&to=${to}`, who!.subdistrict_secretary));
+    } finally {
+      await api.stop();
+    }
+    // The sweep: re-arm the pool (this also removes the run's own tickets, now measured), count one sweep.
+    await reset(sql, info);
+    counter.reset();
+    const sweep = await measureSweep(info, secret, counter.url);
+    out.push({ request: `overdue sweep (${sweep.escalated} escalations)`, status: 0, ...counter.counts() });
+  } finally {
+    await counter.close();
+  }
+  return out;
+}
+
+/** One overdue sweep, in this process, on the API's own services (the server runs it on a timer). */
+async function measureSweep(info: DatasetInfo, secret: string, url = databaseUrl) {
+  const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: secret, LOG_LEVEL: 'warn', SLA_SWEEP_INTERVAL_MS: '86400000' }, ROOT);
+  const app = await buildApp(config, { background: false });
+  try {
+    const t0 = Date.parse(info.t0);
+    // Warm the pool and the plans: nothing is due two hours before t0.
+    await app.services.sweep.run(new Date(t0 - 2 * 3600_000));
+    const started = performance.now();
+    const result = await app.services.sweep.run(new Date(t0 + 1000));
+    const elapsed = performance.now() - started;
+    return { ms: elapsed, ...result };
+  } finally {
+    await app.close();
+  }
+}
+
+async function main() {
+  mkdirSync(RESULTS, { recursive: true });
+  const params = args.quick ? QUICK : FULL;
+  log(`${args.quick ? 'quick' : 'full'} run on ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+  const { info, reused } = await ensureDataset(databaseUrl, params, { regenerate: args.regenerate, log: (l) => log(l) });
+  log(`${reused ? 'reusing' : 'made'} data set: ${info.counts.tickets?.toLocaleString('en')} tickets, ${info.openTickets} open, t0 ${info.t0}`);
+  const sql = connect(databaseUrl, 4);
+  const machine = await machineInfo(sql, pgbenchVersion());
+  const results: Record<string, unknown> = {};
+  const rows: Row[] = [];
+  let failedAssertion = false;
+  try {
+    const { removedTickets } = await reset(sql, info);
+    log(`reset: removed ${removedTickets} tickets of earlier runs; ${info.sweepPool} sweep-pool tickets come due`);
+    const warmed = await prewarm(sql);
+    log(`prewarm: read ${(warmed.bytes / 1024 ** 2).toFixed(0)} MiB of tables and indexes into the OS cache in ${(warmed.ms / 1000).toFixed(1)} s`);
+    const race = args.steps.has('claim') ? await prepareRace(sql, settings.claimWarmup + settings.claimTickets, settings.raceTeams) : [];
+    const people = await choosePeople(sql, settings);
+    const secret = randomBytes(32).toString('base64url');
+
+    let framework: PhaseResult | null = null;
+    let frameworkCpu: Cpu | undefined;
+    const pgbench: Partial<Record<'prepared' | 'extended' | 'transaction', PgbenchResult>> = {};
+    const apiSteps = (['create', 'claim', 'queue', 'detail', 'summary'] as const).filter((s) => args.steps.has(s));
+    const load: Record<string, Measured> = {};
+    if (apiSteps.length > 0) {
+      const profileDir = join(RESULTS, 'profiles');
+      if (args.profile) mkdirSync(profileDir, { recursive: true });
+      const api = await startApi(databaseUrl, secret, args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+      log(`API ready in ${Math.round(api.readyMs)} ms at ${api.url} (pid ${api.pid})`);
+      try {
+        const phones = [
+          ...people.creators,
+          ...people.queueMembers,
+          ...people.detail.map((d) => d.phone),
+          ...people.secretaries.map((s) => s.phone),
+          ...race.flatMap((r) => r.phones),
+        ];
+        const tokens = await signIn(api.url, phones);
+        log(`signed in ${tokens.size} people (dev login)`);
+        const spec = { url: api.url, connections: settings.connections, warmupSeconds: settings.warmup, durationSeconds: settings.duration };
+
+        if (args.steps.has('create')) {
+          log(`create: ${settings.warmup} s warm-up, ${settings.duration} s at ${settings.connections} connections`);
+          const create: Scenario = { kind: 'create', tokens: people.creators.map((p) => tokens.get(p)!) };
+          load.create = await measureLoad(sql, api, spec, create, create);
+          log(`create: ${Math.round(load.create.measured.rps)} req/s, p99 ${load.create.measured.latencyMs.p99} ms`);
+        }
+        if (args.steps.has('claim')) {
+          const attempts = (list: typeof race): ClaimAttempt[] =>
+            list.flatMap((r, i) => {
+              const [a, b] = i % 2 === 0 ? r.phones : [r.phones[1], r.phones[0]];
+              return [
+                { ticketId: r.ticketId, token: tokens.get(a)! },
+                { ticketId: r.ticketId, token: tokens.get(b)! },
+              ];
+            });
+          const warm = race.slice(0, settings.claimWarmup);
+          const measured = race.slice(settings.claimWarmup);
+          log(`claim race: ${warm.length} tickets warm-up, then ${measured.length} tickets × 2 members`);
+          load.claim = await measureLoad(
+            sql,
+            api,
+            spec,
+            { kind: 'claim', warmup: [], measured: attempts(warm) },
+            { kind: 'claim', warmup: [], measured: attempts(measured) },
+          );
+          const outcome = await raceOutcome(sql, measured.map((r) => r.ticketId));
+          results.claimOutcome = outcome;
+          log(`claim: ${Math.round(load.claim.measured.rps)} claims/s; won ${load.claim.measured.statusCodes['200'] ?? 0}, 409 ${load.claim.measured.statusCodes['409'] ?? 0}; db: ${JSON.stringify(outcome)}`);
+        }
+        if (args.steps.has('queue')) {
+          const requests: GetRequest[] = people.queueMembers.map((p) => ({ path: '/api/v1/tickets?scope=team&open=true', token: tokens.get(p)! }));
+          log(`team queue: ${requests.length} members`);
+          load.queue = await measureLoad(sql, api, spec, { kind: 'get', requests }, { kind: 'get', requests });
+          log(`queue: ${Math.round(load.queue.measured.rps)} req/s, p99 ${load.queue.measured.latencyMs.p99} ms`);
+        }
+        if (args.steps.has('detail')) {
+          const requests: GetRequest[] = people.detail.map((d) => ({ path: `/api/v1/tickets/${d.ticketId}`, token: tokens.get(d.phone)! }));
+          log(`ticket detail: ${requests.length} (member, ticket) pairs`);
+          load.detail = await measureLoad(sql, api, spec, { kind: 'get', requests }, { kind: 'get', requests });
+          log(`detail: ${Math.round(load.detail.measured.rps)} req/s, p99 ${load.detail.measured.latencyMs.p99} ms`);
+        }
+        if (args.steps.has('summary')) {
+          const to = info.t0;
+          const from = new Date(Date.parse(info.t0) - 30 * 86400_000).toISOString();
+          for (const level of ['community', 'subdistrict'] as const) {
+            const secs = people.secretaries.filter((s) => s.level === level);
+            const call = (i: number) => {
+              const s = secs[i % secs.length]!;
+              return { url: `${api.url}/api/v1/metrics/summary?areaId=${s.areaId}&from=${from}&to=${to}`, token: tokens.get(s.phone)! };
+            };
+            await sequential(Array.from({ length: 3 }, (_, i) => call(i)));
+            results[`summary_${level}`] = await sequential(Array.from({ length: settings.summaryCalls }, (_, i) => call(i)));
+            log(`${level} summary: ${JSON.stringify(results[`summary_${level}`])}`);
+          }
+        }
+      } finally {
+        const code = await api.stop();
+        if (code !== 0) log(`API exited with ${code}: ${api.output().slice(-2000)}`);
+      }
+      if (args.profile) {
+        // The main thread's profile (thread 0); tsx's module-loader thread writes one of its own.
+        const newest = readdirSync(profileDir)
+          .filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${api.pid}.0.`))
+          .map((f) => join(profileDir, f))
+          .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+        results.profile = newest;
+        log(`API CPU profile: ${newest}`);
+        for (const [name, run] of Object.entries(load)) {
+          log(`  ${name}: node --import tsx bench/profile-summary.ts ${newest} --from=${run.window[0]} --to=${run.window[1]}`);
+        }
+      }
+    }
+    results.load = load;
+
+    if (args.steps.has('sweep')) {
+      const sweep = await measureSweep(info, secret);
+      results.sweep = sweep;
+      log(`sweep: ${sweep.ms.toFixed(1)} ms, escalated ${sweep.escalated} (pool ${info.sweepPool})`);
+    }
+
+    if (args.steps.has('ceiling')) {
+      const ceiling = await startServer({
+        script: 'bench/ceiling-server.ts',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+        ready: /ceiling ready (http:\/\/\S+)/,
+      });
+      try {
+        const constant: Scenario = { kind: 'get', requests: [{ path: '/ceiling', token: 'none' }] };
+        const result = await measureLoad(
+          sql,
+          ceiling,
+          { url: ceiling.url, connections: settings.connections, warmupSeconds: settings.warmup, durationSeconds: settings.duration },
+          constant,
+          constant,
+        );
+        framework = result.measured;
+        frameworkCpu = result.cpu;
+        results.framework = result;
+        log(`framework ceiling: ${Math.round(framework.rps)} req/s`);
+      } finally {
+        await ceiling.stop();
+      }
+    }
+
+    if (args.steps.has('pgbench')) {
+      const filers = await preparePgbenchFilers(sql);
+      const common = { url: databaseUrl, clients: PGBENCH_CLIENTS, threads: 1, seconds: settings.pgbenchSeconds, warmupSeconds: settings.pgbenchWarmup };
+      pgbench.prepared = await runPgbench({ ...common, script: createScript(filers, 'request'), mode: 'prepared' });
+      pgbench.extended = await runPgbench({ ...common, script: createScript(filers, 'request'), mode: 'extended' });
+      if (settings.pgbenchTransactionOnly) {
+        pgbench.transaction = await runPgbench({ ...common, script: createScript(filers, 'transaction'), mode: 'prepared' });
+      }
+      results.pgbench = pgbench;
+      log(`pgbench (create SQL): ${Object.entries(pgbench).map(([k, p]) => `${k} ${Math.round(p.tps)} tps`).join(', ')}`);
+    }
+
+    if (args.steps.has('sql')) {
+      results.statements = await countStatements(sql, info, secret);
+      log(`SQL statements per request: ${(results.statements as StatementCount[]).map((c) => `${c.request} ${c.executed}`).join(', ')}`);
+    }
+
+    // ---- rows ----------------------------------------------------------------------------
+    const ratio = (rps: number, ceiling: { rps: number } | null, of: string) => (ceiling ? { value: rps / ceiling.rps, of } : undefined);
+    const fw = framework;
+    const db = pgbench.prepared ? { rps: pgbench.prepared.tps } : null;
+    if (load.create) {
+      const m = load.create.measured;
+      const e = errorsOf(m);
+      const r = ratio(m.rps, db, 'pgbench');
+      rows.push({
+        key: 'create',
+        label: 'create ticket (auth, validation, routing; ticket, items, events, notifications in one transaction)',
+        rps: m.rps,
+        p50Ms: m.latencyMs.p50,
+        p99Ms: m.latencyMs.p99,
+        errors: e.text,
+        ratio: r,
+        budget: '≥ 3,000 req/s, p99 ≤ 50 ms, ≥ 0.5 of pgbench',
+        cpu: load.create.cpu,
+        pass: e.count === 0 && m.rps >= 3000 && m.latencyMs.p99 <= 50 && (r ? r.value >= 0.5 : false),
+      });
+    }
+    if (load.claim) {
+      const m = load.claim.measured;
+      const outcome = results.claimOutcome as Awaited<ReturnType<typeof raceOutcome>>;
+      const won = m.statusCodes['200'] ?? 0;
+      const lost = m.statusCodes['409'] ?? 0;
+      const e = errorsOf(m, (c) => c === '200' || c === '409');
+      const exact = won === settings.claimTickets && lost === settings.claimTickets && outcome.claimed === settings.claimTickets && outcome.ticketsWithOneClaim === settings.claimTickets && outcome.claimEvents === settings.claimTickets;
+      if (!exact) failedAssertion = true;
+      rows.push({
+        key: 'claim',
+        label: `claim race (${settings.claimTickets.toLocaleString('en')} tickets × 2 members): ${won} won, ${lost} × 409; ${outcome.ticketsWithOneClaim} claimed exactly once`,
+        rps: m.rps,
+        p50Ms: m.latencyMs.p50,
+        p99Ms: m.latencyMs.p99,
+        errors: e.text,
+        ratio: ratio(m.rps, fw, 'framework'),
+        budget: `exactly ${settings.claimTickets.toLocaleString('en')} wins, ≥ 2,000 claims/s`,
+        cpu: load.claim.cpu,
+        pass: exact && e.count === 0 && m.rps >= 2000,
+      });
+    }
+    for (const [key, label] of [
+      ['queue', "a member's team queue (open)"],
+      ['detail', 'ticket detail + timeline'],
+    ] as const) {
+      const run = load[key];
+      if (!run) continue;
+      const m = run.measured;
+      const e = errorsOf(m);
+      rows.push({
+        key,
+        label,
+        rps: m.rps,
+        p50Ms: m.latencyMs.p50,
+        p99Ms: m.latencyMs.p99,
+        errors: e.text,
+        ratio: ratio(m.rps, fw, 'framework'),
+        budget: '≥ 4,000 req/s, p99 ≤ 30 ms',
+        cpu: run.cpu,
+        pass: e.count === 0 && m.rps >= 4000 && m.latencyMs.p99 <= 30,
+      });
+    }
+    for (const [level, budget] of [
+      ['community', 100],
+      ['subdistrict', 300],
+    ] as const) {
+      const s = results[`summary_${level}`] as Awaited<ReturnType<typeof sequential>> | undefined;
+      if (!s) continue;
+      rows.push({
+        key: `summary_${level}`,
+        label: `${level} 30-day summary (${settings.summaryCalls} sequential calls)`,
+        p50Ms: s.p50,
+        p99Ms: s.p99,
+        errors: String(s.failures),
+        budget: `p50 ≤ ${budget} ms`,
+        pass: s.failures === 0 && s.p50 <= budget,
+      });
+    }
+    if (results.sweep) {
+      const s = results.sweep as Awaited<ReturnType<typeof measureSweep>>;
+      rows.push({
+        key: 'sweep',
+        label: `overdue sweep, 1% of open tickets due (${s.escalated} escalations)`,
+        value: ms(s.ms),
+        budget: '≤ 100 ms',
+        pass: s.ms <= 100,
+      });
+    }
+    if (fw) {
+      rows.push({ key: 'framework', label: 'ceiling: constant-JSON Fastify route', rps: fw.rps, p50Ms: fw.latencyMs.p50, p99Ms: fw.latencyMs.p99, errors: errorsOf(fw).text, pass: null, cpu: frameworkCpu });
+    }
+    if (pgbench.prepared) {
+      for (const [key, label] of [
+        ['prepared', `ceiling: pgbench replaying a create request's ${CREATE_STATEMENTS.total} statements, ${PGBENCH_CLIENTS} clients, prepared`],
+        ['extended', `pgbench, the same SQL unprepared (-M extended: parsed and planned every time)`],
+        ['transaction', `pgbench, only the creating transaction (${CREATE_STATEMENTS.inTransaction} statements), prepared`],
+      ] as const) {
+        const p = pgbench[key];
+        if (!p) continue;
+        rows.push({ key: `pgbench_${key}`, label, rps: p.tps, p50Ms: p.latencyMs.p50, p99Ms: p.latencyMs.p99, errors: String(p.failed), pass: null });
+      }
+    }
+
+    if (args.steps.has('sizes')) {
+      if (args.build) buildMiniapp();
+      const weapp = weappSize();
+      const h5 = h5FirstLoad();
+      results.weapp = weapp;
+      results.h5 = h5;
+      if ('missing' in weapp) rows.push({ key: 'weapp', label: 'weapp main package', value: 'not built', notes: weapp.missing, pass: null });
+      else rows.push({ key: 'weapp', label: `weapp main package (built ${weapp.builtAt.slice(0, 16).replace('T', ' ')})`, value: kib(weapp.mainBytes), budget: '≤ 600 KB', pass: weapp.mainBytes <= 600 * 1024 });
+      if ('missing' in h5) rows.push({ key: 'h5', label: 'H5 first load, gzipped', value: 'not built', notes: h5.missing, pass: null });
+      else rows.push({ key: 'h5', label: `H5 first load, gzipped (${h5.files.length} files, ${kib(h5.bytes)} raw)`, value: kib(h5.gzipBytes), pass: null });
+    }
+    if (args.steps.has('coldstart')) {
+      const cold = await coldStart();
+      results.coldStart = cold;
+      log(`embedded cold start: ${Math.round(cold.readyMs)} ms, peak ${Math.round(cold.peakRssBytes / 1024 ** 2)} MiB`);
+      rows.push({ key: 'coldstart', label: 'embedded demo cold start (fresh DATA_DIR: create, migrate, seed)', value: `${(cold.readyMs / 1000).toFixed(1)} s`, budget: '≤ 10 s', pass: cold.readyMs <= 10_000 });
+      rows.push({ key: 'coldstart_memory', label: 'embedded demo peak memory (VmHWM)', value: `${Math.round(cold.peakRssBytes / 1024 ** 2)} MiB`, budget: '≤ 1 GB', pass: cold.peakRssBytes <= 1024 ** 3 });
+    }
+  } finally {
+    loadgen.stop();
+    await sql.end();
+  }
+
+  machine.loadAverageAtEnd = loadavg().map((n) => Math.round(n * 100) / 100);
+  const title = `${args.quick ? 'Quick run' : 'Full run'}: ${info.tickets.toLocaleString('en')} tickets, ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s per load`;
+  const table = markdownTable(rows);
+  const statements = results.statements as StatementCount[] | undefined;
+  const statementTable = statements
+    ? `\n\nSQL statements per request (counted by a proxy in front of PostgreSQL; "parsed" were sent unprepared, so parsed and planned again):\n\n| request | statements | parsed |\n|---|--:|--:|\n${statements
+        .map((c) => `| ${c.request} | ${c.executed} | ${c.parsed} |`)
+        .join('\n')}`
+    : '';
+  const markdown = `${title}.\n\n${table}${statementTable}\n\nMachine: ${machineLine(machine)}.\n`;
+  const durationSeconds = Math.round((performance.now() - startedAt) / 100) / 10;
+  const json = { mode: args.quick ? 'quick' : 'full', machine, dataset: { ...info, reused }, settings, rows, results, durationSeconds };
+  const suffix = args.quick ? '-quick' : args.partial ? '-partial' : '';
+  writeFileSync(join(RESULTS, `latest${suffix}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(RESULTS, `latest${suffix}.md`), markdown);
+  console.log(`\n${markdown}`);
+  if (!args.quick && args.readme) log(updateReadme(markdown) ? 'README.md: Performance table updated' : 'README.md has no bench markers: not updated');
+  log(`done in ${durationSeconds} s; results in bench/results/latest${suffix}.{json,md}`);
+  const missed = rows.filter((r) => r.pass === false).length;
+  if (failedAssertion) {
+    console.error('the claim race did not end with exactly one win per ticket');
+    process.exit(1);
+  }
+  if (args.strict && missed > 0) process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
