@@ -27,14 +27,10 @@ export function createNotificationsRepository(handle: DbHandle) {
   const { db } = handle;
 
   return {
-    /** The people each audience means for this ticket, active ones only, in one round trip. */
-    async audiences(ticket: AudienceTicket, wanted: readonly Audience[], executor: Executor = db): Promise<Map<Audience, string[]>> {
-      return (await this.audiencesOf([{ ticket, wanted }], executor))[0]!;
-    },
-
     /**
-     * The same for several tickets (the sweep's batch) in one round trip: the members of their
-     * teams and the secretaries of the areas above them are read once for all, then shared out.
+     * The people each audience means for each ticket, active ones only, in one round trip for any
+     * number of tickets (the sweep's batch): the members of their teams and the secretaries of the
+     * areas above them are read once for all, then shared out.
      */
     async audiencesOf(
       requests: readonly { ticket: AudienceTicket; wanted: readonly Audience[] }[],
