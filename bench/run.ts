@@ -568,7 +568,7 @@ async function main() {
   const markdown = `${title}.\n\n${table}${statementTable}\n\nMachine: ${machineLine(machine)}.\n`;
   const durationSeconds = Math.round((performance.now() - startedAt) / 100) / 10;
   const json = { mode: args.quick ? 'quick' : 'full', machine, dataset: { ...info, reused }, settings, rows, results, durationSeconds };
-  const suffix = args.quick ? '-quick' : args.partial ? '-partial' : '';
+  const suffix = args.partial ? '-partial' : args.quick ? '-quick' : '';
   writeFileSync(join(RESULTS, `latest${suffix}.json`), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(join(RESULTS, `latest${suffix}.md`), markdown);
   console.log(`\n${markdown}`);
@@ -582,7 +582,12 @@ async function main() {
   if (args.strict && missed > 0) process.exit(1);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Exits when done: a full run's counting proxy can leave an idle pooled socket open, which would
+// keep the process alive after the results are written.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
