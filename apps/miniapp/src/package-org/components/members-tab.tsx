@@ -7,6 +7,7 @@ import { Notice } from '../../components/notice';
 import { TEAM_ROLE_LABELS, availabilityLine, isMobile, memberChanges } from '../format';
 import type { TeamMemberRow } from '../types';
 import { AvailabilityFields, type AvailabilityValue } from './availability-fields';
+import { OneOf, SomeOf } from '../../components/choices';
 
 /** The team's members: role, duties, availability; each can be changed; new ones added by phone. */
 export function MembersTab({ teamId, members, onChanged }: { teamId: string; members: TeamMemberRow[]; onChanged: () => Promise<void> }) {
@@ -106,7 +107,6 @@ function MemberEditor({ teamId, member, team, onDone }: { teamId: string; member
     if (confirm) void send({ active }, active ? '已恢复' : '已移出');
   };
 
-  const toggleDuty = (d: DutyRole) => setDuties(duties.includes(d) ? duties.filter((x) => x !== d) : [...duties, d]);
 
   return (
     <View className='card' data-testid='member-editor'>
@@ -114,24 +114,11 @@ function MemberEditor({ teamId, member, team, onDone }: { teamId: string; member
       <View className='muted' style={{ marginBottom: '16px' }}>{member.phone ?? ''}</View>
       <View className='field'>
         <View className='label'>职务</View>
-        <View className='choice-row'>
-          {TEAM_ROLES.map((r) => (
-            <View key={r} className={`choice ${role === r ? 'on' : ''}`} onClick={() => setRole(r)}>
-              {TEAM_ROLE_LABELS[r]}
-            </View>
-          ))}
-        </View>
+        <OneOf options={TEAM_ROLES} labels={TEAM_ROLE_LABELS} value={role} onChange={setRole} />
       </View>
       <View className='field'>
         <View className='label'>岗位（可多选）</View>
-        <View className='choice-row'>
-          {DUTY_ROLES.map((d) => (
-            <View key={d} className={`choice ${duties.includes(d) ? 'on' : ''}`} onClick={() => toggleDuty(d)}>
-              {duties.includes(d) ? '✓ ' : ''}
-              {DUTY_ROLE_LABELS[d]}
-            </View>
-          ))}
-        </View>
+        <SomeOf options={DUTY_ROLES} labels={DUTY_ROLE_LABELS} value={duties} onChange={setDuties} />
       </View>
       <AvailabilityFields value={availability} onChange={setAvailability} team={team} self={member.id} />
       {error && <Notice kind='error'>{error}</Notice>}
@@ -158,7 +145,6 @@ function AddMemberForm({ teamId, onDone }: { teamId: string; onDone: (added: boo
   const [errors, setErrors] = useState<{ name?: string; phone?: string; form?: string }>({});
   const [saving, setSaving] = useState(false);
 
-  const toggleDuty = (d: DutyRole) => setDuties(duties.includes(d) ? duties.filter((x) => x !== d) : [...duties, d]);
   const save = async () => {
     const found = {
       name: name.trim() ? undefined : '请填写姓名。',
@@ -197,24 +183,11 @@ function AddMemberForm({ teamId, onDone }: { teamId: string; onDone: (added: boo
       </View>
       <View className='field'>
         <View className='label'>职务</View>
-        <View className='choice-row'>
-          {TEAM_ROLES.map((r) => (
-            <View key={r} className={`choice ${role === r ? 'on' : ''}`} onClick={() => setRole(r)}>
-              {TEAM_ROLE_LABELS[r]}
-            </View>
-          ))}
-        </View>
+        <OneOf options={TEAM_ROLES} labels={TEAM_ROLE_LABELS} value={role} onChange={setRole} />
       </View>
       <View className='field'>
         <View className='label'>岗位（可多选）</View>
-        <View className='choice-row'>
-          {DUTY_ROLES.map((d) => (
-            <View key={d} className={`choice ${duties.includes(d) ? 'on' : ''}`} onClick={() => toggleDuty(d)}>
-              {duties.includes(d) ? '✓ ' : ''}
-              {DUTY_ROLE_LABELS[d]}
-            </View>
-          ))}
-        </View>
+        <SomeOf options={DUTY_ROLES} labels={DUTY_ROLE_LABELS} value={duties} onChange={setDuties} />
       </View>
       <View className='muted' style={{ marginBottom: '16px' }}>此人用这个手机号登录后，就能看到并签收本队的求助。</View>
       {errors.form && <Notice kind='error'>{errors.form}</Notice>}

@@ -9,6 +9,7 @@ import { Notice } from '../../components/notice';
 import { Page } from '../../components/page';
 import { useApp } from '../../store';
 import { ROUTES } from '../../routes';
+import { SomeOf } from '../../components/choices';
 
 /** First use (and later edits): name, home address down to the unit and room, special circumstances. */
 export default function Profile() {
@@ -22,7 +23,6 @@ export default function Profile() {
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  const toggle = (tag: SpecialTag) => setTags(tags.includes(tag) ? tags.filter((t) => t !== tag) : [...tags, tag]);
 
   const saveProfile = async () => {
     if (!name.trim()) return setError('请填写姓名。');
@@ -83,14 +83,7 @@ export default function Profile() {
         </View>
         <View className='field'>
           <View className='label'>特殊情况（选填，有助于优先安排）</View>
-          <View className='choice-row'>
-            {SPECIAL_TAGS.map((tag) => (
-              <View key={tag} className={`choice ${tags.includes(tag) ? 'on' : ''}`} onClick={() => toggle(tag)}>
-                {tags.includes(tag) ? '✓ ' : ''}
-                {SPECIAL_TAG_LABELS[tag]}
-              </View>
-            ))}
-          </View>
+          <SomeOf options={SPECIAL_TAGS} labels={SPECIAL_TAG_LABELS} value={tags} onChange={setTags} />
         </View>
       </View>
       {error && <Notice kind='error'>{error}</Notice>}

@@ -10,6 +10,7 @@ import { ROUTES } from '../../../routes';
 import { areaKindLabel, controlLevelConsequence, isContactPhone, teamKind } from '../../format';
 import type { AreaDetail, AreaSummary, TeamSummary } from '../../types';
 import { useOnVisit, useVisits } from '../../visits';
+import { SomeOf } from '../../../components/choices';
 
 /**
  * 组织管理: a secretary's areas (an admin's from the top of the tree), each with its control
@@ -307,7 +308,6 @@ function NewTeamForm({ areaId, areaName, onCancel }: { areaId: string; areaName:
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  const toggle = (c: Category) => setCategories(categories.includes(c) ? categories.filter((x) => x !== c) : [...categories, c]);
   const save = async () => {
     if (!name.trim()) return setError('请填写服务队名称。');
     if (phone.trim() && !isContactPhone(phone.trim())) return setError('电话请填手机号或带区号的固定电话，如 0311-86010001。');
@@ -340,14 +340,7 @@ function NewTeamForm({ areaId, areaName, onCancel }: { areaId: string; areaName:
       </View>
       <View className='field'>
         <View className='label'>负责类别（都不选为综合服务队，什么需求都接）</View>
-        <View className='choice-row'>
-          {CATEGORIES.map((c) => (
-            <View key={c} className={`choice ${categories.includes(c) ? 'on' : ''}`} onClick={() => toggle(c)}>
-              {categories.includes(c) ? '✓ ' : ''}
-              {CATEGORY_LABELS[c]}
-            </View>
-          ))}
-        </View>
+        <SomeOf options={CATEGORIES} labels={CATEGORY_LABELS} value={categories} onChange={setCategories} />
       </View>
       <View className='field'>
         <View className='label'>服务电话（选填）</View>

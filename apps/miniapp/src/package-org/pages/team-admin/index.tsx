@@ -13,6 +13,7 @@ import type { JoinRequest, TeamMemberRow, TeamSummary } from '../../types';
 import { MembersTab } from '../../components/members-tab';
 import { DutiesTab } from '../../components/duties-tab';
 import { InviteTab } from '../../components/invite-tab';
+import { SomeOf } from '../../../components/choices';
 
 type Tab = 'members' | 'duties' | 'invite';
 
@@ -157,7 +158,6 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  const toggle = (c: Category) => setCategories(categories.includes(c) ? categories.filter((x) => x !== c) : [...categories, c]);
   const send = async (body: Record<string, unknown>, done: string, result: 'saved' | 'deactivated') => {
     setSaving(true);
     setError(null);
@@ -202,14 +202,7 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
       </View>
       <View className='field'>
         <View className='label'>负责类别（都不选为综合服务队）</View>
-        <View className='choice-row'>
-          {CATEGORIES.map((c) => (
-            <View key={c} className={`choice ${categories.includes(c) ? 'on' : ''}`} onClick={() => toggle(c)}>
-              {categories.includes(c) ? '✓ ' : ''}
-              {CATEGORY_LABELS[c]}
-            </View>
-          ))}
-        </View>
+        <SomeOf options={CATEGORIES} labels={CATEGORY_LABELS} value={categories} onChange={setCategories} />
       </View>
       <View className='field'>
         <View className='label'>服务电话</View>
