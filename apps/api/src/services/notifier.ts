@@ -18,6 +18,13 @@ export interface NotifiedTicket extends AudienceTicket {
   claimedAt: Date | null;
 }
 
+/** What happened to one ticket, and who did it (null: the system, e.g. the sweep). */
+export interface TicketNotice {
+  ticket: NotifiedTicket;
+  events: readonly DomainEvent[];
+  actor: { id: string; name: string } | null;
+}
+
 /** What each notification says, in plain words. */
 function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, actorName: string | null) {
   const need = `${CATEGORY_LABELS[t.category]}：${t.description.split('\n')[0]!.slice(0, 40)}`;
@@ -67,7 +74,7 @@ export function createNotifier(deps: {
     },
 
     /** The same for several tickets at once (the sweep's batch): three statements, however many. */
-    async notifyAll(tx: Tx, batch: readonly { ticket: NotifiedTicket; events: readonly DomainEvent[]; actor: { id: string; name: string } | null }[], now: Date) {
+    async notifyAll(tx: Tx, batch: readonly TicketNotice[], now: Date) {
       const planned = batch.map(({ ticket, events }) => {
         const claimed = ticket.claimedAt !== null;
         return events.map((event) => ({ event, plans: notificationPlan(event, { urgency: ticket.urgency, assigneeId: ticket.assigneeId, claimed }) }));

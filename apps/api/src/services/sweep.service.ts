@@ -1,6 +1,6 @@
 import { escalationLevelAt, sweepAt, activeDueAt, type DomainEvent, type MachineTicket } from '@minhu/domain';
 import type { DbHandle, NewEvent, SweepUpdate, TicketsRepository } from '@minhu/db';
-import type { Notifier } from './notifier.js';
+import type { Notifier, TicketNotice } from './notifier.js';
 import { limitOf, machineOf } from './ticket-view.js';
 
 const BATCH = 200;
@@ -24,7 +24,7 @@ export function createSweepService(deps: { handle: DbHandle; tickets: TicketsRep
           const due = await tickets.lockDueForSweep(tx, now, BATCH);
           const updates: SweepUpdate[] = [];
           const events: (NewEvent & { ticketId: string })[] = [];
-          const notices: Parameters<Notifier['notifyAll']>[1][number][] = [];
+          const notices: TicketNotice[] = [];
           for (const { ticket, areaPath } of due) {
             const machine = machineOf(ticket);
             const limit = limitOf(ticket);
