@@ -110,6 +110,14 @@ export async function phone(browser: Browser, url: string): Promise<Phone> {
   };
 }
 
+/** A phone of its own, signed in by tapping a demo account on the login screen. */
+export async function signedInPhone(browser: Browser, url: string, name: string): Promise<Phone> {
+  const p = await phone(browser, url);
+  await view(p.page).getByText(name, { exact: true }).first().click();
+  await p.page.waitForURL(/pages\/home/);
+  return p;
+}
+
 /** The screen on show: Taro's H5 router keeps earlier pages in the document, hidden. */
 export function view(page: Page): Locator {
   return page.locator('.taro_page').filter({ visible: true });

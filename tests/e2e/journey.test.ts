@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launch, phone, startProduct, view, type Phone } from './browser.js';
+import { hasChromium, launch, phone, signedInPhone, startProduct, view, type Phone } from './browser.js';
 
 /**
  * The whole journey by clicking, in the real H5 build against the real API on a real database,
@@ -24,10 +24,8 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
   });
 
   async function signIn(name: string): Promise<Phone> {
-    const p = await phone(browser, product.url);
+    const p = await signedInPhone(browser, product.url, name);
     phones.push(p);
-    await view(p.page).getByText(name, { exact: true }).first().click();
-    await p.page.waitForURL(/pages\/home/);
     return p;
   }
 
