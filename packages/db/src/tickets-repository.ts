@@ -23,12 +23,13 @@ export interface TicketViewRow {
   items: { name: string; quantity: number; unit: string | null; note: string | null }[];
 }
 
-export interface EventRow {
+/** A timeline entry as the detail reads it (`at` already in ISO form). */
+export interface TicketEventRow {
   id: number;
   type: string;
   actorId: string | null;
   actorName: string | null;
-  at: Date;
+  at: string;
   data: Record<string, unknown>;
 }
 
@@ -72,43 +73,42 @@ const filer = alias(users, 'filer');
 export function createTicketsRepository(handle: DbHandle) {
   const { db } = handle;
 
-  const viewQuery = (executor: Executor) =>
+  const viewFields = {
+    ticket: tickets,
+    areaPath: areas.path,
+    team: { name: teams.name, phone: teams.phone },
+    assignee: { name: assignee.name, phone: assignee.phone },
+    filer: { name: filer.name, phone: filer.phone },
+    items: sql<TicketViewRow['items']>`(
+      SELECT coalesce(json_agg(json_build_object('name', i.name, 'quantity', i.quantity, 'unit', i.unit, 'note', i.note) ORDER BY i.position), '[]'::json)
+      FROM ${ticketItems} i WHERE i.ticket_id = ${tickets.id})`,
+  };
+  /** The view's joins with the view's fields, or more (the detail's timeline). */
+  const viewFrom = (executor: Executor, fields: typeof viewFields) =>
     executor
-      .select({
-        ticket: tickets,
-        areaPath: areas.path,
-        team: { name: teams.name, phone: teams.phone },
-        assignee: { name: assignee.name, phone: assignee.phone },
-        filer: { name: filer.name, phone: filer.phone },
-        items: sql<TicketViewRow['items']>`(
-          SELECT coalesce(json_agg(json_build_object('name', i.name, 'quantity', i.quantity, 'unit', i.unit, 'note', i.note) ORDER BY i.position), '[]'::json)
-          FROM ${ticketItems} i WHERE i.ticket_id = ${tickets.id})`,
-      })
+      .select(fields)
       .from(tickets)
       .innerJoin(areas, eq(areas.id, tickets.areaId))
       .innerJoin(filer, eq(filer.id, tickets.filedById))
       .leftJoin(teams, eq(teams.id, tickets.teamId))
       .leftJoin(assignee, eq(assignee.id, tickets.assigneeId));
-
-  const actor = alias(users, 'actor');
-  const eventsQuery = (executor: Executor) =>
-    executor
-      .select({
-        id: ticketEvents.id,
-        type: ticketEvents.type,
-        actorId: ticketEvents.actorId,
-        actorName: actor.name,
-        at: ticketEvents.at,
-        data: ticketEvents.data,
-      })
-      .from(ticketEvents)
-      .leftJoin(actor, eq(actor.id, ticketEvents.actorId));
+  const viewQuery = (executor: Executor) => viewFrom(executor, viewFields);
 
   // The hottest reads, built once: drizzle spends far longer building a query's SQL than the
   // database takes to run it (a ticket's detail: 1 ms of the API's CPU, 47% of it in drizzle).
+  // The detail brings its timeline in the same statement: on this kind of machine each round
+  // trip to PostgreSQL costs more CPU (two loopback socket writes) than the queries themselves.
   const prepared = {
     view: viewQuery(db).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_view'),
-    events: eventsQuery(db).where(eq(ticketEvents.ticketId, sql.placeholder('ticketId'))).orderBy(asc(ticketEvents.id)).prepare('ticket_events'),
+    detail: viewFrom(db, {
+      ...viewFields,
+      events: sql<TicketEventRow[]>`(
+        SELECT coalesce(json_agg(json_build_object('id', e.id, 'type', e.type, 'actorId', e.actor_id, 'actorName', actor.name,
+          'at', to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', e.data) ORDER BY e.id), '[]'::json)
+        FROM ${ticketEvents} e LEFT JOIN ${users} actor ON actor.id = e.actor_id WHERE e.ticket_id = ${tickets.id})`,
+    } as typeof viewFields)
+      .where(eq(tickets.id, sql.placeholder('id')))
+      .prepare('ticket_detail'),
   };
 
   return {
@@ -228,8 +228,10 @@ export function createTicketsRepository(handle: DbHandle) {
       return (row as TicketViewRow | undefined) ?? null;
     },
 
-    async events(ticketId: string, executor: Executor = db): Promise<EventRow[]> {
-      return executor === db ? prepared.events.execute({ ticketId }) : eventsQuery(executor).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id));
+    /** The ticket with its whole timeline, oldest first, in one statement. */
+    async detail(id: string): Promise<(TicketViewRow & { events: TicketEventRow[] }) | null> {
+      const [row] = await prepared.detail.execute({ id });
+      return (row as (TicketViewRow & { events: TicketEventRow[] }) | undefined) ?? null;
     },
 
     async list(filter: TicketListFilter, executor: Executor = db): Promise<TicketViewRow[]> {

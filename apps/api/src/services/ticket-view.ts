@@ -7,8 +7,8 @@ import {
   type MachineTicket,
   type Relation,
 } from '@minhu/domain';
-import type { Ticket, TicketEvent } from '@minhu/contracts';
-import type { EventRow, TicketRow, TicketViewRow } from '@minhu/db';
+import type { Ticket } from '@minhu/contracts';
+import type { TicketRow, TicketViewRow } from '@minhu/db';
 
 export function machineOf(t: TicketRow): MachineTicket {
   return {
@@ -95,16 +95,5 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket 
     satisfied: t.ratingSatisfied,
     ratingComment: t.ratingComment,
     actions: availableActions(machine, actor),
-  };
-}
-
-export function eventView(e: EventRow): TicketEvent {
-  return {
-    id: e.id,
-    type: e.type as TicketEvent['type'],
-    actorId: e.actorId,
-    actorName: e.actorName,
-    at: e.at.toISOString(),
-    data: e.data,
   };
 }

@@ -32,7 +32,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.j
 import { decodeCursor, encodeCursor, isDate, UUID } from './cursor.js';
 import { routeAt } from './route-ticket.js';
 import type { Notifier } from './notifier.js';
-import { eventView, limitOf, machineOf, ticketView } from './ticket-view.js';
+import { limitOf, machineOf, ticketView } from './ticket-view.js';
 import { actorFor, type Viewer } from './viewer.js';
 
 interface Deps {
@@ -172,12 +172,11 @@ export function createTicketsService(deps: Deps) {
     },
 
     async detail(viewer: Viewer, id: string, now: Date): Promise<TicketDetail> {
-      const row = await tickets.view(id);
+      const row = await tickets.detail(id);
       if (!row) throw notFound('工单');
       const actor = actorFor(viewer, row.areaPath);
       if (relationsOf(machineOf(row.ticket), actor).size === 0) throw notFound('工单');
-      const events = await tickets.events(id);
-      return { ticket: ticketView(row, actor, now), events: events.map(eventView) };
+      return { ticket: ticketView(row, actor, now), events: row.events as TicketDetail['events'] };
     },
 
     async list(viewer: Viewer, query: ListTicketsQuery, now: Date) {
