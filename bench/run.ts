@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../apps/api/src/app.js';
 import { loadConfig } from '../apps/api/src/config.js';
@@ -13,7 +13,7 @@ import { CREATE_STATEMENTS, createScript, preparePgbenchFilers } from './lib/cre
 import { connect, databaseOf, prewarm, withDatabase } from './lib/db.js';
 import { choosePeople, ensureDataset, FULL, prepareRace, QUICK, raceOutcome, reset, type DatasetInfo } from './lib/dataset.js';
 import { pgbenchVersion, runPgbench, type PgbenchResult } from './lib/pgbench.js';
-import { cpuMeter, LoadGenerator, ROOT, startServer, type Server } from './lib/processes.js';
+import { childrenOf, cpuMeter, LoadGenerator, ROOT, startServer, type Server } from './lib/processes.js';
 import { startSqlCounter } from './lib/sql-counter.js';
 import { machineInfo, machineLine, markdownTable, updateReadme, type Row } from './lib/report.js';
 import { buildMiniapp, coldStart, h5FirstLoad, weappSize } from './lib/sizes.js';
@@ -24,9 +24,9 @@ type Step = (typeof STEPS)[number];
 function parseArgs(argv: string[]) {
   const has = (flag: string) => argv.includes(flag);
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-  const unknown = argv.filter((a) => !/^--(quick|regenerate|profile|build|strict|no-readme|only=.*|duration=\d+|help)$/.test(a));
+  const unknown = argv.filter((a) => !/^--(quick|regenerate|profile|build|strict|no-readme|only=.*|duration=\d+|workers=\d+|help)$/.test(a));
   if (has('--help') || unknown.length > 0) {
-    console.log(`usage: npm run bench -- [--quick] [--regenerate] [--only=${STEPS.join(',')}] [--duration=seconds] [--profile] [--build] [--strict] [--no-readme]`);
+    console.log(`usage: npm run bench -- [--quick] [--regenerate] [--only=${STEPS.join(',')}] [--duration=seconds] [--workers=n] [--profile] [--build] [--strict] [--no-readme]`);
     process.exit(unknown.length > 0 ? 2 : 0);
   }
   // Counting statements per request takes a second API process: full runs only, unless asked for.
@@ -39,9 +39,14 @@ function parseArgs(argv: string[]) {
     build: has('--build'),
     strict: has('--strict'),
     /** Only some steps, or other durations: results go to latest-partial, never over a full run's. */
-    partial: Boolean(only) || argv.some((a) => a.startsWith('--duration=')),
-    readme: !has('--no-readme') && !only && !argv.some((a) => a.startsWith('--duration=')),
+    partial: Boolean(only) || argv.some((a) => /^--(duration|workers)=/.test(a)),
+    readme: !has('--no-readme') && !only && !argv.some((a) => /^--(duration|workers)=/.test(a)),
     duration: Number(argv.find((a) => a.startsWith('--duration='))?.split('=')[1] ?? 0),
+    /**
+     * API processes (WORKERS), one per core as it would be deployed; a profile is of one process.
+     * The framework's ceiling runs with as many.
+     */
+    workers: has('--profile') ? 1 : Number(argv.find((a) => a.startsWith('--workers='))?.split('=')[1] ?? availableParallelism()),
     steps,
   };
 }
@@ -107,7 +112,7 @@ async function measureLoad(sql: ReturnType<typeof connect>, api: Server, spec: O
   const warmup = warm ? (await loadgen.run({ ...spec, durationSeconds: spec.warmupSeconds, warmupSeconds: 0, scenario: warm })).measured : null;
   const backends = await sql<{ pid: number }[]>`
     SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'minhu-api'`;
-  const apiCpu = cpuMeter([api.pid]);
+  const apiCpu = cpuMeter([api.pid, ...childrenOf(api.pid)]);
   const pgCpu = cpuMeter(backends.map((b) => b.pid));
   const since = (performance.now() - api.spawnedAt) / 1000;
   const { measured } = await loadgen.run({ ...spec, warmupSeconds: 0, scenario });
@@ -143,8 +148,8 @@ async function sequential(calls: { url: string; token: string }[]): Promise<{ p5
   return { p50: at(0.5), p99: at(0.99), max: times.at(-1)!, failures };
 }
 
-/** The API process, started as the project runs it, on the bench database. */
-function startApi(url: string, secret: string, nodeArgs: string[] = []): Promise<Server> {
+/** The API, started as the project runs it (WORKERS processes), on the bench database. */
+function startApi(url: string, secret: string, workers: number, nodeArgs: string[] = []): Promise<Server> {
   return startServer({
     script: 'apps/api/src/server.ts',
     env: {
@@ -160,6 +165,7 @@ function startApi(url: string, secret: string, nodeArgs: string[] = []): Promise
       SLA_SWEEP_INTERVAL_MS: '86400000',
       ACCESS_TOKEN_TTL_SECONDS: '86400',
       LOG_LEVEL: 'warn',
+      WORKERS: String(workers),
     },
     ready: /打开 (http:\/\/\S+)/,
     nodeArgs,
@@ -182,7 +188,8 @@ async function countStatements(sql: ReturnType<typeof connect>, info: DatasetInf
   const counter = await startSqlCounter(databaseUrl);
   const out: StatementCount[] = [];
   try {
-    const api = await startApi(counter.url, secret);
+    // One process: the warm-up call and the counted call must land on the same connections' cache.
+    const api = await startApi(counter.url, secret, 1);
     try {
       const [who] = await sql<{ resident: string; member_a: string; member_b: string; secretary: string; community: string; subdistrict_secretary: string; subdistrict: string }[]>`
         SELECT r.phone AS resident, a.phone AS member_a, b.phone AS member_b, s.phone AS secretary, s.area_id AS community,
@@ -294,7 +301,7 @@ async function main() {
     if (apiSteps.length > 0) {
       const profileDir = join(RESULTS, 'profiles');
       if (args.profile) mkdirSync(profileDir, { recursive: true });
-      const api = await startApi(databaseUrl, secret, args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+      const api = await startApi(databaseUrl, secret, args.workers, args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
       log(`API ready in ${Math.round(api.readyMs)} ms at ${api.url} (pid ${api.pid})`);
       try {
         const phones = [
@@ -391,7 +398,7 @@ async function main() {
     if (args.steps.has('ceiling')) {
       const ceiling = await startServer({
         script: 'bench/ceiling-server.ts',
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: String(args.workers) },
         ready: /ceiling ready (http:\/\/\S+)/,
       });
       try {
@@ -557,7 +564,7 @@ async function main() {
   }
 
   machine.loadAverageAtEnd = loadavg().map((n) => Math.round(n * 100) / 100);
-  const title = `${args.quick ? 'Quick run' : 'Full run'}: ${info.tickets.toLocaleString('en')} tickets, ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s per load`;
+  const title = `${args.quick ? 'Quick run' : 'Full run'}: ${info.tickets.toLocaleString('en')} tickets, ${settings.connections} connections, ${args.workers} API process${args.workers > 1 ? 'es' : ''}, ${settings.warmup} s warm-up + ${settings.duration} s per load`;
   const table = markdownTable(rows);
   const statements = results.statements as StatementCount[] | undefined;
   const statementTable = statements
@@ -567,7 +574,7 @@ async function main() {
     : '';
   const markdown = `${title}.\n\n${table}${statementTable}\n\nMachine: ${machineLine(machine)}.\n`;
   const durationSeconds = Math.round((performance.now() - startedAt) / 100) / 10;
-  const json = { mode: args.quick ? 'quick' : 'full', machine, dataset: { ...info, reused }, settings, rows, results, durationSeconds };
+  const json = { mode: args.quick ? 'quick' : 'full', machine, dataset: { ...info, reused }, settings: { ...settings, workers: args.workers }, rows, results, durationSeconds };
   const suffix = args.partial ? '-partial' : args.quick ? '-quick' : '';
   writeFileSync(join(RESULTS, `latest${suffix}.json`), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(join(RESULTS, `latest${suffix}.md`), markdown);

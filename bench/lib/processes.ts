@@ -104,6 +104,15 @@ export function cpuMs(pid: number): number | null {
 const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
 
 /** CPU used by a set of processes between two calls. */
+/** A process's children (the API's workers), from /proc. */
+export function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 export function cpuMeter(pids: number[]): () => number {
   const before = new Map(pids.map((pid) => [pid, cpuMs(pid) ?? 0]));
   return () => pids.reduce((sum, pid) => sum + Math.max(0, (cpuMs(pid) ?? before.get(pid)!) - before.get(pid)!), 0);

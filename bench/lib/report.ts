@@ -105,7 +105,7 @@ export function markdownTable(rows: Row[]): string {
       '',
       'CPU per request during the measured runs (from /proc; the three share the same 2 cores):',
       '',
-      '| measurement | API process ms | PostgreSQL backends ms | load generator ms | API process, cores busy |',
+      '| measurement | API ms | PostgreSQL backends ms | load generator ms | API, cores busy |',
       '|---|--:|--:|--:|--:|',
     );
     for (const r of withCpu) {

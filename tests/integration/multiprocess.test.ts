@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -104,4 +104,60 @@ describe.runIf(onPostgres)('two API processes on one PostgreSQL', () => {
     expect(await mine(leader)).toEqual(['emergency', 'new_ticket', 'overdue']);
     expect(await mine(secretary)).toEqual(['emergency', 'overdue']);
   }, 60_000);
+});
+
+describe.runIf(onPostgres)('one server with WORKERS=2', () => {
+  const name = `minhu_workers_${Date.now().toString(36)}`;
+  const base = process.env.TEST_DATABASE_URL!;
+
+  beforeAll(async () => {
+    const admin = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await admin.end();
+  });
+
+  afterAll(async () => {
+    const admin = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('seeds once, serves one port from two processes, replaces a worker that dies, and stops them all', async () => {
+    const server = await startProcess({
+      DATABASE_URL: adminUrl(base, name),
+      SEED_DEMO: 'true',
+      WORKERS: '2',
+      JWT_SECRET: 'a-shared-secret-for-both-processes-0123456789',
+    });
+    const workers = () =>
+      readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    try {
+      expect(workers()).toHaveLength(2);
+      const accounts = await fetch(`${server.url}/api/v1/auth/dev/accounts`).then((r) => r.json());
+      expect(accounts.items.length).toBeGreaterThan(0);
+      // Every worker answers on the one port, signed in with the same secret.
+      const login = await fetch(`${server.url}/api/v1/auth/dev`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone: accounts.items[0].phone }),
+      }).then((r) => r.json());
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`${server.url}/api/v1/tickets?scope=mine`, { headers: { authorization: `Bearer ${login.accessToken}` } }).then((r) => r.status),
+        ),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+
+      const [first] = workers();
+      process.kill(first!, 'SIGKILL');
+      await expect.poll(() => workers().filter((pid) => pid !== first), { timeout: 20_000, interval: 200 }).toHaveLength(2);
+      expect((await fetch(`${server.url}/api/v1/health`)).status).toBe(200);
+    } finally {
+      const children = workers();
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => (server.child.exitCode !== null ? resolve(null) : server.child.once('exit', resolve)));
+      expect(server.child.exitCode).toBe(0);
+      expect(children.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]);
+    }
+  }, 120_000);
 });

@@ -39,6 +39,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), SLA_SWEEP_INTERVAL_MS: '-5' })).toThrow(/SLA_SWEEP_INTERVAL_MS/);
   });
 
+  it('when WORKERS is more than one, then it needs PostgreSQL: the embedded database is one process\'s', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).workers).toBe(1);
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y', WORKERS: '2' }).workers).toBe(2);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), WORKERS: '2' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y', WORKERS: '0' })).toThrow(/WORKERS/);
+  });
+
   it('trims a trailing slash from the WeChat base URL', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), WECHAT_API_BASE: 'http://127.0.0.1:9/' }).wechat.apiBase).toBe('http://127.0.0.1:9');
   });

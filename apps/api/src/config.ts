@@ -12,6 +12,8 @@ import { DEFAULT_SUBSCRIBE_FIELDS, MESSAGE_FIELDS, type MessageField } from './s
 export interface Config {
   port: number;
   host: string;
+  /** API processes sharing the port (node:cluster); more than one needs PostgreSQL. */
+  workers: number;
   production: boolean;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -66,9 +68,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('JWT_SECRET 太弱：生产环境需要至少 32 个字符的随机串，不能用默认值。');
   }
 
+  const workers = int(env, 'WORKERS', 1, 1, 64);
+  if (workers > 1 && !databaseUrl) {
+    throw new ConfigError('WORKERS 大于 1 需要 PostgreSQL (DATABASE_URL)：内置数据库只能由一个进程打开。');
+  }
+
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST ?? '127.0.0.1',
+    workers,
     production,
     databaseUrl,
     dataDir,
