@@ -19,6 +19,8 @@ describe('configuration', () => {
   it('when DATABASE_URL is set, then no demo data unless asked', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y' });
     expect(config.seedDemo).toBe(false);
+    expect(config.databasePoolSize).toBe(4);
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y', DATABASE_POOL_SIZE: '12' }).databasePoolSize).toBe(12);
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y', SEED_DEMO: 'true' }).seedDemo).toBe(true);
   });
 

@@ -123,6 +123,7 @@ declare module 'fastify' {
 export async function openDatabase(config: Config): Promise<DbHandle> {
   const handle = await createDb({
     databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
     pgliteDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
   });
   try {

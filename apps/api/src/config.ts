@@ -16,6 +16,8 @@ export interface Config {
   workers: number;
   production: boolean;
   databaseUrl: string | undefined;
+  /** PostgreSQL connections per API process. */
+  databasePoolSize: number;
   dataDir: string;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     workers,
     production,
     databaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 4, 1, 100),
     dataDir,
     jwtSecret,
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 15 * 60, 10, 24 * 3600),
