@@ -108,6 +108,11 @@ describe('escalation, notifications and the quiet-period close', () => {
     expect(await inbox(leader, ticket.id)).toContain('emergency');
     expect(await inbox(secretary, ticket.id)).toEqual(['emergency']);
     expect(await inbox(resident, ticket.id)).toEqual([]);
+    // The message names the ticket's number, which is made in the same statement as the message.
+    const [alert] = ((await secretary.get('/api/v1/notifications?limit=100')).body.items as { ticketId: string; body: string }[]).filter(
+      (n) => n.ticketId === ticket.id,
+    );
+    expect(alert!.body).toContain(`编号 ${ticket.number}`);
   });
 
   it('when an emergency is left unclaimed, then it escalates one level at a time, each once', async () => {

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { DbHandle, Executor, Tx } from './create-db.js';
+import type { DbHandle, Executor } from './create-db.js';
 import { idempotencyKeys } from './schema.js';
 
 export function createIdempotencyRepository(handle: DbHandle) {
@@ -11,19 +11,6 @@ export function createIdempotencyRepository(handle: DbHandle) {
         .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
       return row ?? null;
-    },
-
-    /**
-     * Claims the key for a new ticket inside the creating transaction. A concurrent request with
-     * the same key waits here until the first commits, then finds the key taken (false).
-     */
-    async claim(tx: Tx, userId: string, key: string, requestHash: string, ticketId: string): Promise<boolean> {
-      const rows = await tx
-        .insert(idempotencyKeys)
-        .values({ userId, key, requestHash, ticketId })
-        .onConflictDoNothing()
-        .returning({ ticketId: idempotencyKeys.ticketId });
-      return rows.length > 0;
     },
   };
 }

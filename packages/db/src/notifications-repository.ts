@@ -23,6 +23,33 @@ export interface NewNotification {
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
+/** Notifications with their ids, and the deliveries beyond the inbox they need: ready to write. */
+export interface PlannedNotifications {
+  notifications: (NewNotification & { id: string })[];
+  deliveries: { id: string; notificationId: string; channel: string; nextAttemptAt: Date }[];
+}
+
+/** Gives each notification its id and a pending delivery for each channel it goes out on. */
+export function planNotifications(rows: readonly NewNotification[], channelsFor: (row: NewNotification) => string[]): PlannedNotifications {
+  const withIds = rows.map((r) => ({ ...r, id: newId(r.createdAt.getTime()) }));
+  return {
+    notifications: withIds,
+    deliveries: withIds.flatMap((r) => channelsFor(r).map((channel) => ({ id: newId(), notificationId: r.id, channel, nextAttemptAt: r.createdAt }))),
+  };
+}
+
+/** The planned rows as JSON parameters for `jsonb_populate_recordset` (one statement text for any number). */
+export function notificationsJson(planned: PlannedNotifications) {
+  return {
+    notifications: JSON.stringify(
+      planned.notifications.map((r) => ({ id: r.id, user_id: r.userId, type: r.type, ticket_id: r.ticketId, title: r.title, body: r.body, created_at: r.createdAt })),
+    ),
+    deliveries: JSON.stringify(
+      planned.deliveries.map((d) => ({ id: d.id, notification_id: d.notificationId, channel: d.channel, next_attempt_at: d.nextAttemptAt })),
+    ),
+  };
+}
+
 export function createNotificationsRepository(handle: DbHandle) {
   const { db } = handle;
 
@@ -103,21 +130,17 @@ export function createNotificationsRepository(handle: DbHandle) {
       return new Map(rows.flatMap((r) => (r.openid ? [[r.id, r.openid] as const] : [])));
     },
 
-    /** Writes notifications, and a pending delivery for each (notification, channel) asked for. */
-    async insert(tx: Tx, rows: readonly NewNotification[], channelsFor: (row: NewNotification) => string[]) {
-      if (rows.length === 0) return;
-      const withIds = rows.map((r) => ({ ...r, id: newId(r.createdAt.getTime()) }));
-      // One JSON parameter, one statement text for any number of rows (as the ticket events).
-      const json = JSON.stringify(withIds.map((r) => ({ id: r.id, user_id: r.userId, type: r.type, ticket_id: r.ticketId, title: r.title, body: r.body, created_at: r.createdAt })));
+    /** Writes planned notifications and their deliveries. */
+    async insert(tx: Tx, planned: PlannedNotifications) {
+      if (planned.notifications.length === 0) return;
+      const json = notificationsJson(planned);
       await handle.rows(
         sql`INSERT INTO ${notifications} (id, user_id, type, ticket_id, title, body, created_at)
-            SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS v(id uuid, user_id uuid, type text, ticket_id uuid, title text, body text, created_at timestamptz)`,
+            SELECT r.id, r.user_id, r.type, r.ticket_id, r.title, r.body, r.created_at
+            FROM jsonb_populate_recordset(NULL::${notifications}, ${json.notifications}::jsonb) r`,
         tx,
       );
-      const deliveries = withIds.flatMap((r) =>
-        channelsFor(r).map((channel) => ({ id: newId(), notificationId: r.id, channel, nextAttemptAt: r.createdAt })),
-      );
-      if (deliveries.length > 0) await tx.insert(notificationDeliveries).values(deliveries);
+      if (planned.deliveries.length > 0) await tx.insert(notificationDeliveries).values(planned.deliveries);
     },
 
     /** Newest first, with a keyset cursor on (created_at, id). */

@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Category, MachineTicket, TicketStatus, Urgency } from '@minhu/domain';
 import type { DbHandle, Executor, Tx } from './create-db.js';
-import { areas, teams, ticketEvents, ticketItems, tickets, users } from './schema.js';
+import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
+import { areas, idempotencyKeys, notificationDeliveries, notifications, teams, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type NewTicketRow = typeof tickets.$inferInsert;
@@ -67,6 +68,28 @@ export interface ListCursor {
   id: string;
 }
 
+/** Where a notification's text names the ticket's number before the number exists. */
+export const NUMBER_SLOT = '{{number}}';
+
+/** Dates as the day in China, yyyy-mm-dd (one formatter: making one costs more than a request's SQL). */
+const chinaDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+
+/**
+ * A row as one JSON parameter for `jsonb_populate_record(NULL::table, …)`, with the column list
+ * and the `r.`-prefixed values to insert: the statement's text depends only on which fields are
+ * set, so it is prepared once.
+ */
+function jsonRecord(table: typeof tickets, row: Record<string, unknown>) {
+  const columns = getTableColumns(table) as Record<string, { name: string }>;
+  const keys = Object.keys(row).filter((k) => row[k] !== undefined && columns[k]);
+  const names = keys.map((k) => columns[k]!.name);
+  return {
+    columns: sql.raw(names.map((n) => `"${n}"`).join(', ')),
+    values: sql.raw(names.map((n) => `r."${n}"`).join(', ')),
+    json: JSON.stringify(Object.fromEntries(keys.map((k, i) => [names[i], row[k]]))),
+  };
+}
+
 const assignee = alias(users, 'assignee');
 const filer = alias(users, 'filer');
 
@@ -113,20 +136,66 @@ export function createTicketsRepository(handle: DbHandle) {
 
   return {
     /**
-     * Writes a new ticket with its items and events; its human number (MH-20261128-000123: the
-     * day in China, then a sequence) is made in the same statement and returned.
+     * A new ticket in one statement, atomic without a transaction and one round trip: its
+     * resubmission key, the ticket with its human number (MH-20261128-000123: the day in China,
+     * then a sequence), items, events, notifications with their deliveries, and the filer's
+     * uploads attached. When the key is already taken nothing is written and the answer is null.
+     * Notification texts may name the number as NUMBER_SLOT; it is filled in here.
      */
-    async insert(tx: Tx, ticket: Omit<NewTicketRow, 'number'>, items: readonly NewItemRow[], events: readonly NewEvent[]): Promise<string> {
-      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(ticket.createdAt ?? new Date()).replaceAll('-', '');
-      const [row] = await tx
-        .insert(tickets)
-        .values({ ...ticket, number: sql`${`MH-${day}-`} || to_char(nextval('ticket_number_seq'), 'FM999999999000000')` })
-        .returning({ number: tickets.number });
-      if (items.length > 0) {
-        await tx.insert(ticketItems).values(items.map((item, position) => ({ ...item, ticketId: ticket.id!, position })));
-      }
-      await this.appendEvents(tx, ticket.id!, events);
-      return row!.number;
+    async create(
+      executor: Executor,
+      input: {
+        key: { userId: string; key: string; requestHash: string };
+        ticket: Omit<NewTicketRow, 'number'> & { id: string; createdAt: Date };
+        items: readonly NewItemRow[];
+        events: readonly NewEvent[];
+        notifications: PlannedNotifications;
+        attachments: { ids: readonly string[]; ownerId: string };
+      },
+    ): Promise<{ number: string; attached: number } | null> {
+      const { key, ticket } = input;
+      const prefix = `MH-${chinaDay.format(ticket.createdAt).replaceAll('-', '')}-`;
+      const record = jsonRecord(tickets, ticket);
+      const notes = notificationsJson(input.notifications);
+      const items = JSON.stringify(input.items.map((item, position) => ({ position, name: item.name, quantity: item.quantity, unit: item.unit, note: item.note })));
+      const events = JSON.stringify(input.events.map((e) => ({ type: e.type, actor_id: e.actorId, at: e.at, data: e.data })));
+      const [row] = await handle.rows<{ number: string; attached: number }>(
+        sql`WITH k AS (
+              INSERT INTO ${idempotencyKeys} (user_id, key, request_hash, ticket_id, created_at)
+              VALUES (${key.userId}, ${key.key}, ${key.requestHash}, ${ticket.id}, ${ticket.createdAt.toISOString()}::timestamptz)
+              ON CONFLICT DO NOTHING RETURNING ticket_id
+            ), t AS (
+              INSERT INTO ${tickets} (${record.columns}, number)
+              SELECT ${record.values}, ${prefix} || to_char(nextval('ticket_number_seq'), 'FM999999999000000')
+              FROM k, jsonb_populate_record(NULL::${tickets}, ${record.json}::jsonb) r
+              RETURNING id, number
+            ), i AS (
+              INSERT INTO ${ticketItems} (ticket_id, position, name, quantity, unit, note)
+              SELECT t.id, r.position, r.name, r.quantity, r.unit, r.note
+              FROM t, jsonb_populate_recordset(NULL::${ticketItems}, ${items}::jsonb) r
+            ), e AS (
+              INSERT INTO ${ticketEvents} (ticket_id, type, actor_id, at, data)
+              SELECT t.id, r.type, r.actor_id, r.at, r.data
+              FROM t, ROWS FROM (jsonb_populate_recordset(NULL::${ticketEvents}, ${events}::jsonb)) WITH ORDINALITY AS r
+              ORDER BY r.ordinality
+            ), n AS (
+              INSERT INTO ${notifications} (id, user_id, type, ticket_id, title, body, created_at)
+              SELECT r.id, r.user_id, r.type, t.id, replace(r.title, ${NUMBER_SLOT}, t.number), replace(r.body, ${NUMBER_SLOT}, t.number), r.created_at
+              FROM t, jsonb_populate_recordset(NULL::${notifications}, ${notes.notifications}::jsonb) r
+            ), d AS (
+              INSERT INTO ${notificationDeliveries} (id, notification_id, channel, next_attempt_at)
+              SELECT r.id, r.notification_id, r.channel, r.next_attempt_at
+              FROM t, jsonb_populate_recordset(NULL::${notificationDeliveries}, ${notes.deliveries}::jsonb) r
+            ), a AS (
+              UPDATE ${uploads} u SET ticket_id = t.id FROM t
+              WHERE u.id = ANY(string_to_array(${input.attachments.ids.join(',')}, ',')::uuid[])
+                AND u.owner_id = ${input.attachments.ownerId} AND u.ticket_id IS NULL
+              RETURNING u.id
+            )
+            SELECT t.number, (SELECT count(*) FROM a)::int AS attached FROM t`,
+        executor,
+      );
+      return row ?? null;
     },
 
     async appendEvents(tx: Tx, ticketId: string, events: readonly NewEvent[]) {

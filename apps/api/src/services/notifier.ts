@@ -6,7 +6,7 @@ import {
   type NotificationType,
   type Urgency,
 } from '@minhu/domain';
-import type { AudienceTicket, NewNotification, NotificationsRepository, Tx } from '@minhu/db';
+import { planNotifications, type AudienceTicket, type Executor, type NewNotification, type NotificationsRepository, type PlannedNotifications, type Tx } from '@minhu/db';
 
 export interface NotifiedTicket extends AudienceTicket {
   id: string;
@@ -75,13 +75,21 @@ export function createNotifier(deps: {
 
     /** The same for several tickets at once (the sweep's batch): three statements, however many. */
     async notifyAll(tx: Tx, batch: readonly TicketNotice[], now: Date) {
+      await notifications.insert(tx, await this.plan(batch, now, tx));
+    },
+
+    /**
+     * Who hears what, without writing it: for a caller that writes the notifications in a
+     * statement of its own (creating a ticket).
+     */
+    async plan(batch: readonly TicketNotice[], now: Date, executor?: Executor): Promise<PlannedNotifications> {
       const planned = batch.map(({ ticket, events }) => {
         const claimed = ticket.claimedAt !== null;
         return events.map((event) => ({ event, plans: notificationPlan(event, { urgency: ticket.urgency, assigneeId: ticket.assigneeId, claimed }) }));
       });
       const people = await notifications.audiencesOf(
         batch.map(({ ticket }, i) => ({ ticket, wanted: planned[i]!.flatMap((p) => p.plans.flatMap((plan) => plan.audiences)) })),
-        tx,
+        executor,
       );
       const rows: NewNotification[] = [];
       batch.forEach(({ ticket, events, actor }, i) => {
@@ -101,8 +109,8 @@ export function createNotifier(deps: {
         }
       });
       const wanted = new Set(rows.flatMap((r) => (channels(r.type as NotificationType).length > 0 ? [r.userId] : [])));
-      const openids = await notifications.openids([...wanted], tx);
-      await notifications.insert(tx, rows, (r) => (openids.has(r.userId) ? channels(r.type as NotificationType) : []));
+      const openids = await notifications.openids([...wanted], executor);
+      return planNotifications(rows, (r) => (openids.has(r.userId) ? channels(r.type as NotificationType) : []));
     },
   };
 }

@@ -18,7 +18,9 @@ import type { CreateTicketBody, ListTicketsQuery, Ticket, TicketDetail } from '@
 import {
   addressOf,
   newId,
+  NUMBER_SLOT,
   type DbHandle,
+  type Executor,
   type IdempotencyRepository,
   type ListCursor,
   type OrgRepository,
@@ -46,9 +48,6 @@ interface Deps {
   idempotency: IdempotencyRepository;
   uploads: UploadsRepository;
 }
-
-/** Thrown inside the creating transaction when another request already holds the key. */
-class KeyTaken extends Error {}
 
 export function createTicketsService(deps: Deps) {
   const { handle, tickets, org, users, idempotency, uploads, notifier, autoCloseAfterMs } = deps;
@@ -90,7 +89,7 @@ export function createTicketsService(deps: Deps) {
         const known = body.beneficiary.phone ? await users.byPhone(body.beneficiary.phone) : null;
         person = known ? { id: known.id, tags: known.specialTags } : null;
       }
-      // A resubmitted form is found by its key inside the transaction below (KeyTaken), so the
+      // A resubmitted form is found by its key in the creating statement below (null), so the
       // common case, a new ticket, does not pay for a lookup first.
       const found = await routeAt(org, areaId, body, person);
       if (!found) throw badRequest('UNKNOWN_AREA', '所选地址不存在。', { field: 'areaId' });
@@ -113,61 +112,66 @@ export function createTicketsService(deps: Deps) {
         type: 'assigned',
         data: { teamId: routing.teamId, assigneeId: routing.assigneeId, reason: routing.reason, flagged: routing.flagged },
       };
-      try {
-        await handle.db.transaction(async (tx) => {
-          if (!(await idempotency.claim(tx, viewer.id, key, requestHash, id))) throw new KeyTaken();
-          const row = {
-              id,
-              category: body.category,
-              urgency: routing.urgency,
-              requestedUrgency: body.urgency,
-              status: 'assigned' as const,
-              description: body.description.trim(),
-              areaId,
-              compoundId: routing.compoundId!,
-              address: addressOf(chain, homeDetail),
-              teamId: routing.teamId,
-              assigneeId: routing.assigneeId,
-              filedById: viewer.id,
-              contactName: body.contactName ?? (body.beneficiary ? null : viewer.name),
-              contactPhone: body.contactPhone ?? (body.beneficiary ? null : viewer.phone),
-              beneficiaryUserId: body.beneficiary ? (person?.id ?? null) : null,
-              beneficiaryName: body.beneficiary?.name ?? null,
-              beneficiaryPhone: body.beneficiary?.phone ?? null,
-              beneficiaryAreaId: body.beneficiary?.areaId ?? null,
-              attachments: body.attachments ?? [],
-              routeReason: routing.reason,
-              flagged: routing.flagged,
-              controlLevel,
-              createdAt: now,
-              responseDueAt: due.responseDueAt,
-              resolveDueAt: due.resolveDueAt,
-              claimLimitSeconds: limit.claimWithinSeconds,
-              resolveLimitSeconds: limit.resolveWithinSeconds,
-              dueAt: due.responseDueAt,
-              // The first escalation comes when the claim is due.
-              sweepAt: due.responseDueAt,
-              updatedAt: now,
-            };
-          const number = await tickets.insert(
-            tx,
-            row,
-            (body.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit ?? null, note: i.note ?? null })),
-            [
-              { ...created, actorId: viewer.id, at: now },
-              { ...routed, actorId: null, at: now },
-            ],
-          );
-          await notifier.notify(tx, { ...row, number, claimedAt: null, areaPath: area.path }, [created], viewer, now);
-          if (!(await uploads.attach(tx, body.attachments ?? [], viewer.id, id))) {
-            throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
-          }
+      const row = {
+        id,
+        category: body.category,
+        urgency: routing.urgency,
+        requestedUrgency: body.urgency,
+        status: 'assigned' as const,
+        description: body.description.trim(),
+        areaId,
+        compoundId: routing.compoundId!,
+        address: addressOf(chain, homeDetail),
+        teamId: routing.teamId,
+        assigneeId: routing.assigneeId,
+        filedById: viewer.id,
+        contactName: body.contactName ?? (body.beneficiary ? null : viewer.name),
+        contactPhone: body.contactPhone ?? (body.beneficiary ? null : viewer.phone),
+        beneficiaryUserId: body.beneficiary ? (person?.id ?? null) : null,
+        beneficiaryName: body.beneficiary?.name ?? null,
+        beneficiaryPhone: body.beneficiary?.phone ?? null,
+        beneficiaryAreaId: body.beneficiary?.areaId ?? null,
+        attachments: body.attachments ?? [],
+        routeReason: routing.reason,
+        flagged: routing.flagged,
+        controlLevel,
+        createdAt: now,
+        responseDueAt: due.responseDueAt,
+        resolveDueAt: due.resolveDueAt,
+        claimLimitSeconds: limit.claimWithinSeconds,
+        resolveLimitSeconds: limit.resolveWithinSeconds,
+        dueAt: due.responseDueAt,
+        // The first escalation comes when the claim is due.
+        sweepAt: due.responseDueAt,
+        updatedAt: now,
+      };
+      const notifications = await notifier.plan(
+        [{ ticket: { ...row, number: NUMBER_SLOT, claimedAt: null, areaPath: area.path }, events: [created], actor: viewer }],
+        now,
+      );
+      const attachments = body.attachments ?? [];
+      // One statement writes it all (tickets.create); a transaction only so that attachments
+      // someone else took meanwhile can undo it.
+      const write = async (executor: Executor) => {
+        const written = await tickets.create(executor, {
+          key: { userId: viewer.id, key, requestHash },
+          ticket: row,
+          items: (body.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit ?? null, note: i.note ?? null })),
+          events: [
+            { ...created, actorId: viewer.id, at: now },
+            { ...routed, actorId: null, at: now },
+          ],
+          notifications,
+          attachments: { ids: attachments, ownerId: viewer.id },
         });
-      } catch (error) {
-        if (!(error instanceof KeyTaken)) throw error;
-        // Another request with this key won the race while we were routing.
-        return (await replay(viewer, key, requestHash, now))!;
-      }
+        if (written && written.attached !== attachments.length) {
+          throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
+        }
+        return written;
+      };
+      const written = attachments.length > 0 ? await handle.db.transaction(write) : await write(handle.db);
+      // Another request with this key won the race while we were routing.
+      if (!written) return (await replay(viewer, key, requestHash, now))!;
       return { ticket: await viewOf(viewer, id, now), created: true };
     },
 
