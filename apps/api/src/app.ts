@@ -84,7 +84,6 @@ export function createServices(handle: DbHandle, config: Config, signAccessToken
       org,
       users,
       idempotency: createIdempotencyRepository(handle),
-      uploads,
       notifier,
       autoCloseAfterMs: config.autoCloseAfterMs,
     }),

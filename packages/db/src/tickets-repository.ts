@@ -79,15 +79,45 @@ const chinaDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' })
  * and the `r.`-prefixed values to insert: the statement's text depends only on which fields are
  * set, so it is prepared once.
  */
-function jsonRecord(table: typeof tickets, row: Record<string, unknown>) {
+function jsonRecord(table: typeof tickets, row: object) {
+  const values = row as Record<string, unknown>;
   const columns = getTableColumns(table) as Record<string, { name: string }>;
-  const keys = Object.keys(row).filter((k) => row[k] !== undefined && columns[k]);
+  const keys = Object.keys(values).filter((k) => values[k] !== undefined && columns[k]);
   const names = keys.map((k) => columns[k]!.name);
   return {
     columns: sql.raw(names.map((n) => `"${n}"`).join(', ')),
     values: sql.raw(names.map((n) => `r."${n}"`).join(', ')),
-    json: JSON.stringify(Object.fromEntries(keys.map((k, i) => [names[i], row[k]]))),
+    json: JSON.stringify(Object.fromEntries(keys.map((k, i) => [names[i], values[k]]))),
   };
+}
+
+/**
+ * What follows a ticket's write in the same statement, for the ticket in CTE `t` (id, number):
+ * its events in order (e), notifications with NUMBER_SLOT filled (n) and their deliveries (d),
+ * and the uploads attached (a, counted by the caller: fewer than asked means someone else's).
+ */
+function sequel(input: { events: readonly NewEvent[]; notifications: PlannedNotifications; attachments: { ids: readonly string[]; ownerId: string } }): SQL {
+  const events = JSON.stringify(input.events.map((e) => ({ type: e.type, actor_id: e.actorId, at: e.at, data: e.data })));
+  const notes = notificationsJson(input.notifications);
+  return sql`e AS (
+      INSERT INTO ${ticketEvents} (ticket_id, type, actor_id, at, data)
+      SELECT t.id, r.type, r.actor_id, r.at, r.data
+      FROM t, ROWS FROM (jsonb_populate_recordset(NULL::${ticketEvents}, ${events}::jsonb)) WITH ORDINALITY AS r
+      ORDER BY r.ordinality
+    ), n AS (
+      INSERT INTO ${notifications} (id, user_id, type, ticket_id, title, body, created_at)
+      SELECT r.id, r.user_id, r.type, t.id, replace(r.title, ${NUMBER_SLOT}, t.number), replace(r.body, ${NUMBER_SLOT}, t.number), r.created_at
+      FROM t, jsonb_populate_recordset(NULL::${notifications}, ${notes.notifications}::jsonb) r
+    ), d AS (
+      INSERT INTO ${notificationDeliveries} (id, notification_id, channel, next_attempt_at)
+      SELECT r.id, r.notification_id, r.channel, r.next_attempt_at
+      FROM t, jsonb_populate_recordset(NULL::${notificationDeliveries}, ${notes.deliveries}::jsonb) r
+    ), a AS (
+      UPDATE ${uploads} u SET ticket_id = t.id FROM t
+      WHERE u.id = ANY(string_to_array(${input.attachments.ids.join(',')}, ',')::uuid[])
+        AND u.owner_id = ${input.attachments.ownerId} AND u.ticket_id IS NULL
+      RETURNING u.id
+    )`;
 }
 
 const assignee = alias(users, 'assignee');
@@ -156,9 +186,7 @@ export function createTicketsRepository(handle: DbHandle) {
       const { key, ticket } = input;
       const prefix = `MH-${chinaDay.format(ticket.createdAt).replaceAll('-', '')}-`;
       const record = jsonRecord(tickets, ticket);
-      const notes = notificationsJson(input.notifications);
       const items = JSON.stringify(input.items.map((item, position) => ({ position, name: item.name, quantity: item.quantity, unit: item.unit, note: item.note })));
-      const events = JSON.stringify(input.events.map((e) => ({ type: e.type, actor_id: e.actorId, at: e.at, data: e.data })));
       const [row] = await handle.rows<{ number: string; attached: number }>(
         sql`WITH k AS (
               INSERT INTO ${idempotencyKeys} (user_id, key, request_hash, ticket_id, created_at)
@@ -173,33 +201,11 @@ export function createTicketsRepository(handle: DbHandle) {
               INSERT INTO ${ticketItems} (ticket_id, position, name, quantity, unit, note)
               SELECT t.id, r.position, r.name, r.quantity, r.unit, r.note
               FROM t, jsonb_populate_recordset(NULL::${ticketItems}, ${items}::jsonb) r
-            ), e AS (
-              INSERT INTO ${ticketEvents} (ticket_id, type, actor_id, at, data)
-              SELECT t.id, r.type, r.actor_id, r.at, r.data
-              FROM t, ROWS FROM (jsonb_populate_recordset(NULL::${ticketEvents}, ${events}::jsonb)) WITH ORDINALITY AS r
-              ORDER BY r.ordinality
-            ), n AS (
-              INSERT INTO ${notifications} (id, user_id, type, ticket_id, title, body, created_at)
-              SELECT r.id, r.user_id, r.type, t.id, replace(r.title, ${NUMBER_SLOT}, t.number), replace(r.body, ${NUMBER_SLOT}, t.number), r.created_at
-              FROM t, jsonb_populate_recordset(NULL::${notifications}, ${notes.notifications}::jsonb) r
-            ), d AS (
-              INSERT INTO ${notificationDeliveries} (id, notification_id, channel, next_attempt_at)
-              SELECT r.id, r.notification_id, r.channel, r.next_attempt_at
-              FROM t, jsonb_populate_recordset(NULL::${notificationDeliveries}, ${notes.deliveries}::jsonb) r
-            ), a AS (
-              UPDATE ${uploads} u SET ticket_id = t.id FROM t
-              WHERE u.id = ANY(string_to_array(${input.attachments.ids.join(',')}, ',')::uuid[])
-                AND u.owner_id = ${input.attachments.ownerId} AND u.ticket_id IS NULL
-              RETURNING u.id
-            )
+            ), ${sequel(input)}
             SELECT t.number, (SELECT count(*) FROM a)::int AS attached FROM t`,
         executor,
       );
       return row ?? null;
-    },
-
-    async appendEvents(tx: Tx, ticketId: string, events: readonly NewEvent[]) {
-      await this.appendEventsOf(tx, events.map((e) => ({ ...e, ticketId })));
     },
 
     /**
@@ -218,17 +224,6 @@ export function createTicketsRepository(handle: DbHandle) {
             ORDER BY v.n`,
         tx,
       );
-    },
-
-    /** The ticket, locked until the transaction ends: actions on one ticket run one at a time. */
-    async lock(tx: Tx, id: string): Promise<{ ticket: TicketRow; areaPath: string } | null> {
-      const [row] = await tx
-        .select({ ticket: tickets, areaPath: areas.path })
-        .from(tickets)
-        .innerJoin(areas, eq(areas.id, tickets.areaId))
-        .where(eq(tickets.id, id))
-        .for('update', { of: tickets });
-      return row ?? null;
     },
 
     /**
@@ -269,27 +264,52 @@ export function createTicketsRepository(handle: DbHandle) {
       }
     },
 
-    async update(tx: Tx, id: string, next: MachineTicket, timing: { dueAt: Date | null; sweepAt: Date | null }, now: Date) {
-      await tx
-        .update(tickets)
-        .set({
-          status: next.status,
-          teamId: next.teamId,
-          assigneeId: next.assigneeId,
-          claimedAt: next.claimedAt,
-          resolvedAt: next.resolvedAt,
-          closedAt: next.closedAt,
-          resolveDueAt: next.resolveDueAt,
-          escalationLevel: next.escalationLevel,
-          dueAt: timing.dueAt,
-          sweepAt: timing.sweepAt,
-          ratingSatisfied: next.ratingSatisfied,
-          ratingStars: next.ratingStars,
-          ratingComment: next.ratingComment,
-          version: sql`${tickets.version} + 1`,
-          updatedAt: now,
-        })
-        .where(eq(tickets.id, id));
+    /**
+     * An action's write in one statement, if the ticket is still at the version it was decided
+     * on (optimistic: null when someone changed it meanwhile, and nothing is written): the new
+     * state with a new version, the action's events, notifications, attachments.
+     */
+    async change(
+      executor: Executor,
+      input: {
+        id: string;
+        version: number;
+        next: MachineTicket;
+        timing: { dueAt: Date | null; sweepAt: Date | null };
+        now: Date;
+        events: readonly NewEvent[];
+        notifications: PlannedNotifications;
+        attachments: { ids: readonly string[]; ownerId: string };
+      },
+    ): Promise<{ attached: number } | null> {
+      const { next, timing } = input;
+      const record = jsonRecord(tickets, {
+        status: next.status,
+        teamId: next.teamId,
+        assigneeId: next.assigneeId,
+        claimedAt: next.claimedAt,
+        resolvedAt: next.resolvedAt,
+        closedAt: next.closedAt,
+        resolveDueAt: next.resolveDueAt,
+        escalationLevel: next.escalationLevel,
+        dueAt: timing.dueAt,
+        sweepAt: timing.sweepAt,
+        ratingSatisfied: next.ratingSatisfied,
+        ratingStars: next.ratingStars,
+        ratingComment: next.ratingComment,
+        updatedAt: input.now,
+      });
+      const [row] = await handle.rows<{ attached: number }>(
+        sql`WITH t AS (
+              UPDATE ${tickets} x SET (${record.columns}) = (SELECT ${record.values} FROM jsonb_populate_record(NULL::${tickets}, ${record.json}::jsonb) r),
+                version = x.version + 1
+              WHERE x.id = ${input.id} AND x.version = ${input.version}
+              RETURNING x.id, x.number
+            ), ${sequel(input)}
+            SELECT (SELECT count(*) FROM a)::int AS attached FROM t`,
+        executor,
+      );
+      return row ?? null;
     },
 
     async view(id: string, executor: Executor = db): Promise<TicketViewRow | null> {

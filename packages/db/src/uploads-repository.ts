@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { DbHandle, Executor, Tx } from './create-db.js';
+import { eq } from 'drizzle-orm';
+import type { DbHandle, Executor } from './create-db.js';
 import { newId } from './ids.js';
 import { uploads } from './schema.js';
 
@@ -15,20 +15,6 @@ export function createUploadsRepository(handle: DbHandle) {
     async get(id: string, executor: Executor = db) {
       const [row] = await executor.select().from(uploads).where(eq(uploads.id, id));
       return row ?? null;
-    },
-
-    /**
-     * Attaches the owner's own, still unattached uploads to a ticket. Returns false (and the
-     * caller rolls back) unless every id qualified.
-     */
-    async attach(tx: Tx, ids: readonly string[], ownerId: string, ticketId: string): Promise<boolean> {
-      if (ids.length === 0) return true;
-      const rows = await tx
-        .update(uploads)
-        .set({ ticketId })
-        .where(and(inArray(uploads.id, [...ids]), eq(uploads.ownerId, ownerId), isNull(uploads.ticketId)))
-        .returning({ id: uploads.id });
-      return rows.length === ids.length;
     },
   };
 }

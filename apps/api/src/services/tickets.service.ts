@@ -25,9 +25,8 @@ import {
   type ListCursor,
   type OrgRepository,
   type TicketListFilter,
+  type TicketViewRow,
   type TicketsRepository,
-  type Tx,
-  type UploadsRepository,
   type UsersRepository,
 } from '@minhu/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
@@ -46,11 +45,10 @@ interface Deps {
   org: OrgRepository;
   users: UsersRepository;
   idempotency: IdempotencyRepository;
-  uploads: UploadsRepository;
 }
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, idempotency, uploads, notifier, autoCloseAfterMs } = deps;
+  const { handle, tickets, org, users, idempotency, notifier, autoCloseAfterMs } = deps;
 
   async function viewOf(viewer: Viewer, id: string, now: Date): Promise<Ticket> {
     const row = await tickets.view(id);
@@ -216,11 +214,17 @@ export function createTicketsService(deps: Deps) {
       };
     },
 
+    /**
+     * An action, decided on the ticket as read and written only if nobody changed it meanwhile
+     * (its version): otherwise decided again on what it is now. Two members claiming at once:
+     * one write wins, the other reads a claimed ticket and gets 409 ALREADY_CLAIMED. No lock is
+     * held while deciding, and the write is one statement (tickets.change).
+     */
     async act(viewer: Viewer, id: string, input: ActionInput, expectedVersion: number | undefined, now: Date) {
-      await handle.db.transaction(async (tx) => {
-        const locked = await tickets.lock(tx, id);
-        if (!locked) throw notFound('工单');
-        const { ticket, areaPath } = locked;
+      for (let attempt = 1; ; attempt++) {
+        const row = await tickets.view(id);
+        if (!row) throw notFound('工单');
+        const { ticket, areaPath } = row;
         const actor = actorFor(viewer, areaPath);
         const machine = machineOf(ticket);
         if (relationsOf(machine, actor).size === 0) throw notFound('工单');
@@ -229,22 +233,32 @@ export function createTicketsService(deps: Deps) {
         }
         const limit = limitOf(ticket);
         const result = transition(machine, input, actor, { now, timeLimit: limit });
-        if (!result.ok) throw await transitionError(tx, result.error);
+        if (!result.ok) throw transitionError(result.error, row);
         // Only once the person may act: otherwise a refusal would reveal which teams exist.
-        await checkReferences(tx, ticket.teamId, input);
-        await tickets.update(tx, id, result.next, timingOf(result.next, limit), now);
+        await checkReferences(ticket.teamId, input);
+        const notifications = await notifier.plan([{ ticket: { ...ticket, ...result.next, areaPath }, events: result.events, actor: viewer }], now);
         const attachments = 'attachments' in input ? input.attachments : [];
-        if (!(await uploads.attach(tx, attachments, viewer.id, id))) {
-          throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
-        }
-        await tickets.appendEvents(
-          tx,
-          id,
-          result.events.map((e) => ({ type: e.type, actorId: e.type === 'escalated' ? null : viewer.id, at: now, data: e.data })),
-        );
-        await notifier.notify(tx, { ...ticket, ...result.next, areaPath }, result.events, viewer, now);
-      });
-      return viewOf(viewer, id, now);
+        const write = async (executor: Executor) => {
+          const written = await tickets.change(executor, {
+            id,
+            version: ticket.version,
+            next: result.next,
+            timing: timingOf(result.next, limit),
+            now,
+            events: result.events.map((e) => ({ type: e.type, actorId: e.type === 'escalated' ? null : viewer.id, at: now, data: e.data })),
+            notifications,
+            attachments: { ids: attachments, ownerId: viewer.id },
+          });
+          if (written && written.attached !== attachments.length) {
+            throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
+          }
+          return written;
+        };
+        // A transaction only so that attachments someone else took meanwhile can undo the write.
+        const written = attachments.length > 0 ? await handle.db.transaction(write) : await write(handle.db);
+        if (written) return viewOf(viewer, id, now);
+        if (attempt === MAX_ATTEMPTS) throw conflict('VERSION_CONFLICT', '工单正被多人同时更新，请刷新后再试。', { version: ticket.version });
+      }
     },
   };
 
@@ -254,29 +268,26 @@ export function createTicketsService(deps: Deps) {
   }
 
   /** Targets named in an action must exist: the team to transfer to, the member to assign, the photos. */
-  async function checkReferences(tx: Tx, teamId: string | null, input: ActionInput) {
+  async function checkReferences(teamId: string | null, input: ActionInput) {
     if (input.action === 'transfer') {
-      const team = await org.team(input.teamId, tx);
+      const team = await org.team(input.teamId);
       if (!team || !team.active) throw badRequest('UNKNOWN_TEAM', '要转派的服务队不存在或已停用。', { field: 'teamId' });
     }
     if (input.action === 'assign') {
-      if (!teamId || !(await org.isActiveMember(teamId, input.assigneeId, tx))) {
+      if (!teamId || !(await org.isActiveMember(teamId, input.assigneeId))) {
         throw badRequest('NOT_A_MEMBER', '只能指派给本服务队在岗的队员。', { field: 'assigneeId' });
       }
     }
   }
 
-  async function transitionError(tx: Tx, error: TransitionError): Promise<AppError> {
+  function transitionError(error: TransitionError, row: TicketViewRow): AppError {
     switch (error.code) {
       case 'FORBIDDEN':
         return forbidden(FORBIDDEN_MESSAGES[error.action]);
       case 'ALREADY_CLAIMED': {
-        // Inside the transaction: on PGlite a query outside it would wait for it forever.
-        const claimer = error.claimedById ? await users.byId(error.claimedById, tx) : null;
-        const name = claimer?.name ?? '其他队员';
-        return conflict('ALREADY_CLAIMED', `已被${name}签收`, {
-          claimedBy: claimer ? { id: claimer.id, name: claimer.name } : null,
-        });
+        // The claimer is the ticket's assignee, read with it.
+        const claimer = error.claimedById && row.assignee ? { id: error.claimedById, name: row.assignee.name } : null;
+        return conflict('ALREADY_CLAIMED', `已被${claimer?.name ?? '其他队员'}签收`, { claimedBy: claimer });
       }
       case 'INVALID_TRANSITION':
         return conflict('INVALID_TRANSITION', `工单当前状态不能${ACTION_LABELS[error.action]}。`, {
@@ -349,6 +360,13 @@ function stableJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * Times an action is decided again when others keep changing the ticket under it. Each retry
+ * means another action was written, so this bounds only a pathological pile-up (ten notes sent
+ * at once on one ticket need up to ten).
+ */
+const MAX_ATTEMPTS = 20;
 
 const decodeListCursor = (cursor: string): ListCursor =>
   decodeCursor(cursor, ([dueAt, id]) =>
