@@ -37,6 +37,7 @@ import { createMetricsService } from './services/metrics.service.js';
 import { createExportsService } from './services/exports.service.js';
 import { createNotificationsService } from './services/notifications.service.js';
 import { createNotifier } from './services/notifier.js';
+import { createUserContexts } from './services/user-contexts.js';
 import { createPoliciesService } from './services/policies.service.js';
 import { createSweepService } from './services/sweep.service.js';
 import { createOrgAdminService } from './services/org-admin.service.js';
@@ -160,7 +161,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(
     async (api) => {
-      api.addHook('onRequest', requireSignIn(createOrgRepository(handle)));
+      const org = createOrgRepository(handle);
+      const contexts = createUserContexts(handle, { load: (id) => org.userContext(id) });
+      app.addHook('preClose', () => contexts.close());
+      api.addHook('onRequest', requireSignIn(contexts));
+      // A change made here is seen by this process's next request, before any announcement.
+      api.addHook('onSend', async (request, _reply, payload) => {
+        if (mayChangePeople(request.method, request.url)) contexts.forgetAll();
+        return payload;
+      });
       await api.register(healthRoutes);
       await api.register(authRoutes, { devLogin: config.devLogin });
       await api.register(ticketsRoutes);
@@ -188,6 +197,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   }
   return app;
+}
+
+/**
+ * Whether a request may change who someone is (account, teams, roles, areas): any write but the
+ * ones on tickets, uploads, notifications and time limits. Unknown new routes count as changes.
+ */
+function mayChangePeople(method: string, url: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && !/^\/api\/v1\/(tickets|uploads|notifications|sla-policies)(\/|\?|$)/.test(url);
 }
 
 /**

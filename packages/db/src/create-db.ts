@@ -21,6 +21,12 @@ export interface DbHandle {
   kind: 'postgres' | 'pglite';
   /** Raw SQL returning rows, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
+  /**
+   * Listens on a channel on a connection of its own (PostgreSQL only: PGlite is one process and
+   * has no one else to hear from). `listening` when it starts and again after a reconnect (what
+   * was said meanwhile was missed). Resolves with how to stop.
+   */
+  listen?(channel: string, on: { message(payload: string): void; listening(): void }): Promise<() => Promise<void>>;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +65,12 @@ async function createPostgres(url: string, poolSize: number): Promise<DbHandle> 
     kind: 'postgres',
     async rows<T>(query: SQL, executor: Executor = db) {
       return (await executor.execute(query)) as unknown as T[];
+    },
+    async listen(channel, on) {
+      // postgres.js listens on a connection of its own and listens again after a reconnect,
+      // calling onlisten each time.
+      const { unlisten } = await client.listen(channel, on.message, on.listening);
+      return unlisten;
     },
     async migrate() {
       // One connection of its own, so the advisory lock and the migration share a session.

@@ -1,8 +1,8 @@
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { OrgRepository } from '@minhu/db';
 import { unauthorized } from '../errors.js';
+import type { UserContexts } from '../services/user-contexts.js';
 import type { Viewer } from '../services/viewer.js';
 
 declare module 'fastify' {
@@ -42,16 +42,17 @@ export default fp<Options>(
 
 /**
  * The API's gate: every route needs a signed-in person unless it says `config: { public: true }`,
- * so forgetting the flag fails closed. The person is loaded fresh for each request: a member
- * removed from a team loses access at once, not when their token expires.
+ * so forgetting the flag fails closed. The person is looked up for each request (kept only until
+ * anything about them changes, user-contexts.ts): a member removed from a team loses access at
+ * once, not when their token expires.
  */
-export function requireSignIn(org: OrgRepository) {
+export function requireSignIn(contexts: Pick<UserContexts, 'get'>) {
   return async function signedIn(request: FastifyRequest) {
     // Unknown routes fall through to the 404 handler.
     if (!request.routeOptions.url || request.routeOptions.config.public) return;
     const token = await request.jwtVerify<{ sub: string; typ: string }>();
     if (token.typ !== 'access') throw unauthorized();
-    const viewer = await org.userContext(token.sub);
+    const viewer = await contexts.get(token.sub);
     if (!viewer || !viewer.active) throw unauthorized('ACCOUNT_DISABLED', '该账号已停用或不存在，请重新登录。');
     request.viewer = viewer;
   };
