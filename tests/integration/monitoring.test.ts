@@ -126,6 +126,13 @@ describe('escalation, notifications and the quiet-period close', () => {
     const { body } = await resident.get(`/api/v1/tickets/${ticket.id}`);
     expect(body.ticket.overdue).toBe(true);
     expect(body.events.filter((e: any) => e.type === 'escalated').map((e: any) => e.data.level)).toEqual([1]);
+    // The lists filter by it, with the other filters (each combination is a statement of its own).
+    const listed = async (query: string) =>
+      ((await leader.get(`/api/v1/tickets?scope=team&limit=100&${query}`)).body.items as { id: string }[]).map((x) => x.id);
+    expect(await listed('overdue=true')).toContain(ticket.id);
+    expect(await listed('overdue=false')).not.toContain(ticket.id);
+    expect(await listed('overdue=true&urgency=emergency&category=help&open=true')).toContain(ticket.id);
+    expect(await listed('overdue=true&category=medicine')).not.toContain(ticket.id);
     expect(await inbox(member, ticket.id)).toEqual(['new_ticket', 'overdue']);
     expect(await inbox(leader, ticket.id)).toEqual(['emergency', 'new_ticket', 'overdue']);
     expect(await inbox(secretary, ticket.id)).toEqual(['emergency']);

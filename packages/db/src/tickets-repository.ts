@@ -1,5 +1,5 @@
-import { and, asc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, getTableColumns, inArray, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { alias, PgDialect } from 'drizzle-orm/pg-core';
 import type { Category, MachineTicket, TicketStatus, Urgency } from '@minhu/domain';
 import type { DbHandle, Executor, Tx } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
@@ -67,6 +67,8 @@ export interface ListCursor {
   dueAt: string | null;
   id: string;
 }
+
+const dialect = new PgDialect();
 
 /** Where a notification's text names the ticket's number before the number exists. */
 export const NUMBER_SLOT = '{{number}}';
@@ -163,6 +165,8 @@ export function createTicketsRepository(handle: DbHandle) {
       .where(eq(tickets.id, sql.placeholder('id')))
       .prepare('ticket_detail'),
   };
+
+  const listQueries = new Map<string, { execute(values: Record<string, unknown>): Promise<unknown> }>();
 
   return {
     /**
@@ -323,58 +327,91 @@ export function createTicketsRepository(handle: DbHandle) {
       return (row as (TicketViewRow & { events: TicketEventRow[] }) | undefined) ?? null;
     },
 
-    async list(filter: TicketListFilter, executor: Executor = db): Promise<TicketViewRow[]> {
-      const conditions: (SQL | undefined)[] = [scopeCondition(filter.scope)];
-      if (filter.withinPath) {
-        conditions.push(sql`${areas.path} LIKE ${filter.withinPath + '%'}`);
+    /**
+     * A list, by the filter's shape (which conditions, how many teams or paths) built once and
+     * prepared, the values bound at each call: building a list's SQL cost the API more CPU than
+     * PostgreSQL spent running it.
+     */
+    async list(filter: TicketListFilter): Promise<TicketViewRow[]> {
+      const { shape, values, where } = listConditions(filter);
+      let query = listQueries.get(shape);
+      if (!query) {
+        query = viewQuery(db)
+          .where(where)
+          .orderBy(sql`${tickets.dueAt} ASC NULLS LAST`, sql`${tickets.id} DESC`)
+          .limit(sql.placeholder('limit'))
+          .prepare(`ticket_list_${listQueries.size}`);
+        // A bounded number of shapes in practice; a bound all the same.
+        if (listQueries.size >= 200) listQueries.delete(listQueries.keys().next().value!);
+        listQueries.set(shape, query);
       }
-      if (filter.teamId) conditions.push(eq(tickets.teamId, filter.teamId));
-      if (filter.status) conditions.push(eq(tickets.status, filter.status));
-      // A literal list, not parameters: the planner must see it to use the open-queue indexes.
-      if (filter.open) conditions.push(sql`${tickets.status} IN ('assigned', 'claimed', 'in_progress')`);
-      if (filter.category) conditions.push(eq(tickets.category, filter.category));
-      if (filter.urgency) conditions.push(eq(tickets.urgency, filter.urgency));
-      if (filter.overdue === true) conditions.push(lt(tickets.dueAt, filter.now));
-      if (filter.overdue === false) conditions.push(or(isNull(tickets.dueAt), gte(tickets.dueAt, filter.now)));
-      if (filter.after) conditions.push(afterCursor(filter.after));
-      const rows = await viewQuery(executor)
-        .where(and(...conditions))
-        .orderBy(sql`${tickets.dueAt} ASC NULLS LAST`, sql`${tickets.id} DESC`)
-        .limit(filter.limit);
-      return rows as TicketViewRow[];
+      return (await query.execute({ ...values, limit: filter.limit })) as TicketViewRow[];
     },
   };
 }
 
 export type TicketsRepository = ReturnType<typeof createTicketsRepository>;
 
+/**
+ * Puts a value into a statement. The default puts the value itself; a list's binder puts a named
+ * placeholder and keeps the value, so the statement's text depends only on the filter's shape.
+ */
+type Bind = <T>(name: string, value: T) => T | Placeholder;
+const inline: Bind = (_name, value) => value;
+
 /** The SQL condition of a scope over `tickets` (shared by lists, metrics and the ledger). */
-export function scopeCondition(scope: TicketScopeFilter): SQL | undefined {
+export function scopeCondition(scope: TicketScopeFilter, bind: Bind = inline): SQL | undefined {
   switch (scope.kind) {
     case 'people': {
       const parts: SQL[] = [];
       if (scope.filedOrFor) {
-        parts.push(eq(tickets.filedById, scope.filedOrFor), eq(tickets.beneficiaryUserId, scope.filedOrFor));
+        const who = bind('filedOrFor', scope.filedOrFor);
+        parts.push(eq(tickets.filedById, who), eq(tickets.beneficiaryUserId, who));
       }
-      if (scope.assignedTo) parts.push(eq(tickets.assigneeId, scope.assignedTo));
+      if (scope.assignedTo) parts.push(eq(tickets.assigneeId, bind('assignedTo', scope.assignedTo)));
       return parts.length > 0 ? or(...parts) : sql`false`;
     }
     case 'teams':
-      return scope.teamIds.length > 0 ? inArray(tickets.teamId, scope.teamIds) : sql`false`;
+      return scope.teamIds.length > 0 ? inArray(tickets.teamId, scope.teamIds.map((id, i) => bind(`team${i}`, id))) : sql`false`;
     case 'areas':
       if (scope.paths === null) return undefined;
       if (scope.paths.length === 0) return sql`false`;
       // By compound, which tickets index with their creation time; secretaries sit at or above it.
       return sql`${tickets.compoundId} IN (SELECT id FROM ${areas} WHERE kind = 'compound' AND (${sql.join(
-        scope.paths.map((p) => sql`path LIKE ${p + '%'}`),
+        scope.paths.map((p, i) => sql`path LIKE ${bind(`path${i}`, p + '%')}`),
         sql` OR `,
       )}))`;
   }
 }
 
-function afterCursor(cursor: ListCursor): SQL {
-  // Drizzle's operators, not raw SQL, so the Date goes through the column's own encoding.
-  if (cursor.dueAt === null) return and(isNull(tickets.dueAt), lt(tickets.id, cursor.id))!;
-  const due = new Date(cursor.dueAt);
-  return or(gt(tickets.dueAt, due), isNull(tickets.dueAt), and(eq(tickets.dueAt, due), lt(tickets.id, cursor.id)))!;
+/** A list's conditions with placeholders, the values for them, and the shape that names the statement. */
+function listConditions(filter: TicketListFilter) {
+  const values: Record<string, unknown> = {};
+  const bind: Bind = (name, value) => {
+    values[name] = value;
+    return sql.placeholder(name);
+  };
+  // Dates travel as ISO text: postgres.js is given strings for timestamps (drizzle's setting).
+  const instant = (name: string, date: Date | string) => sql`${bind(name, new Date(date).toISOString())}::timestamptz`;
+  const conditions: (SQL | undefined)[] = [scopeCondition(filter.scope, bind)];
+  if (filter.withinPath) conditions.push(sql`${areas.path} LIKE ${bind('within', filter.withinPath + '%')}`);
+  if (filter.teamId) conditions.push(eq(tickets.teamId, bind('teamId', filter.teamId)));
+  if (filter.status) conditions.push(eq(tickets.status, bind('status', filter.status)));
+  // A literal list, not parameters: the planner must see it to use the open-queue indexes.
+  if (filter.open) conditions.push(sql`${tickets.status} IN ('assigned', 'claimed', 'in_progress')`);
+  if (filter.category) conditions.push(eq(tickets.category, bind('category', filter.category)));
+  if (filter.urgency) conditions.push(eq(tickets.urgency, bind('urgency', filter.urgency)));
+  if (filter.overdue === true) conditions.push(sql`${tickets.dueAt} < ${instant('now', filter.now)}`);
+  if (filter.overdue === false) conditions.push(sql`(${tickets.dueAt} IS NULL OR ${tickets.dueAt} >= ${instant('now', filter.now)})`);
+  const after = filter.after;
+  if (after && after.dueAt === null) {
+    conditions.push(sql`(${tickets.dueAt} IS NULL AND ${tickets.id} < ${bind('afterId', after.id)})`);
+  } else if (after) {
+    const due = instant('afterDue', after.dueAt!);
+    conditions.push(sql`(${tickets.dueAt} > ${due} OR ${tickets.dueAt} IS NULL OR (${tickets.dueAt} = ${due} AND ${tickets.id} < ${bind('afterId', after.id)}))`);
+  }
+  const where = and(...conditions);
+  // The shape is the condition's own text (placeholders, not values): rendering it is cheap,
+  // rendering the whole select is not.
+  return { shape: where ? dialect.sqlToQuery(where).sql : '', values, where };
 }
