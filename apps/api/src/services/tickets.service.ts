@@ -148,10 +148,8 @@ export function createTicketsService(deps: Deps) {
         now,
       );
       const attachments = body.attachments ?? [];
-      // One statement writes it all (tickets.create); a transaction only so that attachments
-      // someone else took meanwhile can undo it.
-      const write = async (executor: Executor) => {
-        const written = await tickets.create(executor, {
+      const written = await writeAttaching(attachments, (executor) =>
+        tickets.create(executor, {
           key: { userId: viewer.id, key, requestHash },
           ticket: row,
           items: (body.items ?? []).map((i) => ({ name: i.name, quantity: i.quantity, unit: i.unit ?? null, note: i.note ?? null })),
@@ -161,13 +159,8 @@ export function createTicketsService(deps: Deps) {
           ],
           notifications,
           attachments: { ids: attachments, ownerId: viewer.id },
-        });
-        if (written && written.attached !== attachments.length) {
-          throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
-        }
-        return written;
-      };
-      const written = attachments.length > 0 ? await handle.db.transaction(write) : await write(handle.db);
+        }),
+      );
       // Another request with this key won the race while we were routing.
       if (!written) return (await replay(viewer, key, requestHash, now))!;
       return { ticket: await viewOf(viewer, id, now), created: true };
@@ -238,8 +231,8 @@ export function createTicketsService(deps: Deps) {
         await checkReferences(ticket.teamId, input);
         const notifications = await notifier.plan([{ ticket: { ...ticket, ...result.next, areaPath }, events: result.events, actor: viewer }], now);
         const attachments = 'attachments' in input ? input.attachments : [];
-        const write = async (executor: Executor) => {
-          const written = await tickets.change(executor, {
+        const written = await writeAttaching(attachments, (executor) =>
+          tickets.change(executor, {
             id,
             version: ticket.version,
             next: result.next,
@@ -248,19 +241,28 @@ export function createTicketsService(deps: Deps) {
             events: result.events.map((e) => ({ type: e.type, actorId: e.type === 'escalated' ? null : viewer.id, at: now, data: e.data })),
             notifications,
             attachments: { ids: attachments, ownerId: viewer.id },
-          });
-          if (written && written.attached !== attachments.length) {
-            throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
-          }
-          return written;
-        };
-        // A transaction only so that attachments someone else took meanwhile can undo the write.
-        const written = attachments.length > 0 ? await handle.db.transaction(write) : await write(handle.db);
+          }),
+        );
         if (written) return viewOf(viewer, id, now);
         if (attempt === MAX_ATTEMPTS) throw conflict('VERSION_CONFLICT', '工单正被多人同时更新，请刷新后再试。', { version: ticket.version });
       }
     },
   };
+
+  /**
+   * Runs a one-statement write (tickets.create or change); in a transaction only when it attaches
+   * uploads, so that uploads someone else took meanwhile (fewer attached than asked) undo it.
+   */
+  async function writeAttaching<T extends { attached: number }>(attachments: readonly string[], write: (executor: Executor) => Promise<T | null>) {
+    const checked = async (executor: Executor) => {
+      const written = await write(executor);
+      if (written && written.attached !== attachments.length) {
+        throw badRequest('UNKNOWN_ATTACHMENT', '附件不存在或已被使用，请重新上传。', { field: 'attachments' });
+      }
+      return written;
+    };
+    return attachments.length > 0 ? handle.db.transaction(checked) : checked(handle.db);
+  }
 
   /** The deadline that matters now, and when the sweep should next look at the ticket. */
   function timingOf(next: MachineTicket, limit: TimeLimit) {
