@@ -201,10 +201,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
 /**
  * Whether a request may change who someone is (account, teams, roles, areas): any write but the
- * ones on tickets, uploads, notifications and time limits. Unknown new routes count as changes.
+ * ones on tickets, uploads, notifications, time limits and sign-in (which only adds accounts and
+ * tokens; forgetting everyone at each token refresh would keep nobody). Unknown new routes count
+ * as changes.
  */
 function mayChangePeople(method: string, url: string): boolean {
-  return method !== 'GET' && method !== 'HEAD' && !/^\/api\/v1\/(tickets|uploads|notifications|sla-policies)(\/|\?|$)/.test(url);
+  return method !== 'GET' && method !== 'HEAD' && !/^\/api\/v1\/(tickets|uploads|notifications|sla-policies|auth)(\/|\?|$)/.test(url);
 }
 
 /**

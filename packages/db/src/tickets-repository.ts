@@ -316,8 +316,8 @@ export function createTicketsRepository(handle: DbHandle) {
       return row ?? null;
     },
 
-    async view(id: string, executor: Executor = db): Promise<TicketViewRow | null> {
-      const [row] = executor === db ? await prepared.view.execute({ id }) : await viewQuery(executor).where(eq(tickets.id, id));
+    async view(id: string): Promise<TicketViewRow | null> {
+      const [row] = await prepared.view.execute({ id });
       return (row as TicketViewRow | undefined) ?? null;
     },
 

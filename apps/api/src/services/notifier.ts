@@ -69,11 +69,7 @@ export function createNotifier(deps: {
 }) {
   const { notifications, channels } = deps;
   return {
-    async notify(tx: Tx, ticket: NotifiedTicket, events: readonly DomainEvent[], actor: { id: string; name: string } | null, now: Date) {
-      await this.notifyAll(tx, [{ ticket, events, actor }], now);
-    },
-
-    /** The same for several tickets at once (the sweep's batch): three statements, however many. */
+    /** Writes the notifications for a batch of tickets (the sweep's): three statements, however many. */
     async notifyAll(tx: Tx, batch: readonly TicketNotice[], now: Date) {
       await notifications.insert(tx, await this.plan(batch, now, tx));
     },
