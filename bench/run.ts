@@ -10,8 +10,8 @@ import { buildApp } from '../apps/api/src/app.js';
 import { loadConfig } from '../apps/api/src/config.js';
 import type { ClaimAttempt, GetRequest, LoadResult, LoadSpec, PhaseResult, Scenario } from './loadgen.js';
 import { CREATE_STATEMENTS, createScript, preparePgbenchFilers } from './lib/create-sql.js';
-import { connect, databaseOf, prewarm, withDatabase } from './lib/db.js';
-import { choosePeople, ensureDataset, FULL, prepareRace, QUICK, raceOutcome, reset, type DatasetInfo } from './lib/dataset.js';
+import { connect, databaseOf, prewarm, withDatabase, type Sql } from './lib/db.js';
+import { choosePeople, ensureDataset, FULL, prepareRace, QUICK, raceOutcome, reset, armSweepPool, type DatasetInfo } from './lib/dataset.js';
 import { pgbenchVersion, runPgbench, type PgbenchResult } from './lib/pgbench.js';
 import { childrenOf, cpuMeter, LoadGenerator, ROOT, startServer, type Server } from './lib/processes.js';
 import { startSqlCounter } from './lib/sql-counter.js';
@@ -247,8 +247,7 @@ async function countStatements(sql: ReturnType<typeof connect>, info: DatasetInf
     }
     // The sweep: re-arm the pool (this also removes the run's own tickets, now measured), count one sweep.
     await reset(sql, info);
-    counter.reset();
-    const sweep = await measureSweep(info, secret, counter.url);
+    const sweep = await measureSweep(sql, info, secret, counter.url, () => counter.reset());
     out.push({ request: `overdue sweep (${sweep.escalated} escalations)`, status: 0, ...counter.counts() });
   } finally {
     await counter.close();
@@ -256,16 +255,25 @@ async function countStatements(sql: ReturnType<typeof connect>, info: DatasetInf
   return out;
 }
 
-/** One overdue sweep, in this process, on the API's own services (the server runs it on a timer). */
-async function measureSweep(info: DatasetInfo, secret: string, url = databaseUrl) {
+/**
+ * One overdue sweep, in this process, on the API's own services (the server runs it on a timer).
+ * Warmed up as the other measurements are, and as a server's sweep is after its first minutes: a
+ * first sweep of the pool runs the code and plans, the pool comes due again, and the second is
+ * measured. `measuring` runs just before it (the statement count starts there).
+ */
+async function measureSweep(sql: Sql, info: DatasetInfo, secret: string, url = databaseUrl, measuring = () => {}) {
   const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: secret, LOG_LEVEL: 'warn', SLA_SWEEP_INTERVAL_MS: '86400000' }, ROOT);
   const app = await buildApp(config, { background: false });
   try {
-    const t0 = Date.parse(info.t0);
-    // Warm the pool and the plans: nothing is due two hours before t0.
-    await app.services.sweep.run(new Date(t0 - 2 * 3600_000));
+    // As in the server, whose sweep timer starts once it listens: the app's start-up work
+    // (compiling every route's schemas) must not run during the measured sweep.
+    await app.ready();
+    const at = new Date(Date.parse(info.t0) + 1000);
+    await app.services.sweep.run(at);
+    await armSweepPool(sql, info);
+    measuring();
     const started = performance.now();
-    const result = await app.services.sweep.run(new Date(t0 + 1000));
+    const result = await app.services.sweep.run(at);
     const elapsed = performance.now() - started;
     return { ms: elapsed, ...result };
   } finally {
@@ -390,7 +398,7 @@ async function main() {
     results.load = load;
 
     if (args.steps.has('sweep')) {
-      const sweep = await measureSweep(info, secret);
+      const sweep = await measureSweep(sql, info, secret);
       results.sweep = sweep;
       log(`sweep: ${sweep.ms.toFixed(1)} ms, escalated ${sweep.escalated} (pool ${info.sweepPool})`);
     }

@@ -1,4 +1,5 @@
 import { createDb } from '@minhu/db';
+import type { TransactionSql } from 'postgres';
 import { connect, first, dropDatabase, ensureDatabase, type Sql } from './db.js';
 
 /**
@@ -603,7 +604,6 @@ async function migrate(url: string) {
  */
 export async function reset(sql: Sql, info: DatasetInfo): Promise<{ removedTickets: number }> {
   const floor = uuid7Floor(Date.parse(info.t0) + 1);
-  const due = new Date(Date.parse(info.t0) - 60_000).toISOString();
   return sql.begin(async (tx) => {
     await tx.unsafe(`SET LOCAL session_replication_role = replica`);
     const gone = await tx<{ id: string }[]>`SELECT id FROM tickets WHERE id >= ${floor}::uuid`;
@@ -617,17 +617,22 @@ export async function reset(sql: Sql, info: DatasetInfo): Promise<{ removedTicke
       await tx`DELETE FROM tickets WHERE id = ANY(${ids}::uuid[])`;
     }
     await tx`DELETE FROM refresh_tokens WHERE created_at > ${info.t0}::timestamptz`;
-    // The pool comes due a minute before t0, at escalation level 0, on the clock that runs now.
-    await tx`
-      UPDATE tickets t SET
-        escalation_level = 0,
-        response_due_at = CASE WHEN t.claimed_at IS NULL THEN ${due}::timestamptz ELSE t.response_due_at END,
-        resolve_due_at = CASE WHEN t.claimed_at IS NULL THEN t.resolve_due_at ELSE ${due}::timestamptz END,
-        due_at = ${due}::timestamptz,
-        sweep_at = ${due}::timestamptz
-      FROM bench.sweep_pool p WHERE p.id = t.id`;
+    await armSweepPool(tx, info);
     return { removedTickets: ids.length };
   });
+}
+
+/** The sweep pool comes due a minute before t0, at escalation level 0, on the clock that runs now. */
+export async function armSweepPool(sql: Sql | TransactionSql<Record<string, never>>, info: DatasetInfo) {
+  const due = new Date(Date.parse(info.t0) - 60_000).toISOString();
+  await sql`
+    UPDATE tickets t SET
+      escalation_level = 0,
+      response_due_at = CASE WHEN t.claimed_at IS NULL THEN ${due}::timestamptz ELSE t.response_due_at END,
+      resolve_due_at = CASE WHEN t.claimed_at IS NULL THEN t.resolve_due_at ELSE ${due}::timestamptz END,
+      due_at = ${due}::timestamptz,
+      sweep_at = ${due}::timestamptz
+    FROM bench.sweep_pool p WHERE p.id = t.id`;
 }
 
 export interface RaceTicket {
