@@ -172,12 +172,21 @@ describe('escalation, notifications and the quiet-period close', () => {
     expect(await inbox(resident, ticket.id)).toEqual(['claimed', 'closed', 'resolved']);
   });
 
-  it('when two sweeps run at once on one database, then every escalation happens exactly once', async () => {
+  it('when sweeps run at once on one database, batch by batch, then every escalation happens exactly once', async () => {
     const filed = [];
     for (let i = 0; i < 20; i++) filed.push((await resident.file({ category: 'help', urgency: 'emergency', description: `并发督办 ${i}` })).body);
     t.clock.advance(1500);
-    const runs = await Promise.all([t.app.services.sweep.run(t.clock.now()), t.app.services.sweep.run(t.clock.now()), t.app.services.sweep.run(t.clock.now())]);
-    expect(runs.reduce((n, r) => n + r.escalated, 0)).toBeGreaterThanOrEqual(20);
+    // Batches of 3 and 7: many batches each, deciding on the same tickets, writing over each other.
+    const sweep = (batch?: number) => t.app.services.sweep.run(t.clock.now(), batch);
+    const runs = await Promise.all([sweep(3), sweep(7), sweep(), sweep(3)]);
+    // Each sweep counts only what it wrote: the counts add up to the escalations made, once each.
+    const counted = runs.reduce((n, r) => n + r.escalated, 0);
+    const [made] = await t.handle.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM ticket_events WHERE type = 'escalated' AND at = ${t.clock.now().toISOString()}::timestamptz`,
+    );
+    expect(counted).toBe(made!.n);
+    expect(counted).toBeGreaterThanOrEqual(20);
+    expect(await sweep(2)).toEqual({ escalated: 0, closed: 0 });
     const [row] = await t.handle.rows<{ events: number; notes: number }>(
       sql`SELECT (SELECT count(*)::int FROM ticket_events WHERE type = 'escalated' AND ticket_id IN (${sql.join(filed.map((f) => sql`${f.id}`), sql`, `)})) AS events,
                  (SELECT count(*)::int FROM notifications WHERE type = 'overdue' AND ticket_id IN (${sql.join(filed.map((f) => sql`${f.id}`), sql`, `)})) AS notes`,

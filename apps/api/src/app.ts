@@ -95,7 +95,7 @@ export function createServices(handle: DbHandle, config: Config, signAccessToken
     notifications: createNotificationsService({ notifications }),
     metrics,
     exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
-    sweep: createSweepService({ handle, tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
+    sweep: createSweepService({ tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
     dispatcher: createDispatcherService({
       deliveries: createDeliveriesRepository(handle),
       wechat: createWechatSubscribe(config.wechat),

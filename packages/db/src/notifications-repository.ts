@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Audience } from '@minhu/domain';
-import type { DbHandle, Executor, Tx } from './create-db.js';
+import type { DbHandle, Executor } from './create-db.js';
 import { newId } from './ids.js';
-import { notificationDeliveries, notifications, users } from './schema.js';
+import { notifications, users } from './schema.js';
 
 export interface AudienceTicket {
   teamId: string | null;
@@ -128,19 +128,6 @@ export function createNotificationsRepository(handle: DbHandle) {
         .from(users)
         .where(inArray(users.id, [...userIds]));
       return new Map(rows.flatMap((r) => (r.openid ? [[r.id, r.openid] as const] : [])));
-    },
-
-    /** Writes planned notifications and their deliveries. */
-    async insert(tx: Tx, planned: PlannedNotifications) {
-      if (planned.notifications.length === 0) return;
-      const json = notificationsJson(planned);
-      await handle.rows(
-        sql`INSERT INTO ${notifications} (id, user_id, type, ticket_id, title, body, created_at)
-            SELECT r.id, r.user_id, r.type, r.ticket_id, r.title, r.body, r.created_at
-            FROM jsonb_populate_recordset(NULL::${notifications}, ${json.notifications}::jsonb) r`,
-        tx,
-      );
-      if (planned.deliveries.length > 0) await tx.insert(notificationDeliveries).values(planned.deliveries);
     },
 
     /** Newest first, with a keyset cursor on (created_at, id). */

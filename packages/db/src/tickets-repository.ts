@@ -1,7 +1,7 @@
-import { and, asc, eq, getTableColumns, inArray, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, PgDialect } from 'drizzle-orm/pg-core';
 import type { Category, MachineTicket, TicketStatus, Urgency } from '@minhu/domain';
-import type { DbHandle, Executor, Tx } from './create-db.js';
+import type { DbHandle, Executor } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
 import { areas, idempotencyKeys, notificationDeliveries, notifications, teams, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
 
@@ -34,10 +34,13 @@ export interface TicketEventRow {
   data: Record<string, unknown>;
 }
 
-/** One ticket's sweep outcome: with `changed`, its new state; without, only its next look. */
+/**
+ * One ticket's sweep outcome, decided on the ticket as read at `version`: with `changed`, its new
+ * state (a new version); without, only its next look.
+ */
 export type SweepUpdate =
-  | { id: string; changed: true; status: TicketStatus; closed_at: Date | null; escalation_level: number; due_at: Date | null; sweep_at: Date | null }
-  | { id: string; changed: false; sweep_at: Date | null };
+  | { id: string; version: number; changed: true; status: TicketStatus; closed_at: Date | null; escalation_level: number; due_at: Date | null; sweep_at: Date | null }
+  | { id: string; version: number; changed: false; sweep_at: Date | null };
 
 /** Which tickets a list covers; the service has already checked the caller may ask for it. */
 export type TicketScopeFilter =
@@ -164,6 +167,14 @@ export function createTicketsRepository(handle: DbHandle) {
     } as typeof viewFields)
       .where(eq(tickets.id, sql.placeholder('id')))
       .prepare('ticket_detail'),
+    due: db
+      .select({ ticket: tickets, areaPath: areas.path })
+      .from(tickets)
+      .innerJoin(areas, eq(areas.id, tickets.areaId))
+      .where(sql`${tickets.sweepAt} <= ${sql.placeholder('now')}::timestamptz`)
+      .orderBy(asc(tickets.sweepAt))
+      .limit(sql.placeholder('limit'))
+      .prepare('tickets_due_for_sweep'),
   };
 
   const listQueries = new Map<string, { execute(values: Record<string, unknown>): Promise<unknown> }>();
@@ -212,60 +223,63 @@ export function createTicketsRepository(handle: DbHandle) {
       return row ?? null;
     },
 
+    /** Tickets the sweep must look at now, the longest waiting first (read without a lock: see applySweep). */
+    async dueForSweep(now: Date, limit: number): Promise<{ ticket: TicketRow; areaPath: string }[]> {
+      return prepared.due.execute({ now: now.toISOString(), limit });
+    },
+
     /**
-     * Events of several tickets in one statement, numbered in the order given. The rows travel as
-     * one JSON parameter: the statement's text is the same for any number of events (prepared
-     * once), and building a many-row VALUES list cost the sweep more than running it.
+     * A sweep batch's writes in one statement: each ticket only if it is still at the version it
+     * was decided on (optimistic, as actions are) and nobody else is writing it at this moment
+     * (SKIP LOCKED: two sweeps never wait on each other, so never deadlock), with the events and
+     * notifications of the tickets written and no others. A ticket left out is looked at again by
+     * the next sweep. Several processes may sweep at once: each escalation and each notification
+     * happens once. Returns how many tickets were written, and which of them changed.
      */
-    async appendEventsOf(tx: Tx, events: readonly (NewEvent & { ticketId: string })[]) {
-      if (events.length === 0) return;
-      const json = JSON.stringify(events.map((e) => ({ ticket_id: e.ticketId, type: e.type, actor_id: e.actorId, at: e.at, data: e.data })));
-      await handle.rows(
-        sql`INSERT INTO ${ticketEvents} (ticket_id, type, actor_id, at, data)
-            SELECT v.ticket_id, v.type, v.actor_id, v.at, v.data
-            FROM ROWS FROM (jsonb_to_recordset(${json}::jsonb) AS (ticket_id uuid, type text, actor_id uuid, at timestamptz, data jsonb))
-              WITH ORDINALITY AS v(ticket_id, type, actor_id, at, data, n)
-            ORDER BY v.n`,
-        tx,
+    async applySweep(
+      input: { updates: readonly SweepUpdate[]; events: readonly (NewEvent & { ticketId: string })[]; notifications: PlannedNotifications },
+      now: Date,
+    ): Promise<{ written: number; changed: string[] }> {
+      const updates = JSON.stringify(input.updates);
+      const events = JSON.stringify(input.events.map((e) => ({ ticket_id: e.ticketId, type: e.type, actor_id: e.actorId, at: e.at, data: e.data })));
+      const notes = notificationsJson(input.notifications);
+      const [row] = await handle.rows<{ written: number; changed: string[] | null }>(
+        sql`WITH v AS MATERIALIZED (
+              SELECT * FROM jsonb_to_recordset(${updates}::jsonb) AS v(id uuid, version int, changed boolean, status text,
+                closed_at timestamptz, escalation_level smallint, due_at timestamptz, sweep_at timestamptz)
+            ), l AS MATERIALIZED (
+              SELECT t.id FROM ${tickets} t JOIN v ON v.id = t.id WHERE t.version = v.version
+              FOR UPDATE OF t SKIP LOCKED
+            ), c AS (
+              UPDATE ${tickets} t SET status = v.status, closed_at = v.closed_at, escalation_level = v.escalation_level,
+                due_at = v.due_at, sweep_at = v.sweep_at, version = t.version + 1, updated_at = ${now.toISOString()}::timestamptz
+              FROM v WHERE t.id = v.id AND v.changed AND t.id IN (SELECT id FROM l)
+              RETURNING t.id
+            ), m AS (
+              UPDATE ${tickets} t SET sweep_at = v.sweep_at
+              FROM v WHERE t.id = v.id AND NOT v.changed AND t.id IN (SELECT id FROM l)
+            ), e AS (
+              INSERT INTO ${ticketEvents} (ticket_id, type, actor_id, at, data)
+              SELECT v.ticket_id, v.type, v.actor_id, v.at, v.data
+              FROM ROWS FROM (jsonb_to_recordset(${events}::jsonb) AS (ticket_id uuid, type text, actor_id uuid, at timestamptz, data jsonb))
+                WITH ORDINALITY AS v(ticket_id, type, actor_id, at, data, n)
+              WHERE v.ticket_id IN (SELECT id FROM c)
+              ORDER BY v.n
+            ), n AS (
+              INSERT INTO ${notifications} (id, user_id, type, ticket_id, title, body, created_at)
+              SELECT r.id, r.user_id, r.type, r.ticket_id, r.title, r.body, r.created_at
+              FROM jsonb_populate_recordset(NULL::${notifications}, ${notes.notifications}::jsonb) r
+              WHERE r.ticket_id IN (SELECT id FROM c)
+              RETURNING id
+            ), d AS (
+              INSERT INTO ${notificationDeliveries} (id, notification_id, channel, next_attempt_at)
+              SELECT r.id, r.notification_id, r.channel, r.next_attempt_at
+              FROM jsonb_populate_recordset(NULL::${notificationDeliveries}, ${notes.deliveries}::jsonb) r
+              WHERE r.notification_id IN (SELECT id FROM n)
+            )
+            SELECT (SELECT count(*) FROM l)::int AS written, (SELECT json_agg(id) FROM c) AS changed`,
       );
-    },
-
-    /**
-     * Tickets the sweep must look at now, locked; rows another process is sweeping are skipped,
-     * so several API processes can sweep at once and each ticket is handled once.
-     */
-    async lockDueForSweep(tx: Tx, now: Date, limit: number): Promise<{ ticket: TicketRow; areaPath: string }[]> {
-      return tx
-        .select({ ticket: tickets, areaPath: areas.path })
-        .from(tickets)
-        .innerJoin(areas, eq(areas.id, tickets.areaId))
-        .where(lte(tickets.sweepAt, now))
-        .orderBy(asc(tickets.sweepAt))
-        .limit(limit)
-        .for('update', { of: tickets, skipLocked: true });
-    },
-
-    /**
-     * The sweep's writes for a whole batch in one statement each: escalated or auto-closed tickets
-     * (a new version), and tickets whose next look only moves (`changed: false`, no new version).
-     */
-    async applySweep(tx: Tx, rows: readonly SweepUpdate[], now: Date) {
-      for (const changed of [true, false]) {
-        const part = rows.filter((r) => r.changed === changed);
-        if (part.length === 0) continue;
-        const json = JSON.stringify(part.map((r) => ({ ...r, changed: undefined })));
-        await handle.rows(
-          changed
-            ? sql`UPDATE ${tickets} t SET status = v.status, closed_at = v.closed_at, escalation_level = v.escalation_level,
-                    due_at = v.due_at, sweep_at = v.sweep_at, version = t.version + 1, updated_at = ${now.toISOString()}::timestamptz
-                  FROM jsonb_to_recordset(${json}::jsonb) AS v(id uuid, status text, closed_at timestamptz, escalation_level smallint, due_at timestamptz, sweep_at timestamptz)
-                  WHERE t.id = v.id`
-            : sql`UPDATE ${tickets} t SET sweep_at = v.sweep_at
-                  FROM jsonb_to_recordset(${json}::jsonb) AS v(id uuid, sweep_at timestamptz)
-                  WHERE t.id = v.id`,
-          tx,
-        );
-      }
+      return { written: row!.written, changed: row!.changed ?? [] };
     },
 
     /**

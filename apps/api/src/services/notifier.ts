@@ -6,7 +6,7 @@ import {
   type NotificationType,
   type Urgency,
 } from '@minhu/domain';
-import { planNotifications, type AudienceTicket, type Executor, type NewNotification, type NotificationsRepository, type PlannedNotifications, type Tx } from '@minhu/db';
+import { planNotifications, type AudienceTicket, type NewNotification, type NotificationsRepository, type PlannedNotifications } from '@minhu/db';
 
 export interface NotifiedTicket extends AudienceTicket {
   id: string;
@@ -59,8 +59,9 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
 }
 
 /**
- * Turns a ticket's events into notifications, in the caller's transaction: what the domain's plan
- * says, to the people each audience means now, never to the person who acted, each once.
+ * Turns tickets' events into notifications: what the domain's plan says, to the people each
+ * audience means now, never to the person who acted, each once. It plans; the caller writes them
+ * in the same statement as the change they tell of.
  */
 export function createNotifier(deps: {
   notifications: NotificationsRepository;
@@ -69,23 +70,14 @@ export function createNotifier(deps: {
 }) {
   const { notifications, channels } = deps;
   return {
-    /** Writes the notifications for a batch of tickets (the sweep's): three statements, however many. */
-    async notifyAll(tx: Tx, batch: readonly TicketNotice[], now: Date) {
-      await notifications.insert(tx, await this.plan(batch, now, tx));
-    },
-
-    /**
-     * Who hears what, without writing it: for a caller that writes the notifications in a
-     * statement of its own (creating a ticket).
-     */
-    async plan(batch: readonly TicketNotice[], now: Date, executor?: Executor): Promise<PlannedNotifications> {
+    /** Who hears what, for one ticket (an action) or many (a sweep batch): two reads at most. */
+    async plan(batch: readonly TicketNotice[], now: Date): Promise<PlannedNotifications> {
       const planned = batch.map(({ ticket, events }) => {
         const claimed = ticket.claimedAt !== null;
         return events.map((event) => ({ event, plans: notificationPlan(event, { urgency: ticket.urgency, assigneeId: ticket.assigneeId, claimed }) }));
       });
       const people = await notifications.audiencesOf(
         batch.map(({ ticket }, i) => ({ ticket, wanted: planned[i]!.flatMap((p) => p.plans.flatMap((plan) => plan.audiences)) })),
-        executor,
       );
       const rows: NewNotification[] = [];
       batch.forEach(({ ticket, events, actor }, i) => {
@@ -105,7 +97,7 @@ export function createNotifier(deps: {
         }
       });
       const wanted = new Set(rows.flatMap((r) => (channels(r.type as NotificationType).length > 0 ? [r.userId] : [])));
-      const openids = await notifications.openids([...wanted], executor);
+      const openids = await notifications.openids([...wanted]);
       return planNotifications(rows, (r) => (openids.has(r.userId) ? channels(r.type as NotificationType) : []));
     },
   };
