@@ -169,6 +169,26 @@ describe('bad input', () => {
       expect(reply.json().error.code).toBe('TOKEN_EXPIRED');
     });
 
+    it('when a token accepted a moment ago expires, then it is refused (its check is kept only until then)', async () => {
+      const exp = nowSeconds() + 1;
+      const token = sign({ sub: resident.userId, typ: 'access', iat: nowSeconds(), exp }, secret);
+      expect((await call(token)).statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+      const reply = await call(token);
+      expect(reply.statusCode).toBe(401);
+      expect(reply.json().error.code).toBe('TOKEN_EXPIRED');
+    });
+
+    it('when the header is not a bearer token, then 401', async () => {
+      const good = sign({ sub: resident.userId, typ: 'access', iat: nowSeconds(), exp: nowSeconds() + 600 }, secret);
+      for (const authorization of [good, `Basic ${good}`, 'Bearer', `Bearer ${good} extra`]) {
+        const reply = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization } });
+        expect(reply.statusCode).toBe(401);
+        expect(reply.json().error.code).toBe('UNAUTHORIZED');
+      }
+      expect((await call(good)).statusCode).toBe(200);
+    });
+
     it('when the token is forged with another secret, unsigned, or garbage, then 401', async () => {
       const payload = { sub: resident.userId, typ: 'access', iat: nowSeconds(), exp: nowSeconds() + 600 };
       expect((await call(sign(payload, 'another-secret-entirely-0123456789abc'))).statusCode).toBe(401);
