@@ -33,9 +33,7 @@ export default fp<Options>(
     await app.register(jwt, {
       secret: options.secret,
       sign: { expiresIn: options.accessTokenTtlSeconds },
-      // A token's check is kept until it expires (or ten minutes), keyed by the token itself: a
-      // token cannot change, so this keeps no stale answer, and saves each request's HMAC.
-      verify: { algorithms: ['HS256'], cache: 10_000, cacheKeyBuilder: (token: string) => token },
+      verify: { algorithms: ['HS256'] },
     });
     app.decorateRequest('viewer', null as unknown as Viewer);
   },
@@ -49,10 +47,11 @@ export default fp<Options>(
  * once, not when their token expires.
  */
 export function requireSignIn(contexts: Pick<UserContexts, 'get'>) {
+  const checked: CheckedTokens = new Map();
   return async function signedIn(request: FastifyRequest) {
     // Unknown routes fall through to the 404 handler.
     if (!request.routeOptions.url || request.routeOptions.config.public) return;
-    const token = verifiedToken(request);
+    const token = verifiedToken(request, checked);
     if (token.typ !== 'access') throw unauthorized();
     const viewer = await contexts.get(token.sub);
     if (!viewer || !viewer.active) throw unauthorized('ACCOUNT_DISABLED', '该账号已停用或不存在，请重新登录。');
@@ -61,15 +60,32 @@ export function requireSignIn(contexts: Pick<UserContexts, 'get'>) {
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
+type Claims = { sub: string; typ: string; exp?: number };
 
-/** The request's bearer token, checked (signature, algorithm, expiry) by the registered verifier. */
-function verifiedToken(request: FastifyRequest): { sub: string; typ: string } {
+/**
+ * Tokens this app has already checked, each until it expires (ten minutes at most): a token is a
+ * signed string that cannot change, so nothing kept here can be stale, and a request skips
+ * decoding and the HMAC. Bounded: past the limit, the oldest is dropped.
+ */
+type CheckedTokens = Map<string, { claims: Claims; until: number }>;
+const CHECKED_MAX = 10_000;
+
+/** The request's bearer token, checked (signature, algorithm, expiry) by the app's verifier. */
+function verifiedToken(request: FastifyRequest, checked: CheckedTokens): Claims {
   const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
   if (!token) throw unauthorized();
+  const now = Date.now();
+  const known = checked.get(token);
+  if (known && now < known.until) return known.claims;
+  let claims: Claims;
   try {
-    return request.server.jwt.verify<{ sub: string; typ: string }>(token);
+    claims = request.server.jwt.verify<Claims>(token);
   } catch (error) {
     if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw unauthorized('TOKEN_EXPIRED', '登录已过期，请刷新登录状态。');
     throw unauthorized();
   }
+  checked.delete(token);
+  if (checked.size >= CHECKED_MAX) checked.delete(checked.keys().next().value!);
+  checked.set(token, { claims, until: Math.min(claims.exp !== undefined ? claims.exp * 1000 : now, now + 600_000) });
+  return claims;
 }
