@@ -132,7 +132,7 @@ describe('a resident’s medicine request, end to end', () => {
     const noReason = await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: hsz });
     expect(noReason.status).toBe(400);
     const transferred = await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: hsz, reason: '地址在槐树庄' });
-    expect(transferred.body).toMatchObject({ status: 'assigned', teamId: hsz, assigneeId: null });
+    expect(transferred.body).toMatchObject({ status: 'assigned', teamId: hsz, assigneeId: null, assignee: null });
     const member = await t.as(PHONES.member);
     expect((await member.post(`/api/v1/tickets/${ticket.id}/claim`)).status).toBe(404);
     const otherMember = await t.as(PHONES.otherMember);

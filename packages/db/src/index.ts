@@ -12,3 +12,4 @@ export * from './metrics-repository.js';
 export * from './deliveries-repository.js';
 export * from './ledger-repository.js';
 export * from './org-write-repository.js';
+export * from './row-mapper.js';

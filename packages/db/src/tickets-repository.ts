@@ -3,6 +3,7 @@ import { alias, PgDialect } from 'drizzle-orm/pg-core';
 import type { Category, MachineTicket, TicketStatus, Urgency } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
+import { withFastRows } from './row-mapper.js';
 import { areas, idempotencyKeys, notificationDeliveries, notifications, teams, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -157,8 +158,8 @@ export function createTicketsRepository(handle: DbHandle) {
   // The detail brings its timeline in the same statement: on this kind of machine each round
   // trip to PostgreSQL costs more CPU (two loopback socket writes) than the queries themselves.
   const prepared = {
-    view: viewQuery(db).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_view'),
-    detail: viewFrom(db, {
+    view: withFastRows(viewQuery(db).where(eq(tickets.id, sql.placeholder('id'))).prepare('ticket_view')),
+    detail: withFastRows(viewFrom(db, {
       ...viewFields,
       events: sql<TicketEventRow[]>`(
         SELECT coalesce(json_agg(json_build_object('id', e.id, 'type', e.type, 'actorId', e.actor_id, 'actorName', actor.name,
@@ -166,15 +167,15 @@ export function createTicketsRepository(handle: DbHandle) {
         FROM ${ticketEvents} e LEFT JOIN ${users} actor ON actor.id = e.actor_id WHERE e.ticket_id = ${tickets.id})`,
     } as typeof viewFields)
       .where(eq(tickets.id, sql.placeholder('id')))
-      .prepare('ticket_detail'),
-    due: db
+      .prepare('ticket_detail')),
+    due: withFastRows(db
       .select({ ticket: tickets, areaPath: areas.path })
       .from(tickets)
       .innerJoin(areas, eq(areas.id, tickets.areaId))
       .where(sql`${tickets.sweepAt} <= ${sql.placeholder('now')}::timestamptz`)
       .orderBy(asc(tickets.sweepAt))
       .limit(sql.placeholder('limit'))
-      .prepare('tickets_due_for_sweep'),
+      .prepare('tickets_due_for_sweep')),
   };
 
   const listQueries = new Map<string, { execute(values: Record<string, unknown>): Promise<unknown> }>();
@@ -350,11 +351,13 @@ export function createTicketsRepository(handle: DbHandle) {
       const { shape, values, where } = listConditions(filter);
       let query = listQueries.get(shape);
       if (!query) {
-        query = viewQuery(db)
-          .where(where)
-          .orderBy(sql`${tickets.dueAt} ASC NULLS LAST`, sql`${tickets.id} DESC`)
-          .limit(sql.placeholder('limit'))
-          .prepare(`ticket_list_${listQueries.size}`);
+        query = withFastRows(
+          viewQuery(db)
+            .where(where)
+            .orderBy(sql`${tickets.dueAt} ASC NULLS LAST`, sql`${tickets.id} DESC`)
+            .limit(sql.placeholder('limit'))
+            .prepare(`ticket_list_${listQueries.size}`),
+        );
         // A bounded number of shapes in practice; a bound all the same.
         if (listQueries.size >= 200) listQueries.delete(listQueries.keys().next().value!);
         listQueries.set(shape, query);
