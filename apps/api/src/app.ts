@@ -40,6 +40,7 @@ import { createNotifier } from './services/notifier.js';
 import { createUserContexts } from './services/user-contexts.js';
 import { createPoliciesService } from './services/policies.service.js';
 import { createSweepService } from './services/sweep.service.js';
+import { replySerializer } from './plugins/serializer.js';
 import { createOrgAdminService } from './services/org-admin.service.js';
 import { createOrgService } from './services/org.service.js';
 import { createUploadsService } from './services/uploads.service.js';
@@ -144,6 +145,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
     },
   });
+  app.setSerializerCompiler(replySerializer);
   const handle = deps.handle ?? (await openDatabase(config));
   // The app closes a database it opened itself; one handed in belongs to the caller.
   if (!deps.handle) app.addHook('onClose', async () => handle.close());
