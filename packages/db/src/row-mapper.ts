@@ -25,7 +25,8 @@ export function withFastRows<T>(prepared: T): T {
     return {
       parents: path.slice(0, -1),
       key: path[path.length - 1]!,
-      decoder,
+      // Columns that return what the driver gave (text, uuid…) are not called at all.
+      decode: decoder.mapFromDriverValue === Column.prototype.mapFromDriverValue ? null : (value: unknown) => decoder.mapFromDriverValue(value),
       // Whose missing row makes this field's object null: only columns of joined tables.
       table: joinsNotNullableMap && is(field, Column) && path.length === 2 ? getTableName(field.table) : null,
     };
@@ -33,15 +34,16 @@ export function withFastRows<T>(prepared: T): T {
   query.customResultMapper = (rows) =>
     rows.map((row) => {
       const result: Record<string, unknown> = {};
-      const nullify: Record<string, string | false> = {};
+      let nullify: Record<string, string | false> | undefined;
       for (let i = 0; i < columns.length; i++) {
-        const { parents, key, decoder, table } = columns[i]!;
+        const { parents, key, decode, table } = columns[i]!;
         let node = result;
-        for (const parent of parents) node = (node[parent] ??= {}) as Record<string, unknown>;
+        for (let p = 0; p < parents.length; p++) node = (node[parents[p]!] ??= {}) as Record<string, unknown>;
         const raw = row[i];
-        const value = (node[key] = raw === null ? null : decoder.mapFromDriverValue(raw));
+        const value = (node[key] = raw === null || decode === null ? raw : decode(raw));
         if (table !== null) {
           const object = parents[0]!;
+          nullify ??= {};
           if (!(object in nullify)) nullify[object] = value === null ? table : false;
           else if (typeof nullify[object] === 'string' && nullify[object] !== table) nullify[object] = false;
         }
