@@ -576,7 +576,7 @@ async function main() {
   const table = markdownTable(rows);
   const statements = results.statements as StatementCount[] | undefined;
   const statementTable = statements
-    ? `\n\nSQL statements per request (counted by a proxy in front of PostgreSQL; "parsed" were sent unprepared, so parsed and planned again):\n\n| request | statements | parsed |\n|---|--:|--:|\n${statements
+    ? `\n\nSQL statements per request (counted by a proxy in front of PostgreSQL, each request made once on a fresh connection; "parsed": statements sent with a Parse, i.e. prepared there and then, or unprepared):\n\n| request | statements | parsed |\n|---|--:|--:|\n${statements
         .map((c) => `| ${c.request} | ${c.executed} | ${c.parsed} |`)
         .join('\n')}`
     : '';
