@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '@minhu/db';
 import { buildApp } from '../../apps/api/src/app.js';
@@ -53,6 +54,18 @@ describe.runIf(pglite)('the embedded server', () => {
       await new Promise((resolve) => again.child.once('exit', resolve));
     }
   }, 120_000);
+});
+
+describe.runIf(pglite)('the embedded database', () => {
+  it('keeps its shared buffers small (its memory is never given back; the demo must start under 1 GB)', async () => {
+    const handle = await createDb({});
+    try {
+      const [row] = await handle.rows<{ shared_buffers: string }>(sql`SHOW shared_buffers`);
+      expect(row!.shared_buffers).toBe('32MB');
+    } finally {
+      await handle.close();
+    }
+  });
 });
 
 describe('the API around the tickets', () => {
