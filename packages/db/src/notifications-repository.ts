@@ -64,19 +64,25 @@ export function createNotificationsRepository(handle: DbHandle) {
       executor: Executor = db,
     ): Promise<Map<Audience, string[]>[]> {
       const chainOf = (t: AudienceTicket) => t.areaPath.split('/').filter(Boolean);
-      const teamIds = new Set<string>();
+      // Teams whose whole membership is wanted, and teams of which only the leaders are (an
+      // escalation's first level: the sweep's batches read a fifth of the rows).
+      const wholeTeams = new Set<string>();
+      const leaderTeams = new Set<string>();
       const areaIds = new Set<string>();
       for (const { ticket, wanted } of requests) {
-        if (ticket.teamId && wanted.some((a) => a === 'team' || a === 'leaders')) teamIds.add(ticket.teamId);
+        if (ticket.teamId && wanted.includes('team')) wholeTeams.add(ticket.teamId);
+        else if (ticket.teamId && wanted.includes('leaders')) leaderTeams.add(ticket.teamId);
         if (wanted.some((a) => a === 'area_secretaries' || a === 'subdistrict_secretaries')) chainOf(ticket).forEach((id) => areaIds.add(id));
       }
+      for (const id of wholeTeams) leaderTeams.delete(id);
       const parts: SQL[] = [];
-      if (teamIds.size > 0) {
+      for (const [teamIds, onlyLeaders] of [[wholeTeams, false], [leaderTeams, true]] as const) {
+        if (teamIds.size === 0) continue;
         // Each member's account by primary key (LIMIT 1 keeps the lookup per row): for a batch of
         // teams the planner otherwise hashes all users, 35 ms at 200,000 of them.
         parts.push(sql`SELECT m.team_id AS key, m.role::text AS kind, m.user_id FROM team_members m
           CROSS JOIN LATERAL (SELECT 1 FROM users u WHERE u.id = m.user_id AND u.active LIMIT 1) u
-          WHERE m.team_id = ANY(string_to_array(${[...teamIds].join(',')}::text, ',')::uuid[]) AND m.active`);
+          WHERE m.team_id = ANY(string_to_array(${[...teamIds].join(',')}::text, ',')::uuid[]) AND m.active${onlyLeaders ? sql` AND m.role = 'leader'` : sql``}`);
       }
       if (areaIds.size > 0) {
         parts.push(sql`SELECT DISTINCT r.area_id AS key, a.kind::text AS kind, r.user_id FROM area_roles r JOIN areas a ON a.id = r.area_id JOIN users u ON u.id = r.user_id
