@@ -159,7 +159,7 @@ describe('bad input', () => {
     it('when no token is sent, then 401', async () => {
       const reply = await t.app.inject({ method: 'GET', url: '/api/v1/tickets' });
       expect(reply.statusCode).toBe(401);
-      expect(reply.json().error.code).toBe('UNAUTHORIZED');
+      expect(reply.json().error).toEqual({ code: 'UNAUTHORIZED', message: '请先登录。' });
     });
 
     it('when the token has expired, then 401 TOKEN_EXPIRED', async () => {

@@ -19,4 +19,4 @@ export const badRequest = (code: string, message: string, details?: unknown) =>
   new AppError(400, code, message, details);
 export const conflict = (code: string, message: string, details?: unknown) =>
   new AppError(409, code, message, details);
-export const unauthorized = (code = 'UNAUTHORIZED', message = '请先登录') => new AppError(401, code, message);
+export const unauthorized = (code = 'UNAUTHORIZED', message = '请先登录。') => new AppError(401, code, message);
