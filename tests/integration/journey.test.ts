@@ -38,6 +38,8 @@ describe('a resident’s medicine request, end to end', () => {
       items: [{ name: '苯磺酸氨氯地平片', quantity: 2, unit: '盒', note: '5mg' }],
     });
     expect(ticket.number).toMatch(/^MH-\d{8}-\d{6}$/);
+    // The reply comes from the writing statement itself: it must be what a read gives.
+    expect(ticket).toEqual((await resident.get(`/api/v1/tickets/${ticket.id}`)).body.ticket);
     expect(new Date(ticket.responseDueAt).getTime() - new Date(ticket.createdAt).getTime()).toBe(2 * 3600_000);
 
     // The member's queue shows it.
@@ -49,6 +51,7 @@ describe('a resident’s medicine request, end to end', () => {
     const claimed = await member.post(`/api/v1/tickets/${ticket.id}/claim`);
     expect(claimed.status).toBe(200);
     expect(claimed.body).toMatchObject({ status: 'claimed', assigneeId: member.userId, version: 2 });
+    expect(claimed.body).toEqual((await member.get(`/api/v1/tickets/${ticket.id}`)).body.ticket);
 
     const member2 = await t.as(PHONES.member2);
     const lost = await member2.post(`/api/v1/tickets/${ticket.id}/claim`);
@@ -133,6 +136,10 @@ describe('a resident’s medicine request, end to end', () => {
     expect(noReason.status).toBe(400);
     const transferred = await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: hsz, reason: '地址在槐树庄' });
     expect(transferred.body).toMatchObject({ status: 'assigned', teamId: hsz, assigneeId: null, assignee: null });
+    // The new team's name and no assignee, from the writing statement, as a read gives them.
+    const seen = (await (await t.as(PHONES.otherMember)).get(`/api/v1/tickets/${ticket.id}`)).body.ticket;
+    expect(transferred.body).toMatchObject({ team: seen.team, assignee: null, version: seen.version, dueAt: seen.dueAt });
+    expect(transferred.body.team.name).toBeTruthy();
     const member = await t.as(PHONES.member);
     expect((await member.post(`/api/v1/tickets/${ticket.id}/claim`)).status).toBe(404);
     const otherMember = await t.as(PHONES.otherMember);

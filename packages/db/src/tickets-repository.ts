@@ -126,6 +126,44 @@ function sequel(input: { events: readonly NewEvent[]; notifications: PlannedNoti
     )`;
 }
 
+/**
+ * The view of the ticket in CTE `t` (its new state, `RETURNING *`) as the writing statement's own
+ * result, with the names and items the view shows: the reply needs no second round trip.
+ * `items`: where its items are visible (rows inserted by the same statement are not in the table).
+ */
+function viewOfWritten(items: SQL): SQL {
+  return sql`row_to_json(t) AS ticket, ar.path AS area_path,
+      CASE WHEN tm.id IS NULL THEN NULL ELSE json_build_object('name', tm.name, 'phone', tm.phone) END AS team,
+      CASE WHEN asg.id IS NULL THEN NULL ELSE json_build_object('name', asg.name, 'phone', asg.phone) END AS assignee,
+      json_build_object('name', f.name, 'phone', f.phone) AS filer,
+      (SELECT coalesce(json_agg(json_build_object('name', i.name, 'quantity', i.quantity, 'unit', i.unit, 'note', i.note) ORDER BY i.position), '[]'::json)
+        FROM ${items} i) AS items
+    FROM t JOIN ${areas} ar ON ar.id = t.area_id JOIN ${users} f ON f.id = t.filed_by_id
+      LEFT JOIN ${teams} tm ON tm.id = t.team_id LEFT JOIN ${users} asg ON asg.id = t.assignee_id`;
+}
+
+interface WrittenViewRow {
+  ticket: Record<string, unknown>;
+  area_path: string;
+  team: TicketViewRow['team'];
+  assignee: TicketViewRow['assignee'];
+  filer: TicketViewRow['filer'];
+  items: TicketViewRow['items'];
+}
+
+const ticketColumns = Object.entries(getTableColumns(tickets));
+
+/** A written view's row as the view query gives it: the ticket's columns decoded from its JSON. */
+function writtenView(row: WrittenViewRow): TicketViewRow {
+  const ticket = Object.fromEntries(
+    ticketColumns.map(([key, column]) => {
+      const value = row.ticket[column.name];
+      return [key, value === null || value === undefined ? null : column.mapFromDriverValue(value)];
+    }),
+  ) as TicketRow;
+  return { ticket, areaPath: row.area_path, team: row.team, assignee: row.assignee, filer: row.filer, items: row.items };
+}
+
 const assignee = alias(users, 'assignee');
 const filer = alias(users, 'filer');
 
@@ -198,12 +236,12 @@ export function createTicketsRepository(handle: DbHandle) {
         notifications: PlannedNotifications;
         attachments: { ids: readonly string[]; ownerId: string };
       },
-    ): Promise<{ number: string; attached: number } | null> {
+    ): Promise<{ view: TicketViewRow; attached: number } | null> {
       const { key, ticket } = input;
       const prefix = `MH-${chinaDay.format(ticket.createdAt).replaceAll('-', '')}-`;
       const record = jsonRecord(tickets, ticket);
       const items = JSON.stringify(input.items.map((item, position) => ({ position, name: item.name, quantity: item.quantity, unit: item.unit, note: item.note })));
-      const [row] = await handle.rows<{ number: string; attached: number }>(
+      const [row] = await handle.rows<WrittenViewRow & { attached: number }>(
         sql`WITH k AS (
               INSERT INTO ${idempotencyKeys} (user_id, key, request_hash, ticket_id, created_at)
               VALUES (${key.userId}, ${key.key}, ${key.requestHash}, ${ticket.id}, ${ticket.createdAt.toISOString()}::timestamptz)
@@ -212,16 +250,17 @@ export function createTicketsRepository(handle: DbHandle) {
               INSERT INTO ${tickets} (${record.columns}, number)
               SELECT ${record.values}, ${prefix} || to_char(nextval('ticket_number_seq'), 'FM999999999000000')
               FROM k, jsonb_populate_record(NULL::${tickets}, ${record.json}::jsonb) r
-              RETURNING id, number
-            ), i AS (
+              RETURNING *
+            ), ti AS (
               INSERT INTO ${ticketItems} (ticket_id, position, name, quantity, unit, note)
               SELECT t.id, r.position, r.name, r.quantity, r.unit, r.note
               FROM t, jsonb_populate_recordset(NULL::${ticketItems}, ${items}::jsonb) r
+              RETURNING *
             ), ${sequel(input)}
-            SELECT t.number, (SELECT count(*) FROM a)::int AS attached FROM t`,
+            SELECT (SELECT count(*) FROM a)::int AS attached, ${viewOfWritten(sql`ti`)}`,
         executor,
       );
-      return row ?? null;
+      return row ? { view: writtenView(row), attached: row.attached } : null;
     },
 
     /** Tickets the sweep must look at now, the longest waiting first (read without a lock: see applySweep). */
@@ -300,7 +339,7 @@ export function createTicketsRepository(handle: DbHandle) {
         notifications: PlannedNotifications;
         attachments: { ids: readonly string[]; ownerId: string };
       },
-    ): Promise<{ attached: number } | null> {
+    ): Promise<{ view: TicketViewRow; attached: number } | null> {
       const { next, timing } = input;
       const record = jsonRecord(tickets, {
         status: next.status,
@@ -318,17 +357,18 @@ export function createTicketsRepository(handle: DbHandle) {
         ratingComment: next.ratingComment,
         updatedAt: input.now,
       });
-      const [row] = await handle.rows<{ attached: number }>(
+      const [row] = await handle.rows<WrittenViewRow & { attached: number }>(
         sql`WITH t AS (
               UPDATE ${tickets} x SET (${record.columns}) = (SELECT ${record.values} FROM jsonb_populate_record(NULL::${tickets}, ${record.json}::jsonb) r),
                 version = x.version + 1
               WHERE x.id = ${input.id} AND x.version = ${input.version}
-              RETURNING x.id, x.number
+              RETURNING x.*
             ), ${sequel(input)}
-            SELECT (SELECT count(*) FROM a)::int AS attached FROM t`,
+            SELECT (SELECT count(*) FROM a)::int AS attached,
+              ${viewOfWritten(sql`(SELECT * FROM ${ticketItems} WHERE ticket_id = ${input.id})`)}`,
         executor,
       );
-      return row ?? null;
+      return row ? { view: writtenView(row), attached: row.attached } : null;
     },
 
     async view(id: string): Promise<TicketViewRow | null> {

@@ -163,7 +163,7 @@ export function createTicketsService(deps: Deps) {
       );
       // Another request with this key won the race while we were routing.
       if (!written) return (await replay(viewer, key, requestHash, now))!;
-      return { ticket: await viewOf(viewer, id, now), created: true };
+      return { ticket: ticketView(written.view, actorFor(viewer, written.view.areaPath), now), created: true };
     },
 
     async detail(viewer: Viewer, id: string, now: Date): Promise<TicketDetail> {
@@ -243,7 +243,7 @@ export function createTicketsService(deps: Deps) {
             attachments: { ids: attachments, ownerId: viewer.id },
           }),
         );
-        if (written) return viewOf(viewer, id, now);
+        if (written) return ticketView(written.view, actorFor(viewer, written.view.areaPath), now);
         if (attempt === MAX_ATTEMPTS) throw conflict('VERSION_CONFLICT', '工单正被多人同时更新，请刷新后再试。', { version: ticket.version });
       }
     },
