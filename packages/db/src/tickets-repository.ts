@@ -126,6 +126,13 @@ function sequel(input: { events: readonly NewEvent[]; notifications: PlannedNoti
     )`;
 }
 
+/** A ticket's items as the view shows them, in order: `from` names the rows as `i`. */
+function itemsJson(from: SQL): SQL {
+  return sql`(
+      SELECT coalesce(json_agg(json_build_object('name', i.name, 'quantity', i.quantity, 'unit', i.unit, 'note', i.note) ORDER BY i.position), '[]'::json)
+      FROM ${from})`;
+}
+
 /**
  * The view of the ticket in CTE `t` (its new state, `RETURNING *`) as the writing statement's own
  * result, with the names and items the view shows: the reply needs no second round trip.
@@ -136,8 +143,7 @@ function viewOfWritten(items: SQL): SQL {
       CASE WHEN tm.id IS NULL THEN NULL ELSE json_build_object('name', tm.name, 'phone', tm.phone) END AS team,
       CASE WHEN asg.id IS NULL THEN NULL ELSE json_build_object('name', asg.name, 'phone', asg.phone) END AS assignee,
       json_build_object('name', f.name, 'phone', f.phone) AS filer,
-      (SELECT coalesce(json_agg(json_build_object('name', i.name, 'quantity', i.quantity, 'unit', i.unit, 'note', i.note) ORDER BY i.position), '[]'::json)
-        FROM ${items} i) AS items
+      ${itemsJson(sql`${items} i`)} AS items
     FROM t JOIN ${areas} ar ON ar.id = t.area_id JOIN ${users} f ON f.id = t.filed_by_id
       LEFT JOIN ${teams} tm ON tm.id = t.team_id LEFT JOIN ${users} asg ON asg.id = t.assignee_id`;
 }
@@ -176,9 +182,7 @@ export function createTicketsRepository(handle: DbHandle) {
     team: { name: teams.name, phone: teams.phone },
     assignee: { name: assignee.name, phone: assignee.phone },
     filer: { name: filer.name, phone: filer.phone },
-    items: sql<TicketViewRow['items']>`(
-      SELECT coalesce(json_agg(json_build_object('name', i.name, 'quantity', i.quantity, 'unit', i.unit, 'note', i.note) ORDER BY i.position), '[]'::json)
-      FROM ${ticketItems} i WHERE i.ticket_id = ${tickets.id})`,
+    items: sql<TicketViewRow['items']>`${itemsJson(sql`${ticketItems} i WHERE i.ticket_id = ${tickets.id}`)}`,
   };
   /** The view's joins with the view's fields, or more (the detail's timeline). */
   const viewFrom = (executor: Executor, fields: typeof viewFields) =>

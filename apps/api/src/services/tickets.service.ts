@@ -50,10 +50,15 @@ interface Deps {
 export function createTicketsService(deps: Deps) {
   const { handle, tickets, org, users, idempotency, notifier, autoCloseAfterMs } = deps;
 
+  /** A ticket as this viewer is shown it (what they may see, what they may do). */
+  function presented(viewer: Viewer, row: TicketViewRow, now: Date): Ticket {
+    return ticketView(row, actorFor(viewer, row.areaPath), now);
+  }
+
   async function viewOf(viewer: Viewer, id: string, now: Date): Promise<Ticket> {
     const row = await tickets.view(id);
     if (!row) throw notFound('工单');
-    return ticketView(row, actorFor(viewer, row.areaPath), now);
+    return presented(viewer, row, now);
   }
 
   /** The same key with the same body gives the ticket it made; with another body, 422. */
@@ -163,7 +168,7 @@ export function createTicketsService(deps: Deps) {
       );
       // Another request with this key won the race while we were routing.
       if (!written) return (await replay(viewer, key, requestHash, now))!;
-      return { ticket: ticketView(written.view, actorFor(viewer, written.view.areaPath), now), created: true };
+      return { ticket: presented(viewer, written.view, now), created: true };
     },
 
     async detail(viewer: Viewer, id: string, now: Date): Promise<TicketDetail> {
@@ -199,7 +204,7 @@ export function createTicketsService(deps: Deps) {
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        items: page.map((row) => ticketView(row, actorFor(viewer, row.areaPath), now)),
+        items: page.map((row) => presented(viewer, row, now)),
         nextCursor:
           rows.length > limit && last
             ? encodeCursor([last.ticket.dueAt?.toISOString() ?? null, last.ticket.id])
@@ -243,7 +248,7 @@ export function createTicketsService(deps: Deps) {
             attachments: { ids: attachments, ownerId: viewer.id },
           }),
         );
-        if (written) return ticketView(written.view, actorFor(viewer, written.view.areaPath), now);
+        if (written) return presented(viewer, written.view, now);
         if (attempt === MAX_ATTEMPTS) throw conflict('VERSION_CONFLICT', '工单正被多人同时更新，请刷新后再试。', { version: ticket.version });
       }
     },
