@@ -38,7 +38,11 @@ declare module 'autocannon' {
       non2xx: number;
       statusCodeStats?: Record<string, { count: number }>;
     }
+    /** The run: an event emitter ('response' after each response) that is also the result's promise. */
+    interface Instance extends PromiseLike<Result> {
+      on(event: 'response', listener: () => void): Instance;
+    }
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  function autocannon(options: autocannon.Options): autocannon.Instance;
   export default autocannon;
 }

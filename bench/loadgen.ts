@@ -179,13 +179,20 @@ async function phase(spec: LoadSpec, seconds: number, attempts: ClaimAttempt[] |
   };
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const result = await autocannon(options);
-  const wall = (performance.now() - started) / 1000;
+  const instance = autocannon(options);
+  // autocannon reports only at its next sample tick (every second): a fixed amount's run ends
+  // with its last response, not with the tick that follows it.
+  let lastResponse = started;
+  instance.on('response', () => {
+    lastResponse = performance.now();
+  });
+  const result = await instance;
+  const wall = (lastResponse - started) / 1000;
   const used = process.cpuUsage(cpu);
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = count;
   const requests = result.requests.total;
-  // A fixed amount ends with the last response: wall time is the run; a fixed duration is the duration.
+  // A fixed amount is timed to its last response; a fixed duration is the duration.
   const durationSeconds = attempts ? wall : result.duration;
   return {
     loadgenCpuMs: (used.user + used.system) / 1000,
