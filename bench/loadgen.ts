@@ -7,7 +7,8 @@
  * - create: POST /api/v1/tickets with a fresh Idempotency-Key and a realistic body per request,
  *           filed by rotating residents;
  * - claim:  the claim race: for each ticket, two members' claims are sent back to back on
- *           different connections; a fixed number of requests (two per ticket) instead of a duration.
+ *           different connections; either for a fixed time (the pool must outlast it: the result
+ *           says how many claims were sent) or until every claim is answered.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -25,7 +26,7 @@ export interface ClaimAttempt {
 export type Scenario =
   | { kind: 'get'; requests: GetRequest[] }
   | { kind: 'create'; tokens: string[] }
-  | { kind: 'claim'; warmup: ClaimAttempt[]; measured: ClaimAttempt[] };
+  | { kind: 'claim'; attempts: ClaimAttempt[]; until: 'duration' | 'answered' };
 
 export interface LoadSpec {
   url: string;
@@ -38,6 +39,8 @@ export interface LoadSpec {
 export interface PhaseResult {
   /** CPU the load generator itself used in this phase, in milliseconds. */
   loadgenCpuMs: number;
+  /** Requests made (set up), answered or not: a claim race reached the first sent / 2 tickets. */
+  sent: number;
   requests: number;
   durationSeconds: number;
   rps: number;
@@ -109,8 +112,8 @@ export function ticketBody(n: number): string {
 type AutocannonRequest = { method?: string; path?: string; headers?: Record<string, string>; body?: string };
 
 /** A request list of one entry whose setup draws the next request from a shared counter. */
-function requestsFor(scenario: Scenario, attempts: ClaimAttempt[] | null): autocannon.Request[] {
-  let n = 0;
+function requestsFor(scenario: Scenario, counter: { n: number }): autocannon.Request[] {
+  const next = () => counter.n++;
   const prefix = `bench-${process.pid}-${Date.now().toString(36)}`;
   switch (scenario.kind) {
     case 'get': {
@@ -119,7 +122,7 @@ function requestsFor(scenario: Scenario, attempts: ClaimAttempt[] | null): autoc
         {
           method: 'GET',
           setupRequest: (req: AutocannonRequest) => {
-            const r = list[n++ % list.length]!;
+            const r = list[next() % list.length]!;
             return { ...req, method: 'GET', path: r.path, headers: { authorization: `Bearer ${r.token}` } };
           },
         } as autocannon.Request,
@@ -131,7 +134,7 @@ function requestsFor(scenario: Scenario, attempts: ClaimAttempt[] | null): autoc
         {
           method: 'POST',
           setupRequest: (req: AutocannonRequest) => {
-            const i = n++;
+            const i = next();
             return {
               ...req,
               method: 'POST',
@@ -148,12 +151,12 @@ function requestsFor(scenario: Scenario, attempts: ClaimAttempt[] | null): autoc
       ];
     }
     case 'claim': {
-      const list = attempts!;
+      const list = scenario.attempts;
       return [
         {
           method: 'POST',
           setupRequest: (req: AutocannonRequest) => {
-            const a = list[n++ % list.length]!;
+            const a = list[next() % list.length]!;
             return {
               ...req,
               method: 'POST',
@@ -168,14 +171,17 @@ function requestsFor(scenario: Scenario, attempts: ClaimAttempt[] | null): autoc
   }
 }
 
-async function phase(spec: LoadSpec, seconds: number, attempts: ClaimAttempt[] | null): Promise<PhaseResult> {
+async function phase(spec: LoadSpec, seconds: number): Promise<PhaseResult> {
+  const { scenario } = spec;
+  const amount = scenario.kind === 'claim' && scenario.until === 'answered' ? scenario.attempts.length : null;
+  const counter = { n: 0 };
   const options: autocannon.Options = {
     url: spec.url,
-    connections: attempts ? Math.min(spec.connections, attempts.length) : spec.connections,
+    connections: amount === null ? spec.connections : Math.min(spec.connections, amount),
     pipelining: 1,
     timeout: 30,
-    requests: requestsFor(spec.scenario, attempts),
-    ...(attempts ? { amount: attempts.length } : { duration: seconds }),
+    requests: requestsFor(scenario, counter),
+    ...(amount === null ? { duration: seconds } : { amount }),
   };
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -187,15 +193,15 @@ async function phase(spec: LoadSpec, seconds: number, attempts: ClaimAttempt[] |
     lastResponse = performance.now();
   });
   const result = await instance;
-  const wall = (lastResponse - started) / 1000;
   const used = process.cpuUsage(cpu);
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = count;
   const requests = result.requests.total;
   // A fixed amount is timed to its last response; a fixed duration is the duration.
-  const durationSeconds = attempts ? wall : result.duration;
+  const durationSeconds = amount === null ? result.duration : (lastResponse - started) / 1000;
   return {
     loadgenCpuMs: (used.user + used.system) / 1000,
+    sent: counter.n,
     requests,
     durationSeconds,
     rps: requests / durationSeconds,
@@ -214,15 +220,8 @@ async function phase(spec: LoadSpec, seconds: number, attempts: ClaimAttempt[] |
 }
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
-  const claim = spec.scenario.kind === 'claim' ? spec.scenario : null;
-  const warmup = claim
-    ? claim.warmup.length > 0
-      ? await phase(spec, 0, claim.warmup)
-      : null
-    : spec.warmupSeconds > 0
-      ? await phase(spec, spec.warmupSeconds, null)
-      : null;
-  const measured = await phase(spec, spec.durationSeconds, claim ? claim.measured : null);
+  const warmup = spec.warmupSeconds > 0 ? await phase(spec, spec.warmupSeconds) : null;
+  const measured = await phase(spec, spec.durationSeconds);
   return { warmup, measured };
 }
 
