@@ -221,6 +221,11 @@ export function createTicketsRepository(handle: DbHandle) {
   };
 
   const listQueries = new Map<string, { execute(values: Record<string, unknown>): Promise<unknown> }>();
+  const listQuery = (where: SQL | undefined) =>
+    viewQuery(db)
+      .where(where)
+      .orderBy(sql`${tickets.dueAt} ASC NULLS LAST`, sql`${tickets.id} DESC`)
+      .limit(sql.placeholder('limit'));
 
   return {
     /**
@@ -395,18 +400,18 @@ export function createTicketsRepository(handle: DbHandle) {
       const { shape, values, where } = listConditions(filter);
       let query = listQueries.get(shape);
       if (!query) {
-        query = withFastRows(
-          viewQuery(db)
-            .where(where)
-            .orderBy(sql`${tickets.dueAt} ASC NULLS LAST`, sql`${tickets.id} DESC`)
-            .limit(sql.placeholder('limit'))
-            .prepare(`ticket_list_${listQueries.size}`),
-        );
+        query = withFastRows(listQuery(where).prepare(`ticket_list_${listQueries.size}`));
         // A bounded number of shapes in practice; a bound all the same.
         if (listQueries.size >= 200) listQueries.delete(listQueries.keys().next().value!);
         listQueries.set(shape, query);
       }
       return (await query.execute({ ...values, limit: filter.limit })) as TicketViewRow[];
+    },
+
+    /** A list's statement as `list` sends it: its text, and for each $n the value's name (the bench replays it). */
+    listStatement(filter: TicketListFilter): { text: string; parameters: string[] } {
+      const { sql: text, params } = listQuery(listConditions(filter).where).toSQL();
+      return { text, parameters: params.map((p) => (p as { name: string }).name) };
     },
   };
 }
