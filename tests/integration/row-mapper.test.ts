@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema, withFastRows } from '@minhu/db';
+import { createTicketsRepository, schema, withFastRows } from '@minhu/db';
 import { PHONES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const { tickets, teams, users, areas } = schema;
@@ -42,5 +42,31 @@ describe('withFastRows', () => {
     expect(expected.some((r) => r.assignee === null)).toBe(true);
     expect(expected.some((r) => r.assignee !== null)).toBe(true);
     expect(expected[0]!.ticket.createdAt).toBeInstanceOf(Date);
+  });
+});
+
+/** The bench replays a list's statement with pgbench: listStatement must be what list runs. */
+describe('listStatement', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const resident = await t.as(PHONES.resident);
+    await resident.file({ category: 'medicine', urgency: 'normal', description: '降压药' });
+    await resident.file({ category: 'supplies', urgency: 'urgent', description: '米和油' });
+  });
+  afterAll(async () => t?.close());
+
+  it('gives the text list runs, with a name for each parameter: the same tickets in the same order', async () => {
+    const repo = createTicketsRepository(t.handle);
+    const [row] = await t.handle.rows<{ team_id: string }>(sql`SELECT team_id FROM tickets WHERE team_id IS NOT NULL LIMIT 1`);
+    const teamId = row!.team_id;
+    const filter = { scope: { kind: 'teams' as const, teamIds: [teamId] }, open: true, now: new Date(), limit: 21 };
+    const listed = await repo.list(filter);
+    const { text, parameters } = repo.listStatement(filter);
+    expect(parameters).toEqual(['team0', 'limit']);
+    const values: Record<string, string | number> = { team0: teamId, limit: 21 };
+    const replayed = await t.handle.rows<{ id: string }>(sql.raw(text.replace(/\$(\d+)/g, (_, i: string) => `'${values[parameters[Number(i) - 1]!]}'`)));
+    expect(listed.length).toBeGreaterThan(1);
+    expect(replayed.map((r) => r.id)).toEqual(listed.map((r) => r.ticket.id));
   });
 });
