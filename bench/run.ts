@@ -304,8 +304,8 @@ async function main() {
   const rows: Row[] = [];
   let failedAssertion: string | null = null;
   try {
-    const { removedTickets } = await reset(sql, info);
-    log(`reset: removed ${removedTickets} tickets of earlier runs; ${info.sweepPool} sweep-pool tickets come due`);
+    const { removedTickets, vacuumMs } = await reset(sql, info);
+    log(`reset: removed ${removedTickets} tickets of earlier runs (vacuumed in ${(vacuumMs / 1000).toFixed(1)} s); ${info.sweepPool} sweep-pool tickets come due`);
     const warmed = await prewarm(sql);
     log(`prewarm: read ${(warmed.bytes / 1024 ** 2).toFixed(0)} MiB of tables and indexes into the OS cache in ${(warmed.ms / 1000).toFixed(1)} s`);
     const race = args.steps.has('claim') ? await prepareRace(sql, racePools.warmup + racePools.measured + racePools.exact, settings.raceTeams) : [];
