@@ -44,10 +44,12 @@ function parseArgs(argv: string[]) {
     readme: !has('--no-readme') && !only && !argv.some((a) => /^--(duration|workers)=/.test(a)),
     duration: Number(argv.find((a) => a.startsWith('--duration='))?.split('=')[1] ?? 0),
     /**
-     * API processes (WORKERS), one per core as it would be deployed; a profile is of one process.
-     * The framework's ceiling runs with as many.
+     * API processes (WORKERS): the API's default, one, as it is deployed on a machine whose cores
+     * PostgreSQL shares (with two on two cores, the processes contend: detail's p99 24–48 ms
+     * against 18–20 with one; bench/README.md); a profile is of one process. The framework's
+     * ceiling runs with as many.
      */
-    workers: has('--profile') ? 1 : Number(argv.find((a) => a.startsWith('--workers='))?.split('=')[1] ?? availableParallelism()),
+    workers: has('--profile') ? 1 : Number(argv.find((a) => a.startsWith('--workers='))?.split('=')[1] ?? 1),
     steps,
   };
 }
@@ -67,7 +69,8 @@ const racePools = {
   measured: CLAIM_TICKETS_PER_SECOND * settings.duration,
   exact: settings.claimTickets,
 };
-const PGBENCH_CLIENTS = args.workers * 4; // as many as the API's connections: WORKERS × DATABASE_POOL_SIZE (default 4)
+// The database's ceiling: two busy connections a core (DATABASE_POOL_SIZE 4 a process, one process a core).
+const PGBENCH_CLIENTS = availableParallelism() * 4;
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/minhu_bench';
 const databaseUrl = args.quick ? withDatabase(baseUrl, `${databaseOf(baseUrl)}_quick`) : baseUrl;
 const RESULTS = join(ROOT, 'bench/results');
