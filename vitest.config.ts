@@ -1,10 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import { PATIENCE_MS } from './tests/e2e/patience.js';
 
 /**
  * unit: the domain, no database. integration: the API through app.inject on a real database, run
  * twice: on embedded PGlite, and on PostgreSQL when TEST_DATABASE_URL is set (CI sets it).
  * e2e: the mini-program's H5 build in Chromium against the real API process.
  * miniapp: the mini-program's forms and screens in jsdom (configured in apps/miniapp/vitest.config.mts).
+ *
+ * On a two-core machine the browser tests must not share the cores with the integration files (a
+ * sign-in once took longer than Playwright's default 30 s while they ran beside it): every other
+ * project runs first, two files at a time, then the e2e files one at a time, each with the machine
+ * to itself. The browser tests wait on what the screen shows, never on a fixed time
+ * (tests/e2e/browser.ts, PATIENCE_MS).
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
 
@@ -14,6 +21,9 @@ const integration = (name: string, env: Record<string, string>) => ({
     include: ['tests/integration/**/*.test.ts'],
     env,
     globalSetup: ['tests/support/global-setup.ts'],
+    // What another process or a background job does shows up when it shows up: polls end as
+    // soon as it does, and only a lost announcement would wait this long.
+    expect: { poll: { timeout: 30_000, interval: 20 } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
@@ -31,10 +41,13 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
-          // One journey, step by step, in order.
-          sequence: { concurrent: false },
+          // Backstops for a test that hangs; each of its waits has PATIENCE_MS.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          expect: { poll: { timeout: PATIENCE_MS, interval: 100 } },
+          // After the other projects, one file at a time; each journey step by step, in order.
+          sequence: { groupOrder: 1, concurrent: false },
+          maxWorkers: 1,
         },
       },
     ],

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { PATIENCE_MS } from './patience.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 export const RESULTS = join(process.cwd(), 'test-results');
+
 
 /**
  * The real product for a browser test: the API process serving the H5 build, on a fresh database
@@ -43,7 +45,7 @@ export async function startProduct(): Promise<{ url: string; stop(): Promise<voi
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/api/src/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), PATIENCE_MS * 2);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /打开 (http:\/\/[^\s]+)\//.exec(output);
@@ -93,6 +95,8 @@ export interface Phone {
 /** A 390×844 phone-sized browser of its own (its own storage: one person per phone). */
 export async function phone(browser: Browser, url: string): Promise<Phone> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  context.setDefaultTimeout(PATIENCE_MS);
+  context.setDefaultNavigationTimeout(PATIENCE_MS);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -104,18 +108,35 @@ export async function phone(browser: Browser, url: string): Promise<Phone> {
     page,
     errors,
     async shot(name) {
-      await page.waitForTimeout(400);
+      // Transitions (Taro's page slide, a sheet opening) finish before the picture is taken;
+      // endless ones (a spinner) are left running.
+      await page.evaluate(() =>
+        Promise.all(
+          document
+            .getAnimations()
+            .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+            .map((animation) => animation.finished.catch(() => undefined)),
+        ),
+      );
       await page.screenshot({ path: join(RESULTS, `${name}.png`) });
     },
   };
 }
 
-/** A phone of its own, signed in by tapping a demo account on the login screen. */
+/**
+ * A phone of its own, signed in by tapping a demo account on the login screen: done when the home
+ * screen shows for them (it renders only once the API has answered who they are).
+ */
 export async function signedInPhone(browser: Browser, url: string, name: string): Promise<Phone> {
   const p = await phone(browser, url);
   await view(p.page).getByText(name, { exact: true }).first().click();
-  await p.page.waitForURL(/pages\/home/);
+  await homeScreen(p.page).waitFor();
   return p;
+}
+
+/** The home screen of whoever is signed in (resident, member or secretary). */
+export function homeScreen(page: Page): Locator {
+  return view(page).locator('[data-screen^="home-"]');
 }
 
 /** The screen on show: Taro's H5 router keeps earlier pages in the document, hidden. */

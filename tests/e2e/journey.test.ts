@@ -47,7 +47,7 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await resident.shot('resident-form-medicine');
     await view(page).locator('[data-testid="submit"]').click();
 
-    await expect.poll(() => page.getByText(/已提交，编号 MH-/).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByText(/已提交，编号 MH-/).isVisible()).toBe(true);
     number = (await page.getByText(/已提交，编号 MH-/).textContent())!.match(/MH-\d{8}-\d{6}/)![0];
     await expect.poll(() => page.getByText(/社区服务队将在 2 小时内联系您/).isVisible()).toBe(true);
     await resident.shot('resident-submitted');
@@ -62,7 +62,7 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     const member = await signIn('陈晓燕');
     const { page } = member;
     const card = view(page).locator(`[data-number="${number}"]`);
-    await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => card.isVisible()).toBe(true);
     await member.shot('member-queue');
     await card.getByText('签收', { exact: true }).click();
     await page.waitForURL(/pages\/ticket/);
@@ -73,14 +73,14 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await view(page).locator('[data-testid="action-text"] textarea').fill('药已买到，送到家门口，已电话告知');
     await member.shot('member-resolve-form');
     await view(page).locator('[data-testid="action-confirm"]').click();
-    await expect.poll(() => view(page).getByText('已办结').first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => view(page).getByText('已办结').first().isVisible()).toBe(true);
     await member.shot('member-ticket-resolved');
   });
 
   it('the member finds the new request in their messages', async () => {
     const { page, shot } = phones[1]!;
     await page.goto(`${product.url}/#/pages/inbox/index`);
-    await expect.poll(() => view(page).getByText('新求助待签收').first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => view(page).getByText('新求助待签收').first().isVisible()).toBe(true);
     await shot('member-inbox');
   });
 
@@ -90,22 +90,22 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await resident.page.goto(`${product.url}/#/pages/new/index?category=help&urgency=normal`);
     await view(resident.page).locator('[data-testid="description"] textarea').fill('楼道灯坏了，麻烦换一下');
     await view(resident.page).locator('[data-testid="submit"]').click();
-    await expect.poll(() => resident.page.getByText(/已提交，编号 MH-/).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => resident.page.getByText(/已提交，编号 MH-/).isVisible()).toBe(true);
     const second = (await resident.page.getByText(/已提交，编号 MH-/).textContent())!.match(/MH-\d{8}-\d{6}/)![0];
     await resident.page.getByText('知道了').click();
 
     const late = await signIn('赵文博');
     const card = view(late.page).locator(`[data-number="${second}"]`);
-    await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => card.isVisible()).toBe(true);
     const first = phones[1]!;
     await first.page.goto(`${product.url}/#/pages/home/index`);
     const firstCard = view(first.page).locator(`[data-number="${second}"]`);
-    await expect.poll(() => firstCard.isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => firstCard.isVisible()).toBe(true);
     await firstCard.getByText('签收', { exact: true }).click();
     await first.page.waitForURL(/pages\/ticket/);
 
     await card.getByText('签收', { exact: true }).click();
-    await expect.poll(() => late.page.getByText('已被陈晓燕签收').isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => late.page.getByText('已被陈晓燕签收').isVisible()).toBe(true);
     await late.shot('member-lost-race');
     // The browser logs the refused claim (409) as a failed resource: expected here, and only here.
     expect(late.errors).toEqual([expect.stringContaining('409')]);
@@ -124,26 +124,26 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await view(page).locator('[data-star="5"]').click();
     await view(page).locator('[data-testid="action-text"] textarea').fill('陈大姐送药很及时，谢谢！');
     await view(page).locator('[data-testid="action-confirm"]').click();
-    await expect.poll(() => view(page).getByText('已完成').first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => view(page).getByText('已完成').first().isVisible()).toBe(true);
     // The status shows first; the timeline follows with the page's refresh.
     const steps = () => view(page).locator('[data-event]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-event')));
-    await expect.poll(steps, { timeout: 15_000 }).toEqual(['created', 'assigned', 'claimed', 'started', 'resolved', 'confirmed', 'closed']);
+    await expect.poll(steps).toEqual(['created', 'assigned', 'claimed', 'started', 'resolved', 'confirmed', 'closed']);
     await shot('resident-ticket-closed');
   });
 
   it('the secretary sees the community’s figures and the ticket', async () => {
     const secretary = await signIn('周建华');
     const { page } = secretary;
-    await expect.poll(() => view(page).locator('[data-testid="rates"]').isVisible(), { timeout: 15_000 }).toBe(true);
-    for (const label of ['响应率', '解决率', '满意率']) expect(await view(page).getByText(label, { exact: true }).isVisible()).toBe(true);
-    expect(await view(page).getByText('幸福里小区民呼我行党员服务队').first().isVisible()).toBe(true);
+    await expect.poll(() => view(page).locator('[data-testid="rates"]').isVisible()).toBe(true);
+    for (const label of ['响应率', '解决率', '满意率']) await expect.poll(() => view(page).getByText(label, { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => view(page).getByText('幸福里小区民呼我行党员服务队').first().isVisible()).toBe(true);
     await secretary.shot('secretary-overview');
     await view(page).locator('[data-testid="overdue-counter"]').click();
     await page.waitForURL(/pages\/list/);
     await secretary.shot('secretary-overdue');
     await page.goto(`${product.url}/#/pages/requests/index`);
     await view(page).getByText('全部', { exact: true }).click();
-    await expect.poll(() => view(page).locator(`[data-number="${number}"]`).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => view(page).locator(`[data-number="${number}"]`).isVisible()).toBe(true);
   });
 
   it('the leader sees the same figures for the team', async () => {
@@ -151,7 +151,7 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     const { page } = leader;
     await view(page).locator('[data-testid="team-stats"]').click();
     await page.waitForURL(/pages\/stats/);
-    await expect.poll(() => view(page).locator('[data-testid="rates"]').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => view(page).locator('[data-testid="rates"]').isVisible()).toBe(true);
     await leader.shot('leader-team-stats');
   });
 
@@ -189,7 +189,7 @@ describe.runIf(hasChromium)('the mini-program in a browser', () => {
     await newcomer.shot('resident-first-use');
     await view(page).locator('[data-testid="save-profile"]').click();
     await page.waitForURL(/pages\/home/);
-    await expect.poll(() => view(page).getByText('幸福里小区 5号楼 3单元').first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => view(page).getByText('幸福里小区 5号楼 3单元').first().isVisible()).toBe(true);
     // Building 5's own member is quarantined (unavailable), so his backup looks after her.
     await expect.poll(() => view(page).getByText('包保队员：赵文博').isVisible()).toBe(true);
     await newcomer.shot('resident-home-newcomer');

@@ -32,7 +32,7 @@ describe.runIf(hasChromium)('organisation set-up in a browser', () => {
 
   async function openMe(p: Phone) {
     await p.page.goto(`${product.url}/#/pages/me/index`);
-    await expect.poll(() => view(p.page).getByText('退出登录').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => view(p.page).getByText('退出登录').isVisible()).toBe(true);
   }
 
   let leader: Phone;
@@ -46,20 +46,20 @@ describe.runIf(hasChromium)('organisation set-up in a browser', () => {
     await view(page).locator('[data-testid="org-link"]').click();
     await page.waitForURL(/package-org\/pages\/org/);
     const card = view(page).locator('[data-testid="area-card"]');
-    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain('幸福社区');
+    await expect.poll(() => card.textContent()).toContain('幸福社区');
     const compound = view(page).locator('[data-testid="child-area"][data-name="幸福里小区"]');
-    expect(await compound.isVisible()).toBe(true);
-    expect(await view(page).locator('[data-testid="team-row"]').first().isVisible()).toBe(true);
+    await expect.poll(() => compound.isVisible()).toBe(true);
+    await expect.poll(() => view(page).locator('[data-testid="team-row"]').first().isVisible()).toBe(true);
     await secretary.shot('org-secretary-community');
 
     await compound.click();
     const level = view(page).locator('[data-testid="control-level"]');
-    await expect.poll(() => view(page).locator('[data-testid="area-card"]').textContent(), { timeout: 15_000 }).toContain('幸福里小区');
-    expect(await level.textContent()).toBe('常态');
+    await expect.poll(() => view(page).locator('[data-testid="area-card"]').textContent()).toContain('幸福里小区');
+    await expect.poll(() => level.textContent()).toBe('常态');
     // Coverage: the counts, and (here) that everyone is looked after.
     const coverage = view(page).locator('[data-testid="coverage"]');
-    expect(await coverage.textContent()).toContain('个单元无人包保');
-    expect(await coverage.textContent()).toContain('位重点人员无人包保');
+    await expect.poll(() => coverage.textContent()).toContain('个单元无人包保');
+    await expect.poll(() => coverage.textContent()).toContain('位重点人员无人包保');
 
     for (const [key, words] of [['controlled', '管控区'], ['none', '常态']] as const) {
       await view(page).locator('[data-testid="change-level"]').click();
@@ -68,7 +68,7 @@ describe.runIf(hasChromium)('organisation set-up in a browser', () => {
       await expect.poll(() => modal.textContent()).toContain('此后这里提交的求助');
       if (key === 'controlled') await secretary.shot('org-control-level-confirm');
       await modal.getByText('确定', { exact: true }).click();
-      await expect.poll(() => level.textContent(), { timeout: 15_000 }).toBe(words);
+      await expect.poll(() => level.textContent()).toBe(words);
       if (key === 'controlled') await secretary.shot('org-control-level-controlled');
     }
     await secretary.shot('org-compound');
@@ -80,12 +80,12 @@ describe.runIf(hasChromium)('organisation set-up in a browser', () => {
     await openMe(leader);
     await view(page).locator('[data-testid="team-admin-link"]').first().click();
     await page.waitForURL(/package-org\/pages\/team-admin/);
-    await expect.poll(() => view(page).locator('[data-testid="team-card"]').textContent(), { timeout: 15_000 }).toContain(TEAM);
+    await expect.poll(() => view(page).locator('[data-testid="team-card"]').textContent()).toContain(TEAM);
     await leader.shot('org-team-admin');
     await view(page).locator('[data-tab="invite"]').click();
     await view(page).locator('[data-testid="create-invite"]').click();
     const code = view(page).locator('[data-testid="invite-code"]');
-    await expect.poll(() => code.textContent(), { timeout: 15_000 }).toMatch(/^[A-Z2-9]{8}$/);
+    await expect.poll(() => code.textContent()).toMatch(/^[A-Z2-9]{8}$/);
     link = (await view(page).locator('[data-testid="invite-link"]').textContent())!.trim();
     expect(link).toBe(`${product.url}/#/pages/join/index?code=${(await code.textContent())!}`);
     await leader.shot('org-invite');
@@ -100,10 +100,10 @@ describe.runIf(hasChromium)('organisation set-up in a browser', () => {
     await page.waitForURL(/pages\/profile/);
     await view(page).locator('[data-testid="name-input"]').waitFor();
     await page.goto(link);
-    await expect.poll(() => view(page).locator('[data-testid="invite-team"]').textContent(), { timeout: 15_000 }).toContain(TEAM);
+    await expect.poll(() => view(page).locator('[data-testid="invite-team"]').textContent()).toContain(TEAM);
     await newcomer.shot('org-join');
     await view(page).locator('[data-testid="join"]').click();
-    await expect.poll(() => view(page).getByText(/等待队长审核/).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => view(page).getByText(/等待队长审核/).isVisible()).toBe(true);
     await newcomer.shot('org-join-applied');
   });
 
@@ -111,17 +111,17 @@ describe.runIf(hasChromium)('organisation set-up in a browser', () => {
     const { page } = leader;
     await page.reload();
     const request = view(page).locator('[data-testid="join-request"][data-name="居民2468"]');
-    await expect.poll(() => request.isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => request.isVisible()).toBe(true);
     await leader.shot('org-join-request');
     await request.locator('[data-testid="approve"]').click();
-    await expect.poll(() => view(page).locator('[data-testid="member-card"][data-name="居民2468"]').isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await request.count()).toBe(0);
+    await expect.poll(() => view(page).locator('[data-testid="member-card"][data-name="居民2468"]').isVisible()).toBe(true);
+    await expect.poll(() => request.count()).toBe(0);
     await leader.shot('org-join-approved');
 
     await openMe(newcomer);
     const team = view(newcomer.page).locator('[data-testid="my-team"]');
-    await expect.poll(() => team.textContent(), { timeout: 15_000 }).toBe(`🚩 ${TEAM}（队员）`);
-    expect(await view(newcomer.page).locator('[data-testid="my-availability"]').isVisible()).toBe(true);
+    await expect.poll(() => team.textContent()).toBe(`🚩 ${TEAM}（队员）`);
+    await expect.poll(() => view(newcomer.page).locator('[data-testid="my-availability"]').isVisible()).toBe(true);
     await newcomer.shot('org-new-member-me');
   });
 
@@ -132,20 +132,20 @@ describe.runIf(hasChromium)('organisation set-up in a browser', () => {
     await view(page).locator('[data-testid="my-availability"]').click();
     await page.waitForURL(/package-org\/pages\/availability/);
     const card = view(page).locator(`[data-testid="team-availability"][data-team="${TEAM}"]`);
-    await expect.poll(() => card.locator('[data-availability="unavailable"]').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => card.locator('[data-availability="unavailable"]').isVisible()).toBe(true);
     await card.locator('[data-availability="unavailable"]').click();
     await card.locator('[data-backup="赵文博"]').click();
     await card.locator('[data-testid="availability-note"] input').fill('发烧，在家休息两天');
     await member.shot('org-availability-form');
     await card.locator('[data-testid="save-availability"]').click();
     await expect
-      .poll(() => card.locator('[data-testid="current-availability"]').textContent(), { timeout: 15_000 })
+      .poll(() => card.locator('[data-testid="current-availability"]').textContent())
       .toBe('暂不可用 · 替班：赵文博 · 发烧，在家休息两天');
     await member.shot('org-availability-saved');
 
     await leader.page.reload();
     const row = view(leader.page).locator('[data-testid="member-card"][data-name="陈晓燕"]');
-    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('替班：赵文博');
+    await expect.poll(() => row.textContent()).toContain('替班：赵文博');
   });
 
   it('the admin reads who changed what in 操作记录', async () => {
@@ -155,7 +155,7 @@ describe.runIf(hasChromium)('organisation set-up in a browser', () => {
     await view(page).locator('[data-testid="audit-link"]').click();
     await page.waitForURL(/package-org\/pages\/audit/);
     const entries = view(page).locator('[data-testid="audit-entry"]');
-    await expect.poll(() => entries.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
+    await expect.poll(() => entries.count()).toBeGreaterThanOrEqual(6);
     const texts = await entries.allTextContents();
     expect(texts[0]).toContain('在岗状态：在岗 → 暂不可用');
     expect(texts[0]).toContain('替班队员：无 → 赵文博');

@@ -86,12 +86,12 @@ describe.runIf(onPostgres)('two API processes on one PostgreSQL', () => {
     // Both processes sweep every 200 ms; wait for level 2 (past twice the limit) from process B's view.
     const leader = await login(b.url, '13900000010');
     const secretary = await login(b.url, '13900000020');
-    const deadline = Date.now() + 20_000;
+    // However long that takes on a busy machine: the test's own timeout is the only limit.
     let detail: any;
     do {
       await new Promise((resolve) => setTimeout(resolve, 250));
       detail = (await call(b.url, `/tickets/${id}`, leader)).body;
-    } while (detail.events.filter((e: any) => e.type === 'escalated').length < 3 && Date.now() < deadline);
+    } while (detail.events.filter((e: any) => e.type === 'escalated').length < 3);
 
     expect(detail.ticket.overdue).toBe(true);
     // Give both sweepers a few more rounds to do something twice, if they would.
@@ -150,7 +150,7 @@ describe.runIf(onPostgres)('one server with WORKERS=2', () => {
 
       const [first] = workers();
       process.kill(first!, 'SIGKILL');
-      await expect.poll(() => workers().filter((pid) => pid !== first), { timeout: 20_000, interval: 200 }).toHaveLength(2);
+      await expect.poll(() => workers().filter((pid) => pid !== first), { timeout: 90_000, interval: 200 }).toHaveLength(2);
       expect((await fetch(`${server.url}/api/v1/health`)).status).toBe(200);
     } finally {
       const children = workers();

@@ -36,8 +36,11 @@ export interface TestApp {
 }
 
 export interface Client {
+  /** The access token last issued; for requests of a test's own, use bearer(). */
   token: string;
   userId: string;
+  /** A current access token: renewed first when the test's clock has moved past its expiry. */
+  bearer(): Promise<string>;
   get<T = any>(url: string): Promise<Reply<T>>;
   post<T = any>(url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   patch<T = any>(url: string, body: unknown): Promise<Reply<T>>;
@@ -96,17 +99,31 @@ export async function startTestApp(
     async as(phone: string) {
       const login = await inject('POST', '/api/v1/auth/dev', null, { phone });
       if (login.status !== 200) throw new Error(`login ${phone}: ${login.status} ${JSON.stringify(login.body)}`);
-      const token = login.body.accessToken as string;
+      let refreshToken = login.body.refreshToken as string;
+      // Tokens expire on the test's clock: once the test has moved it past the token's expiry, the
+      // client renews it with its refresh token, as the mini-program does.
+      const expiresAt = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp * 1000;
+      const bearer = async () => {
+        if (expiresAt(client.token) <= clock.now().getTime()) {
+          const renewed = await inject('POST', '/api/v1/auth/refresh', null, { refreshToken });
+          if (renewed.status !== 200) throw new Error(`refresh ${phone}: ${renewed.status} ${JSON.stringify(renewed.body)}`);
+          client.token = renewed.body.accessToken;
+          refreshToken = renewed.body.refreshToken;
+        }
+        return client.token;
+      };
+      const send = async (method: Parameters<typeof inject>[0], url: string, body?: unknown, headers?: Record<string, string>) =>
+        inject(method, url, await bearer(), body, headers);
       const client: Client = {
-        token,
+        token: login.body.accessToken as string,
         userId: login.body.user.id,
-        get: (url) => inject('GET', url, token),
-        post: (url, body, headers) => inject('POST', url, token, body ?? {}, headers),
-        patch: (url, body) => inject('PATCH', url, token, body),
-        put: (url, body) => inject('PUT', url, token, body),
-        delete: (url) => inject('DELETE', url, token),
-        file: (body, key = `test-key-${++keys}-${Math.random()}`) =>
-          inject('POST', '/api/v1/tickets', token, body, { 'idempotency-key': key }),
+        bearer,
+        get: (url) => send('GET', url),
+        post: (url, body, headers) => send('POST', url, body ?? {}, headers),
+        patch: (url, body) => send('PATCH', url, body),
+        put: (url, body) => send('PUT', url, body),
+        delete: (url) => send('DELETE', url),
+        file: (body, key = `test-key-${++keys}-${Math.random()}`) => send('POST', '/api/v1/tickets', body, { 'idempotency-key': key }),
       };
       return client;
     },

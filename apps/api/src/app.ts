@@ -59,7 +59,12 @@ export interface AppDeps {
   wechat?: WechatClient;
 }
 
-export function createServices(handle: DbHandle, config: Config, signAccessToken: (userId: string) => string, wechat?: WechatClient) {
+export function createServices(
+  handle: DbHandle,
+  config: Config,
+  signAccessToken: (userId: string, now: Date) => string,
+  wechat?: WechatClient,
+) {
   const org = createOrgRepository(handle);
   const users = createUsersRepository(handle);
   const tickets = createTicketsRepository(handle);
@@ -157,7 +162,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(authPlugin, { secret: config.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds });
   app.decorate(
     'services',
-    createServices(handle, config, (userId) => app.jwt.sign({ sub: userId, typ: 'access' }), deps.wechat),
+    createServices(
+      handle,
+      config,
+      (userId, now) => app.jwt.sign({ sub: userId, typ: 'access', iat: Math.floor(now.getTime() / 1000) }),
+      deps.wechat,
+    ),
   );
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
 

@@ -17,7 +17,7 @@ declare module 'fastify' {
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; typ: 'access' };
+    payload: { sub: string; typ: 'access'; iat?: number };
     user: { sub: string; typ: 'access' };
   }
 }
@@ -27,13 +27,17 @@ interface Options {
   accessTokenTtlSeconds: number;
 }
 
-/** Token signing and checking (JWT, HS256 only). */
+/**
+ * Token signing and checking (JWT, HS256 only). Expiry is checked against the app's clock, not
+ * the verifier's own: tokens are signed at the app's time too, so a test that moves its clock
+ * sees a token expire without waiting.
+ */
 export default fp<Options>(
   async function auth(app: FastifyInstance, options: Options) {
     await app.register(jwt, {
       secret: options.secret,
       sign: { expiresIn: options.accessTokenTtlSeconds },
-      verify: { algorithms: ['HS256'] },
+      verify: { algorithms: ['HS256'], ignoreExpiration: true },
     });
     app.decorateRequest('viewer', null as unknown as Viewer);
   },
@@ -70,22 +74,26 @@ type Claims = { sub: string; typ: string; exp?: number };
 type CheckedTokens = Map<string, { claims: Claims; until: number }>;
 const CHECKED_MAX = 10_000;
 
-/** The request's bearer token, checked (signature, algorithm, expiry) by the app's verifier. */
+/**
+ * The request's bearer token, checked: signature and algorithm by the app's verifier, expiry
+ * against the app's clock (a token without one is refused).
+ */
 function verifiedToken(request: FastifyRequest, checked: CheckedTokens): Claims {
   const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
   if (!token) throw unauthorized();
-  const now = Date.now();
+  const now = request.server.clock().getTime();
   const known = checked.get(token);
   if (known && now < known.until) return known.claims;
   let claims: Claims;
   try {
     claims = request.server.jwt.verify<Claims>(token);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw unauthorized('TOKEN_EXPIRED', '登录已过期，请刷新登录状态。');
+  } catch {
     throw unauthorized();
   }
+  if (typeof claims.exp !== 'number') throw unauthorized();
+  if (claims.exp * 1000 <= now) throw unauthorized('TOKEN_EXPIRED', '登录已过期，请刷新登录状态。');
   checked.delete(token);
   if (checked.size >= CHECKED_MAX) checked.delete(checked.keys().next().value!);
-  checked.set(token, { claims, until: Math.min(claims.exp !== undefined ? claims.exp * 1000 : now, now + 600_000) });
+  checked.set(token, { claims, until: Math.min(claims.exp * 1000, now + 600_000) });
   return claims;
 }

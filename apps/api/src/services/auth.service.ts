@@ -10,7 +10,8 @@ interface Deps {
   users: UsersRepository;
   org: OrgRepository;
   wechat: WechatClient;
-  signAccessToken: (userId: string) => string;
+  /** A signed access token, valid from `now` (the app's clock) for the configured time. */
+  signAccessToken: (userId: string, now: Date) => string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
 }
@@ -30,7 +31,7 @@ export function createAuthService(deps: Deps) {
       new Date(now.getTime() + deps.refreshTokenTtlSeconds * 1000),
     );
     return {
-      accessToken: deps.signAccessToken(userId),
+      accessToken: deps.signAccessToken(userId, now),
       refreshToken,
       expiresIn: deps.accessTokenTtlSeconds,
       user: await me(viewer),

@@ -10,7 +10,7 @@ export default function Home() {
   // Nobody signed in: Page sends them to the login screen; ask the API nothing meanwhile.
   if (!me) return <Page />;
   return (
-    <Page>
+    <Page screen={`home-${view}`}>
       {view === 'member' && <MemberHome />}
       {view === 'secretary' && <SecretaryHome />}
       {view === 'resident' && <ResidentHome />}
