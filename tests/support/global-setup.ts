@@ -1,25 +1,45 @@
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '@minhu/db';
-import { adminUrl, TEMPLATE_DB } from './test-db.js';
+import { adminUrl } from './test-db.js';
 
-/** On PostgreSQL: migrate a template database once; each test file clones it. */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated PostgreSQL database this run's test files clone. */
+    templateDb: string;
+  }
+}
+
+/**
+ * On PostgreSQL: migrate a template database once; each test file clones it. The template is this
+ * run's own (two runs at once on one server, from two checkouts, must not drop each other's),
+ * and is dropped when the run ends.
+ */
 export default async function setup(project: TestProject) {
   const env = project.config.env as Record<string, string | undefined>;
   if (env.TEST_DB !== 'postgres') return;
   const base = env.TEST_DATABASE_URL;
   if (!base) throw new Error('TEST_DATABASE_URL is required for the PostgreSQL integration tests');
+  const template = `minhu_test_template_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.unsafe(`CREATE DATABASE ${TEMPLATE_DB}`);
+    await admin.unsafe(`CREATE DATABASE ${template}`);
   } finally {
     await admin.end();
   }
-  const handle = await createDb({ databaseUrl: adminUrl(base, TEMPLATE_DB), poolSize: 1 });
+  const handle = await createDb({ databaseUrl: adminUrl(base, template), poolSize: 1 });
   try {
     await handle.migrate();
   } finally {
     await handle.close();
   }
+  project.provide('templateDb', template);
+  return async () => {
+    const cleanup = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
+    try {
+      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    } finally {
+      await cleanup.end();
+    }
+  };
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { inject } from 'vitest';
 import { createDb, type DbHandle } from '@minhu/db';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite, or a new PostgreSQL database
- * cloned from the template that global-setup migrated once.
+ * cloned from the template that global-setup migrated once for this run.
  */
-export const TEMPLATE_DB = 'minhu_test_template';
 
 export function adminUrl(url: string, database = 'postgres'): string {
   const u = new URL(url);
@@ -24,7 +24,7 @@ export async function createTestDb(): Promise<DbHandle> {
   const name = `minhu_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDb')}`);
   } finally {
     await admin.end();
   }
