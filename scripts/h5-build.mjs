@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 export const H5_INDEX = join(root, 'apps/miniapp/dist/h5/index.html');
-const SOURCES = ['apps/miniapp/src', 'apps/miniapp/config', 'packages/domain/src'].map((dir) => join(root, dir));
+const SOURCES = ['apps/miniapp/src', 'apps/miniapp/config', 'packages/domain/src', 'packages/contracts/src'].map((dir) => join(root, dir));
 
 function newest(dir) {
   let latest = 0;

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { apiRoutesDefine } from './config/api-routes';
 
 /**
  * Component tests for the mini-program, in jsdom. The components render with Taro's H5 React
@@ -34,6 +35,7 @@ export default defineConfig({
     'process.env.TARO_ENV': '"h5"',
     'process.env.TARO_PLATFORM': '"web"',
     API_BASE: '""',
+    ...apiRoutesDefine(),
   },
   test: {
     name: 'miniapp',

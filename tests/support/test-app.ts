@@ -66,7 +66,16 @@ export async function startTestApp(
     },
     process.cwd(),
   );
-  const app = await buildApp(config, { handle, clock: clock.now, background: false, ...options.deps });
+  // Every error a route answers must be one its entry in the table of endpoints lists: the whole
+  // suite checks the table's error codes (close() fails the file otherwise).
+  const breaches: string[] = [];
+  const app = await buildApp(config, {
+    handle,
+    clock: clock.now,
+    background: false,
+    onContractBreach: ({ operationId, status, code }) => breaches.push(`${operationId} answered ${status} ${code}`),
+    ...options.deps,
+  });
   if (options.seed !== false) await seedDemoIfEmpty(handle, app.services, clock.now());
 
   const inject = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
@@ -135,6 +144,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await handle.close();
+      if (breaches.length > 0) throw new Error(`error codes not listed in packages/contracts/src/endpoints.ts:\n${[...new Set(breaches)].join('\n')}`);
     },
   };
 }

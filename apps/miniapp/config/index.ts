@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import { apiRoutesDefine } from './api-routes';
 
 /**
  * One app, two targets: WeChat (weapp) and the browser (h5). The H5 build is served by the API
@@ -23,6 +24,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     outputRoot: `dist/${process.env.TARO_ENV}`,
     plugins: [],
     defineConstants: {
+      ...apiRoutesDefine(),
       API_BASE: JSON.stringify(process.env.TARO_APP_API_BASE ?? (process.env.TARO_ENV === 'h5' ? '' : 'https://minhu.example.cn')),
     },
     alias: { '@': path.resolve(__dirname, '..', 'src') },

@@ -1,3 +1,5 @@
+import type { ListTicketsQuery } from '@minhu/contracts';
+
 /** Every page path, defined once. */
 export const ROUTES = {
   home: '/pages/home/index',
@@ -19,6 +21,10 @@ export const ROUTES = {
   availability: '/package-org/pages/availability/index',
   audit: '/package-org/pages/audit/index',
 } as const;
+
+/** The list page (pages/list) showing the tickets of a query, under a title. */
+export const listPage = (query: ListTicketsQuery, title: string) =>
+  `${ROUTES.list}?query=${encodeURIComponent(JSON.stringify(query))}&title=${encodeURIComponent(title)}`;
 
 export const TAB_PAGES: readonly string[] = [ROUTES.home, ROUTES.requests, ROUTES.me];
 

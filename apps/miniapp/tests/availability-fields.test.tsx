@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { AvailabilityFields, type AvailabilityValue } from '../src/package-org/components/availability-fields';
-import type { TeamMemberRow } from '../src/package-org/types';
+import type { TeamMemberRow } from '@minhu/contracts';
 import { typeInto } from './dom';
 
 const member = (id: string, name: string, overrides: Partial<TeamMemberRow> = {}): TeamMemberRow => ({

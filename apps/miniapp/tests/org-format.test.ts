@@ -12,7 +12,7 @@ import {
   teamKind,
   type NameBook,
 } from '../src/package-org/format';
-import type { AuditEntry, TeamMemberRow } from '../src/package-org/types';
+import type { AuditEntry, TeamMemberRow } from '@minhu/contracts';
 import { joinLink, normaliseInviteCode } from '../src/services/invite';
 
 const TEAM = 't-1';

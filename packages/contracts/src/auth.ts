@@ -45,3 +45,4 @@ export const DevAccounts = Type.Object({
     Type.Object({ phone: Type.String(), name: Type.String(), description: Type.String() }),
   ),
 });
+export type DevAccount = Static<typeof DevAccounts>['items'][number];

@@ -8,6 +8,10 @@ export function StringEnum<const T extends readonly string[]>(
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
+/** An object whose fields vary (an event's data, an audited change): any JSON object, described. */
+export const AnyObject = (description: string) =>
+  Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description });
+
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Id = Type.String({ format: 'uuid', description: 'UUID' });
@@ -22,16 +26,6 @@ export const ContactPhone = Type.String({
   description: '手机号或带区号的固定电话',
 });
 
-export const ErrorBody = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      details: Type.Optional(Type.Unknown()),
-    }),
-  },
-);
-export const ErrorResponses = { '4xx': ErrorBody, '5xx': ErrorBody };
 
 export const ListQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),

@@ -42,6 +42,7 @@ export const NotificationList = Type.Object({
   nextCursor: Nullable(Type.String()),
   unreadCount: Type.Integer(),
 });
+export const Updated = Type.Object({ updated: Type.Integer({ description: '改为已读的条数' }) });
 export const MarkReadBody = Type.Object(
   { ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 100 })) },
   { additionalProperties: false },

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AREA_KINDS, AVAILABILITIES, CATEGORIES, COMPOUND_TYPES, CONTROL_LEVELS, SPECIAL_TAGS, TEAM_ROLES } from '@minhu/domain';
+import { AREA_KINDS, AVAILABILITIES, CATEGORIES, COMPOUND_TYPES, CONTROL_LEVELS, DUTY_ROLES, SPECIAL_TAGS, TEAM_ROLES } from '@minhu/domain';
 import { Id, Nullable, StringEnum } from './common.js';
 
 export const AreasQuery = Type.Object(
@@ -50,6 +50,7 @@ export const TeamItem = Type.Object({
   categories: Type.Array(StringEnum(CATEGORIES)),
   phone: Nullable(Type.String()),
 });
+export type TeamItem = Static<typeof TeamItem>;
 export const TeamList = Type.Object({ items: Type.Array(TeamItem) });
 
 export const TeamMember = Type.Object({
@@ -57,7 +58,7 @@ export const TeamMember = Type.Object({
   name: Type.String(),
   phone: Nullable(Type.String()),
   role: StringEnum(TEAM_ROLES),
-  dutyRoles: Type.Array(Type.String()),
+  dutyRoles: Type.Array(StringEnum(DUTY_ROLES)),
   /** Still on the team. */
   active: Type.Boolean(),
   availability: StringEnum(AVAILABILITIES),

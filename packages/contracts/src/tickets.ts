@@ -7,7 +7,7 @@ import {
   URGENCIES,
   type TicketAction,
 } from '@minhu/domain';
-import { ContactPhone, DateTime, Id, ListQuery, Nullable, StringEnum } from './common.js';
+import { AnyObject, ContactPhone, DateTime, Id, ListQuery, Nullable, StringEnum } from './common.js';
 
 export const MAX_DESCRIPTION = 2000;
 export const MAX_ITEMS = 50;
@@ -130,7 +130,7 @@ export const TicketEvent = Type.Object({
   actorId: Nullable(Id),
   actorName: Nullable(Type.String()),
   at: DateTime,
-  data: Type.Record(Type.String(), Type.Unknown()),
+  data: AnyObject('随事件类型而定：如 reason、level、teamId、text'),
 });
 export type TicketEvent = Static<typeof TicketEvent>;
 

@@ -221,7 +221,7 @@ export function createOrgWriteRepository(handle: DbHandle) {
             ORDER BY p.path, length(u.name), u.name LIMIT ${limit}`,
         executor,
       );
-      const people = await handle.rows<{ id: string; name: string; special_tags: string[]; home_name: string; total: number }>(
+      const people = await handle.rows<{ id: string; name: string; special_tags: SpecialTag[]; home_name: string | null; total: number }>(
         sql`SELECT pe.id, pe.name, pe.special_tags, h.name AS home_name, count(*) OVER ()::int AS total
             FROM users pe JOIN areas h ON h.id = pe.home_area_id
             WHERE cardinality(pe.special_tags) > 0 AND pe.active AND h.path LIKE ${path + '%'}

@@ -22,6 +22,7 @@ import type {
   AreaKind,
   Category,
   CompoundType,
+  DutyRole,
   ControlLevel,
   SpecialTag,
   Availability,
@@ -143,7 +144,7 @@ export const teamMembers = pgTable(
     teamId: uuid('team_id').notNull().references(() => teams.id),
     userId: uuid('user_id').notNull().references(() => users.id),
     role: text('role').$type<TeamRole>().notNull().default('member'),
-    dutyRoles: text('duty_roles').array().notNull().default(sql`'{}'::text[]`),
+    dutyRoles: text('duty_roles').array().$type<DutyRole[]>().notNull().default(sql`'{}'::text[]`),
     /** Still on the team (false: left or removed; kept for history). */
     active: boolean('active').notNull().default(true),
     /** On duty, off duty, or unavailable (quarantined, ill): routing only assigns to members on duty. */
@@ -435,7 +436,7 @@ export const joinRequests = pgTable(
     teamId: uuid('team_id').notNull().references(() => teams.id),
     userId: uuid('user_id').notNull().references(() => users.id),
     inviteId: uuid('invite_id').notNull().references(() => teamInvites.id),
-    status: text('status').notNull().default('pending'),
+    status: text('status').$type<'pending' | 'approved' | 'rejected'>().notNull().default('pending'),
     decidedById: uuid('decided_by_id').references(() => users.id),
     decidedAt: at('decided_at'),
     createdAt: createdAt(),

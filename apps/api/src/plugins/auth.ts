@@ -6,10 +6,6 @@ import type { UserContexts } from '../services/user-contexts.js';
 import type { Viewer } from '../services/viewer.js';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Reachable without signing in (health, login, the OpenAPI document). */
-    public?: boolean;
-  }
   interface FastifyRequest {
     viewer: Viewer;
   }

@@ -1,22 +1,45 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { endpoints, errorsOf, type Endpoint, type ErrorCode, type OperationId } from '@minhu/contracts';
 import { AppError } from '../errors.js';
+
+/** A route answered an error code its entry in the table of endpoints does not list. */
+export interface ContractBreach {
+  operationId: OperationId;
+  status: number;
+  code: string;
+}
+
+interface Options {
+  /** Told of every breach; by default it is logged. The tests fail on any. */
+  onBreach?: (breach: ContractBreach) => void;
+}
+
+const DECLARED = new Map(
+  (Object.entries(endpoints) as [OperationId, Endpoint][]).map(([id, e]) => [id, new Set<string>(errorsOf(e))]),
+);
 
 /**
  * Every failure leaves in one shape. Validation errors name the field in plain words; database
  * outages are 503 so clients know to retry; anything unexpected is logged and reported as 500
  * without internals.
  */
-export default fp(
-  async function errors(app: FastifyInstance) {
+export default fp<Options>(
+  async function errors(app: FastifyInstance, options: Options) {
+    const breached = options.onBreach ?? ((breach) => app.log.warn(breach, 'error code not listed for this endpoint (packages/contracts)'));
+    /** Sends the error shape, checking the code against what the endpoint lists. */
+    const fail = (request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, message: string, details?: unknown) => {
+      const operationId = request.routeOptions.config?.operationId;
+      if (operationId && !DECLARED.get(operationId)?.has(code)) breached({ operationId, status, code });
+      return reply.code(status).send(body(code, message, details));
+    };
+
     app.setNotFoundHandler((request, reply) => {
       reply.code(404).send(body('NOT_FOUND', `没有这个接口：${request.method} ${request.url.split('?')[0]}`));
     });
 
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
-      if (error instanceof AppError) {
-        return reply.code(error.statusCode).send(body(error.code, error.message, error.details));
-      }
+      if (error instanceof AppError) return fail(request, reply, error.statusCode, error.code, error.message, error.details);
       const fastifyError = error as FastifyError;
       if (fastifyError.validation) {
         const details = fastifyError.validation.map((v) => ({
@@ -24,16 +47,16 @@ export default fp(
           rule: v.keyword,
           message: v.message,
         }));
-        return reply.code(400).send(body('VALIDATION_ERROR', describe(fastifyError.validationContext, fastifyError.validation[0]!), details));
+        return fail(request, reply, 400, 'VALIDATION_ERROR', describe(fastifyError.validationContext, fastifyError.validation[0]!), details);
       }
       const mapped = mapKnown(fastifyError);
-      if (mapped) return reply.code(mapped[0]).send(body(mapped[1], mapped[2]));
+      if (mapped) return fail(request, reply, ...mapped);
       if (isDatabaseDown(error)) {
         request.log.error({ err: error }, 'database unavailable');
-        return reply.code(503).send(body('DATABASE_UNAVAILABLE', '数据库暂时无法访问，请稍后重试；已提交的内容不会丢失。'));
+        return fail(request, reply, 503, 'DATABASE_UNAVAILABLE', '数据库暂时无法访问，请稍后重试；已提交的内容不会丢失。');
       }
       request.log.error({ err: error }, 'unexpected error');
-      return reply.code(500).send(body('INTERNAL_ERROR', '服务器出错了，请稍后重试。'));
+      return fail(request, reply, 500, 'INTERNAL_ERROR', '服务器出错了，请稍后重试。');
     });
   },
   { name: 'errors' },
@@ -43,7 +66,7 @@ const body = (code: string, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
-function mapKnown(error: FastifyError): [number, string, string] | null {
+function mapKnown(error: FastifyError): [number, ErrorCode, string] | null {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return [413, 'PAYLOAD_TOO_LARGE', '提交的内容太大 (上限 1 MB)。'];

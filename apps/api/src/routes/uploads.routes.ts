@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { ErrorResponses, IdParams } from '@minhu/contracts';
 import { AppError, badRequest } from '../errors.js';
+import { serve } from './serve.js';
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-
-const UploadReply = Type.Object({ id: Type.String(), contentType: Type.String(), size: Type.Integer() });
 
 /** What a file is, by its first bytes; the name and the declared type are not trusted. */
 export function sniffImageType(bytes: Buffer): string | null {
@@ -18,22 +14,10 @@ export function sniffImageType(bytes: Buffer): string | null {
   return null;
 }
 
-export default async function uploadsRoutes(root: FastifyInstance) {
-  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+export default async function uploadsRoutes(app: FastifyInstance) {
   const { uploads } = app.services;
-  const tags = ['uploads'];
-
-  app.post(
-    '/uploads',
-    {
-      schema: {
-        tags,
-        summary: '上传照片 (处方、送达凭证)：JPEG/PNG/WebP，最大 5 MB，按文件内容识别类型',
-        consumes: ['multipart/form-data'],
-        response: { 201: UploadReply, ...ErrorResponses },
-      },
-    },
-    async (request, reply) => {
+  serve(app, {
+    createUpload: async (request, reply) => {
       if (!request.isMultipart()) {
         throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传一个文件。');
       }
@@ -51,12 +35,7 @@ export default async function uploadsRoutes(root: FastifyInstance) {
       }
       return reply.code(201).send(await uploads.create(request.viewer, contentType, data));
     },
-  );
-
-  app.get(
-    '/uploads/:id',
-    { schema: { tags, summary: '照片内容 (上传人，以及能查看所属工单的人)', params: IdParams } },
-    async (request, reply) => {
+    getUpload: async (request, reply) => {
       const upload = await uploads.get(request.viewer, request.params.id);
       return reply
         .header('content-type', upload.contentType)
@@ -64,5 +43,5 @@ export default async function uploadsRoutes(root: FastifyInstance) {
         .header('x-content-type-options', 'nosniff')
         .send(upload.data);
     },
-  );
+  });
 }

@@ -1,7 +1,7 @@
 import { Input, Text, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
 import type { AreaItem } from '@minhu/contracts';
-import { get, messageOf } from '../services/api';
+import { api, messageOf } from '../services/api';
 import { Notice } from './notice';
 
 export interface PickedAddress {
@@ -26,10 +26,8 @@ export function AddressPicker({ onPick }: { onPick: (address: PickedAddress) => 
   useEffect(() => {
     let alive = true;
     setLoading(true);
-    const path = query.trim()
-      ? `/areas?q=${encodeURIComponent(query.trim())}`
-      : `/areas${last ? `?parentId=${last.id}` : ''}`;
-    get<{ items: AreaItem[] }>(path).then(
+    const search = query.trim() ? { q: query.trim() } : last ? { parentId: last.id } : {};
+    api.listAreas({ query: search }).then(
       ({ items: next }) => {
         if (!alive) return;
         setItems(next);

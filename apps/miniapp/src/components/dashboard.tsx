@@ -2,7 +2,8 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import type { DailySeries, MetricsSummary } from '@minhu/contracts';
-import { get, messageOf } from '../services/api';
+import { api, messageOf } from '../services/api';
+import { listPage } from '../routes';
 import { Notice } from './notice';
 
 const SPANS = [
@@ -24,18 +25,15 @@ const DAY = 86_400_000;
 const CHINA_OFFSET = 8 * 3600_000; // China keeps UTC+8 all year
 
 /** Days are China days whatever the phone's time zone, as the API counts them. */
-function windowOf(span: Span, now: Date) {
+function windowOf(span: Span, now: Date): { from: string; to: string } {
   const days = SPANS.find((s) => s.key === span)!.days;
   const todayStart = Math.floor((now.getTime() + CHINA_OFFSET) / DAY) * DAY - CHINA_OFFSET;
   const from = new Date(todayStart - days * DAY);
-  return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(now.toISOString())}`;
+  return { from: from.toISOString(), to: now.toISOString() };
 }
 
-const openList = (query: string, title: string) =>
-  Taro.navigateTo({ url: `/pages/list/index?query=${encodeURIComponent(query)}&title=${encodeURIComponent(title)}` });
-
 /**
- * The figures a secretary (whole area) or a leader (one team) watches, from /metrics: the three
+ * The figures a secretary (whole area) or a leader (one team) watches, from the metrics endpoints: the three
  * rates and the medians for today, 7 or 30 days; the daily load; the teams by overdue backlog.
  */
 export function Dashboard({ teamId }: { teamId?: string }) {
@@ -46,12 +44,12 @@ export function Dashboard({ teamId }: { teamId?: string }) {
 
   const load = useCallback(async (which: Span) => {
     const now = new Date();
-    const scope = teamId ? `&teamId=${teamId}` : '';
+    const scope = teamId ? { teamId } : {};
     const chartSpan: Span = which === 'month' ? 'month' : 'week';
     try {
       const [s, d] = await Promise.all([
-        get<MetricsSummary>(`/metrics/summary?${windowOf(which, now)}${scope}`),
-        get<DailySeries>(`/metrics/daily?${windowOf(chartSpan, now)}${scope}`),
+        api.metricsSummary({ query: { ...windowOf(which, now), ...scope } }),
+        api.metricsDaily({ query: { ...windowOf(chartSpan, now), ...scope } }),
       ]);
       setSummary(s);
       setDaily(d);
@@ -68,7 +66,7 @@ export function Dashboard({ teamId }: { teamId?: string }) {
   };
 
   const peak = Math.max(1, ...(daily?.items.map((d) => d.created) ?? [1]));
-  const listScope = teamId ? `scope=team&teamId=${teamId}` : 'scope=area';
+  const listScope = teamId ? ({ scope: 'team', teamId } as const) : ({ scope: 'area' } as const);
 
   return (
     <View>
@@ -109,7 +107,7 @@ export function Dashboard({ teamId }: { teamId?: string }) {
               <View className='n'>{summary.resolved}</View>
               <Text>已办结</Text>
             </View>
-            <View className='counter' onClick={() => openList(`${listScope}&open=true&overdue=true`, '超时工单')} data-testid='overdue-counter'>
+            <View className='counter' onClick={() => Taro.navigateTo({ url: listPage({ ...listScope, open: true, overdue: true }, '超时工单') })} data-testid='overdue-counter'>
               <View className={`n ${summary.overdueOpen ? 'late' : ''}`}>{summary.overdueOpen}</View>
               <Text>超时 ›</Text>
             </View>

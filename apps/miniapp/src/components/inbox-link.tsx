@@ -1,14 +1,14 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { get } from '../services/api';
+import { api } from '../services/api';
 import { ROUTES } from '../routes';
 
 /** 🔔 消息, with how many are unread. */
 export function InboxLink() {
   const [unread, setUnread] = useState(0);
   useDidShow(() => {
-    get<{ unreadCount: number }>('/notifications?limit=1').then((r) => setUnread(r.unreadCount), () => undefined);
+    api.listNotifications({ query: { limit: 1 } }).then((r) => setUnread(r.unreadCount), () => undefined);
   });
   return (
     <View className='list-item' onClick={() => Taro.navigateTo({ url: ROUTES.inbox })} data-testid='inbox-link'>

@@ -1,7 +1,8 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
-import { get } from '../services/api';
+import type { ListTicketsQuery } from '@minhu/contracts';
+import { api } from '../services/api';
 import { useApp } from '../store';
 import { TicketList } from './ticket-list';
 import { InboxLink } from './inbox-link';
@@ -9,10 +10,10 @@ import { ROUTES } from '../routes';
 
 type Queue = 'unclaimed' | 'mine' | 'overdue';
 
-const QUERIES: Record<Queue, string> = {
-  unclaimed: 'scope=team&status=assigned&limit=20',
-  mine: 'scope=assigned&open=true&limit=20',
-  overdue: 'scope=team&open=true&overdue=true&limit=20',
+const QUERIES: Record<Queue, ListTicketsQuery> = {
+  unclaimed: { scope: 'team', status: 'assigned', limit: 20 },
+  mine: { scope: 'assigned', open: true, limit: 20 },
+  overdue: { scope: 'team', open: true, overdue: true, limit: 20 },
 };
 const EMPTY: Record<Queue, string> = {
   unclaimed: '没有待签收的求助。新的求助会自动出现在这里。',
@@ -27,7 +28,7 @@ export function MemberHome() {
   const [counts, setCounts] = useState<Record<Queue, number | null>>({ unclaimed: null, mine: null, overdue: null });
 
   const count = useCallback(async () => {
-    const n = async (q: Queue) => (await get<{ items: unknown[]; nextCursor: string | null }>(`/tickets?${QUERIES[q].replace('limit=20', 'limit=100')}`)).items.length;
+    const n = async (q: Queue) => (await api.listTickets({ query: { ...QUERIES[q], limit: 100 } })).items.length;
     try {
       const [unclaimed, mine, overdue] = await Promise.all([n('unclaimed'), n('mine'), n('overdue')]);
       setCounts({ unclaimed, mine, overdue });

@@ -2,7 +2,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import type { Contacts, Ticket } from '@minhu/contracts';
-import { get } from '../services/api';
+import { api } from '../services/api';
 import { pendingSubmissions } from '../services/outbox';
 import { useApp } from '../store';
 import { ROUTES } from '../routes';
@@ -27,8 +27,8 @@ export function ResidentHome() {
 
   useDidShow(() => {
     setPending(pendingSubmissions().length);
-    get<Contacts>('/me/contacts').then(setContacts, () => undefined);
-    get<{ items: Ticket[] }>('/tickets?scope=filed&limit=2').then((r) => setLatest(r.items), () => undefined);
+    api.getContacts().then(setContacts, () => undefined);
+    api.listTickets({ query: { scope: 'filed', limit: 2 } }).then((r) => setLatest(r.items), () => undefined);
   });
 
   const helper = contacts?.responsible ?? contacts?.leader ?? null;

@@ -1,8 +1,9 @@
 import Taro, { useDidHide, useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Ticket } from '@minhu/contracts';
-import { get, messageOf, post } from '../services/api';
+import type { ListTicketsQuery, Ticket } from '@minhu/contracts';
+import { api, messageOf } from '../services/api';
+import { ROUTES } from '../routes';
 import { TicketCard } from './ticket-card';
 import { Notice } from './notice';
 
@@ -17,7 +18,7 @@ export function TicketList({
   empty,
   onLoaded,
 }: {
-  query: string;
+  query: ListTicketsQuery;
   forMember?: boolean;
   empty: string;
   onLoaded?: (items: Ticket[]) => void;
@@ -32,9 +33,11 @@ export function TicketList({
   const loaded = useRef(onLoaded);
   loaded.current = onLoaded;
 
+  // By value: a caller's new object with the same query must not reload the list.
+  const key = JSON.stringify(query);
   const load = useCallback(async () => {
     try {
-      const page = await get<{ items: Ticket[]; nextCursor: string | null }>(`/tickets?${query}`);
+      const page = await api.listTickets({ query: JSON.parse(key) as ListTicketsQuery });
       setItems(page.items);
       setCursor(page.nextCursor);
       setError(null);
@@ -43,7 +46,7 @@ export function TicketList({
     } catch (e) {
       setError(`${messageOf(e)} 下拉可重新加载。`);
     }
-  }, [query]);
+  }, [key]);
 
   useEffect(() => {
     setItems(null);
@@ -67,7 +70,7 @@ export function TicketList({
   const more = async () => {
     if (!cursor) return;
     try {
-      const page = await get<{ items: Ticket[]; nextCursor: string | null }>(`/tickets?${query}&cursor=${cursor}`);
+      const page = await api.listTickets({ query: { ...query, cursor } });
       setItems([...(items ?? []), ...page.items]);
       setCursor(page.nextCursor);
     } catch (e) {
@@ -79,9 +82,9 @@ export function TicketList({
     setClaiming(ticket.id);
     try {
       // No version: a lost race should say who won (已被XX签收), not just that something changed.
-      await post<Ticket>(`/tickets/${ticket.id}/claim`);
+      await api.claimTicket({ params: { id: ticket.id } });
       Taro.showToast({ title: '已签收', icon: 'success' });
-      Taro.navigateTo({ url: `/pages/ticket/index?id=${ticket.id}` });
+      Taro.navigateTo({ url: `${ROUTES.ticket}?id=${ticket.id}` });
     } catch (e) {
       Taro.showToast({ title: messageOf(e), icon: 'none', duration: 2500 });
     } finally {

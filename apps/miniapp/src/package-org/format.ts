@@ -16,7 +16,7 @@ import {
   type TeamRole,
 } from '@minhu/domain';
 import { fullTime } from '../services/format';
-import type { AuditEntry, MemberChange, TeamMemberRow } from './types';
+import type { AuditEntry, MemberChange, TeamMemberRow } from '@minhu/contracts';
 
 export const TEAM_ROLE_LABELS: Record<TeamRole, string> = { leader: '队长', member: '队员' };
 

@@ -1,11 +1,13 @@
 import Taro from '@tarojs/taro';
-import type { AuthReply } from '@minhu/contracts';
+import type { AuthReply, Endpoints, InputOf, OperationId, ReplyOf, Ticket } from '@minhu/contracts';
+import type { TicketAction } from '@minhu/domain';
 import { load, remove, save } from './storage';
 
 /**
- * The one way the app talks to the API (shared/docs/api-contract.md). Failures are never turned
- * into fake successes: every failure is an ApiError that says what happened and whether a retry
- * can help.
+ * The one way the app talks to the API: by operation, as the table of endpoints
+ * (packages/contracts/src/endpoints.ts) names them, typed from it: `api.claimTicket({ params: { id } })`.
+ * No page writes a URL. Failures are never turned into fake successes: every failure is an
+ * ApiError that says what happened and whether a retry can help.
  */
 export class ApiError extends Error {
   constructor(
@@ -22,7 +24,14 @@ export class ApiError extends Error {
   }
 }
 
-export const API_ROOT = `${API_BASE}/api/v1`;
+/**
+ * Method and path of every endpoint, put in at build time from the table (config/index.ts), so
+ * the schemas themselves stay out of the app's code.
+ */
+declare const API_ROUTES: Record<OperationId, readonly [Method, string]>;
+declare const API_BASE_PATH: string;
+
+const API_ROOT = `${API_BASE}${API_BASE_PATH}`;
 
 interface Tokens {
   accessToken: string;
@@ -47,7 +56,7 @@ export function whenSignedOut(handler: () => void) {
   onSignedOut = handler;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function send(method: Method, path: string, data: unknown, headers: Record<string, string>) {
   try {
@@ -77,7 +86,7 @@ function refresh(): Promise<boolean> {
     if (!refreshToken) return false;
     try {
       const response = await Taro.request({
-        url: `${API_ROOT}/auth/refresh`,
+        url: urlOf('refreshTokens', {}),
         method: 'POST',
         data: { refreshToken },
         header: { 'content-type': 'application/json' },
@@ -95,7 +104,7 @@ function refresh(): Promise<boolean> {
   return refreshing;
 }
 
-export async function request<T>(method: Method, path: string, data?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function request<T>(method: Method, path: string, data?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let response = await send(method, path, data, headers);
   if (response.statusCode === 401 && tokens) {
     if (await refresh()) {
@@ -115,18 +124,51 @@ export async function request<T>(method: Method, path: string, data?: unknown, h
   );
 }
 
-export const get = <T>(path: string) => request<T>('GET', path);
-export const post = <T>(path: string, data: unknown = {}, headers?: Record<string, string>) => request<T>('POST', path, data, headers);
-/** wx.request has no PATCH: the API takes PUT for changes. */
-export const put = <T>(path: string, data: unknown = {}) => request<T>('PUT', path, data);
-/** Sends `{}`: the API refuses a JSON content type with an empty body. */
-export const del = <T>(path: string) => request<T>('DELETE', path, {});
+type Input = { params?: object; query?: object; headers?: object; body?: unknown };
+
+/** An endpoint's path with its parameters filled in, and its query (values that are set). */
+function pathOf(operation: OperationId, input: Input): string {
+  const [, template] = API_ROUTES[operation];
+  const params = (input.params ?? {}) as Record<string, string>;
+  const path = template.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name]!));
+  const query = Object.entries(input.query ?? {})
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
+    .join('&');
+  return query ? `${path}?${query}` : path;
+}
+
+/** Calls one endpoint of the table. */
+export function call<K extends OperationId>(operation: K, ...[input]: CallArgs<K>): Promise<ReplyOf<Endpoints[K]>> {
+  const given = (input ?? {}) as Input;
+  const [method] = API_ROUTES[operation];
+  // wx.request has no PATCH (the table has a POST twin where one is needed), and the API refuses
+  // a JSON content type with an empty body: a bodiless write sends `{}`.
+  const body = given.body ?? (method === 'GET' ? undefined : {});
+  return request(method, pathOf(operation, given), body, (given.headers ?? {}) as Record<string, string>);
+}
+
+/** The input is optional for an endpoint that takes nothing required. */
+type CallArgs<K extends OperationId> = Record<never, never> extends InputOf<Endpoints[K]> ? [input?: InputOf<Endpoints[K]>] : [input: InputOf<Endpoints[K]>];
+
+/** Every endpoint as a function: `api.listTickets({ query: { scope: 'team' } })`. */
+export const api = Object.fromEntries(
+  (Object.keys(API_ROUTES) as OperationId[]).map((operation) => [operation, (input?: Input) => call(operation, input as never)]),
+) as unknown as { [K in OperationId]: (...args: CallArgs<K>) => Promise<ReplyOf<Endpoints[K]>> };
+
+/** A ticket action (签收, 办结, …) by its name in the state machine, as the ticket page offers them. */
+export const act = (id: string, action: TicketAction, body: Record<string, unknown>): Promise<Ticket> =>
+  call(`${action}Ticket` as 'noteTicket', { params: { id }, body } as InputOf<Endpoints['noteTicket']>);
+
+/** The full address of an endpoint, for what is not a JSON call (uploads, downloads). */
+export const urlOf = <K extends OperationId>(operation: K, input: Omit<InputOf<Endpoints[K]>, 'body' | 'headers'>) =>
+  `${API_ROOT}${pathOf(operation, input as Input)}`;
 
 /** Uploads one photo (multipart), returning its id. */
 export async function uploadPhoto(filePath: string): Promise<string> {
   const attempt = () =>
     Taro.uploadFile({
-      url: `${API_ROOT}/uploads`,
+      url: urlOf('createUpload', {}),
       filePath,
       name: 'file',
       header: tokens ? { authorization: `Bearer ${tokens.accessToken}` } : {},
@@ -147,7 +189,7 @@ export async function uploadPhoto(filePath: string): Promise<string> {
 /** A photo behind the API's access check, as a local path an <Image> can show. */
 export async function downloadPhoto(id: string): Promise<string> {
   const result = await Taro.downloadFile({
-    url: `${API_ROOT}/uploads/${id}`,
+    url: urlOf('getUpload', { params: { id } }),
     header: tokens ? { authorization: `Bearer ${tokens.accessToken}` } : {},
   });
   if (result.statusCode !== 200) throw new ApiError(result.statusCode, 'DOWNLOAD_FAILED', '照片加载失败');

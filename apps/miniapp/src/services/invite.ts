@@ -1,24 +1,6 @@
 import { ROUTES } from '../routes';
 import { load, remove, save } from './storage';
 
-/** What GET /invites/:code answers. */
-export interface InviteInfo {
-  code: string;
-  teamId: string;
-  teamName: string;
-  expiresAt: string;
-  valid: boolean;
-}
-
-/** What POST /teams/:id/invites answers. */
-export interface Invite {
-  code: string;
-  teamId: string;
-  teamName: string;
-  expiresAt: string;
-  maxUses: number;
-}
-
 /**
  * An invite code as typed, read out or pasted: spaces and dashes go, letters become capitals, and
  * a whole join link gives its code. Null when it cannot be a code (6–12 letters and digits).

@@ -1,5 +1,5 @@
 import type { CreateTicketBody, Ticket } from '@minhu/contracts';
-import { ApiError, post } from './api';
+import { api, ApiError } from './api';
 import { load, newKey, save } from './storage';
 
 /**
@@ -58,7 +58,7 @@ export type SubmitResult =
 
 export async function submitTicket(key: string, body: CreateTicketBody): Promise<SubmitResult> {
   try {
-    const ticket = await post<Ticket>('/tickets', body, { 'idempotency-key': key });
+    const ticket = await api.createTicket({ body, headers: { 'idempotency-key': key } });
     setPending(pendingSubmissions().filter((p) => p.key !== key));
     return { ok: true, ticket };
   } catch (error) {

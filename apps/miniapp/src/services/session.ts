@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import type { AuthReply, Me } from '@minhu/contracts';
-import { get, post, setTokens } from './api';
+import { api, setTokens } from './api';
 import { load, remove, save } from './storage';
 
 /** Which face of the app a person sees; someone with several roles can switch. */
@@ -39,16 +39,16 @@ function signedIn(reply: AuthReply): Me {
 /** In WeChat: wx.login's code, exchanged by the API for the person's account. */
 export async function loginWithWechat(): Promise<Me> {
   const { code } = await Taro.login();
-  return signedIn(await post<AuthReply>('/auth/wechat', { code }));
+  return signedIn(await api.wechatLogin({ body: { code } }));
 }
 
 /** In the browser demo: sign in by phone number. */
 export async function loginWithPhone(phone: string): Promise<Me> {
-  return signedIn(await post<AuthReply>('/auth/dev', { phone }));
+  return signedIn(await api.devLogin({ body: { phone } }));
 }
 
 export async function refreshMe(): Promise<Me> {
-  const me = await get<Me>('/me');
+  const me = await api.getMe();
   save(ME_KEY, me);
   return me;
 }

@@ -1,9 +1,9 @@
 import { Text, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
-import { get, messageOf } from '../../services/api';
+import { api, messageOf } from '../../services/api';
 import { Notice } from '../../components/notice';
 import { areaKindLabel } from '../format';
-import type { AreaSummary } from '../types';
+import type { AreaItem as AreaSummary } from '@minhu/contracts';
 
 /** What a member can be responsible for (包网格、包单元、包重点户). Grids are skipped by the API's list. */
 const RESPONSIBLE_KINDS = new Set(['grid', 'building', 'unit', 'household']);
@@ -27,7 +27,7 @@ export function AreaDrill({ rootId, rootName, onPick }: { rootId: string; rootNa
   useEffect(() => {
     let alive = true;
     setItems(null);
-    get<{ items: AreaSummary[] }>(`/areas?parentId=${last?.id ?? rootId}`).then(
+    api.listAreas({ query: { parentId: last?.id ?? rootId } }).then(
       (r) => {
         if (!alive) return;
         setItems(r.items);

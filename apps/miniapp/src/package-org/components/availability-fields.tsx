@@ -1,6 +1,6 @@
 import { Input, View } from '@tarojs/components';
 import { AVAILABILITIES, AVAILABILITY_LABELS, type Availability } from '@minhu/domain';
-import type { TeamMemberRow } from '../types';
+import type { TeamMemberRow } from '@minhu/contracts';
 
 export interface AvailabilityValue {
   availability: Availability;

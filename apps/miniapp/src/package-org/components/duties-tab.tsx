@@ -2,10 +2,10 @@ import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import { SPECIAL_TAG_LABELS } from '@minhu/domain';
-import { ApiError, del, get, messageOf, post } from '../../services/api';
+import { api, ApiError, messageOf } from '../../services/api';
 import { Notice } from '../../components/notice';
 import { useApp } from '../../store';
-import type { AreaDetail, Responsibility, TeamMemberRow, TeamSummary } from '../types';
+import type { AreaDetail, Responsibility, TeamMemberRow, TeamItem as TeamSummary } from '@minhu/contracts';
 import { AreaDrill, type PickedArea } from './area-drill';
 
 /**
@@ -19,7 +19,7 @@ export function DutiesTab({ team, members }: { team: TeamSummary; members: TeamM
 
   const load = useCallback(async () => {
     try {
-      setItems((await get<{ items: Responsibility[] }>(`/teams/${team.id}/responsibilities`)).items);
+      setItems((await api.listResponsibilities({ params: { id: team.id } })).items);
       setError(null);
     } catch (e) {
       setError(messageOf(e));
@@ -36,7 +36,7 @@ export function DutiesTab({ team, members }: { team: TeamSummary; members: TeamM
     });
     if (!confirm) return;
     try {
-      await del(`/responsibilities/${r.id}`);
+      await api.removeResponsibility({ params: { id: r.id } });
       Taro.showToast({ title: '已取消包保', icon: 'success' });
       await load();
     } catch (e) {
@@ -127,7 +127,7 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
     // The list of people nobody looks after comes with the area's coverage, which only
     // secretaries and admins may see.
     if (!canSeeCoverage) return setPeopleNote(COVERAGE_NOTE);
-    get<AreaDetail>(`/areas/${team.areaId}`).then(
+    api.getArea({ params: { id: team.areaId } }).then(
       (d) => setPeople(d.coverage.people),
       (e: unknown) =>
         setPeopleNote(
@@ -144,10 +144,8 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
     setSaving(true);
     setError(null);
     try {
-      await post('/responsibilities', {
-        teamId: team.id,
-        memberId: member.id,
-        ...(target.kind === 'area' ? { areaId: target.area.id } : { personId: target.id }),
+      await api.addResponsibility({
+        body: { teamId: team.id, memberId: member.id, ...(target.kind === 'area' ? { areaId: target.area.id } : { personId: target.id }) },
       });
       Taro.showToast({ title: '已安排包保', icon: 'success' });
       await onDone(true);

@@ -1,9 +1,10 @@
 import Taro from '@tarojs/taro';
 import { View } from '@tarojs/components';
 import { useState } from 'react';
-import { messageOf, post } from '../../services/api';
+import { api, messageOf } from '../../services/api';
 import { fullTime } from '../../services/format';
-import { joinLink, type Invite } from '../../services/invite';
+import type { Invite } from '@minhu/contracts';
+import { joinLink } from '../../services/invite';
 import { load, save } from '../../services/storage';
 import { Notice } from '../../components/notice';
 
@@ -33,7 +34,7 @@ export function InviteTab({ teamId }: { teamId: string }) {
     setBusy(true);
     setError(null);
     try {
-      const made = await post<Invite>(`/teams/${teamId}/invites`, { hours, maxUses: uses });
+      const made = await api.createInvite({ params: { id: teamId }, body: { hours, maxUses: uses } });
       save(keyOf(teamId), made);
       setInvite(made);
       Taro.showToast({ title: '已生成邀请码', icon: 'success' });

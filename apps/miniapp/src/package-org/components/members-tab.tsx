@@ -2,10 +2,10 @@ import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { AVAILABILITY_LABELS, DUTY_ROLES, DUTY_ROLE_LABELS, TEAM_ROLES, type DutyRole, type TeamRole } from '@minhu/domain';
-import { messageOf, post, put } from '../../services/api';
+import { api, messageOf } from '../../services/api';
 import { Notice } from '../../components/notice';
 import { TEAM_ROLE_LABELS, availabilityLine, isMobile, memberChanges } from '../format';
-import type { TeamMemberRow } from '../types';
+import type { TeamMemberRow } from '@minhu/contracts';
 import { AvailabilityFields, type AvailabilityValue } from './availability-fields';
 import { OneOf, SomeOf } from '../../components/choices';
 
@@ -82,7 +82,7 @@ function MemberEditor({ teamId, member, team, onDone }: { teamId: string; member
     setSaving(true);
     setError(null);
     try {
-      await put(`/teams/${teamId}/members/${member.id}`, changes);
+      await api.updateTeamMember({ params: { id: teamId, userId: member.id }, body: changes });
       Taro.showToast({ title: done, icon: 'success' });
       await onDone(true);
     } catch (e) {
@@ -154,7 +154,7 @@ function AddMemberForm({ teamId, onDone }: { teamId: string; onDone: (added: boo
     if (found.name || found.phone) return;
     setSaving(true);
     try {
-      await post(`/teams/${teamId}/members`, { name: name.trim(), phone: phone.trim(), role, dutyRoles: duties });
+      await api.addTeamMember({ params: { id: teamId }, body: { name: name.trim(), phone: phone.trim(), role, dutyRoles: duties } });
       Taro.showToast({ title: `已添加${name.trim()}`, icon: 'success' });
       await onDone(true);
     } catch (e) {

@@ -2,7 +2,7 @@ import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import type { Notification } from '@minhu/contracts';
-import { get, messageOf, post } from '../../services/api';
+import { api, messageOf } from '../../services/api';
 import { humanTime } from '../../services/format';
 import { Notice } from '../../components/notice';
 import { Page } from '../../components/page';
@@ -16,7 +16,7 @@ export default function Inbox() {
 
   const load = async () => {
     try {
-      const page = await get<{ items: Notification[]; unreadCount: number }>('/notifications?limit=50');
+      const page = await api.listNotifications({ query: { limit: 50 } });
       setItems(page.items);
       setUnread(page.unreadCount);
       setError(null);
@@ -28,7 +28,7 @@ export default function Inbox() {
   usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()));
 
   const open = async (n: Notification) => {
-    if (!n.readAt) void post(`/notifications/${n.id}/read`).catch(() => undefined);
+    if (!n.readAt) void api.markNotificationRead({ params: { id: n.id } }).catch(() => undefined);
     if (n.ticketId) Taro.navigateTo({ url: `${ROUTES.ticket}?id=${n.ticketId}` });
   };
 
@@ -38,7 +38,7 @@ export default function Inbox() {
       {unread > 0 && (
         <View className='section row'>
           <Text className='muted'>{unread} 条未读</Text>
-          <Text style={{ color: '#1a5fb4' }} onClick={() => void post('/notifications/read').then(load)}>
+          <Text style={{ color: '#1a5fb4' }} onClick={() => void api.markNotificationsRead().then(load)}>
             全部标为已读
           </Text>
         </View>

@@ -1,9 +1,10 @@
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { View } from '@tarojs/components';
 import { useState } from 'react';
-import { ApiError, get, hasTokens, messageOf, post } from '../../services/api';
+import type { InviteInfo } from '@minhu/contracts';
+import { api, ApiError, hasTokens, messageOf } from '../../services/api';
 import { fullTime } from '../../services/format';
-import { normaliseInviteCode, rememberInvite, type InviteInfo } from '../../services/invite';
+import { normaliseInviteCode, rememberInvite } from '../../services/invite';
 import { Notice } from '../../components/notice';
 import { Page } from '../../components/page';
 import { useApp } from '../../store';
@@ -27,7 +28,7 @@ export default function Join() {
   useDidShow(() => {
     if (!code) return setError('邀请码不对：应是 8 位字母和数字，请核对后重试。');
     if (!hasTokens()) return;
-    get<InviteInfo>(`/invites/${code}`).then(
+    api.getInvite({ params: { code } }).then(
       (found) => {
         setInfo(found);
         setError(null);
@@ -46,7 +47,7 @@ export default function Join() {
     if (!code) return;
     setBusy(true);
     try {
-      const request = await post<{ teamName: string }>(`/invites/${code}/join`);
+      const request = await api.joinTeam({ params: { code } });
       setOutcome({ kind: 'ok', text: `已申请加入“${request.teamName}”，等待队长审核。审核通过后，您会在「我的」里看到这支服务队，并能签收本队的求助。` });
     } catch (e) {
       const code409 = e instanceof ApiError && e.status === 409;

@@ -2,11 +2,13 @@ import Taro, { useLoad, useRouter } from '@tarojs/taro';
 import { View } from '@tarojs/components';
 import { Page } from '../../components/page';
 import { TicketList } from '../../components/ticket-list';
+import type { ListTicketsQuery } from '@minhu/contracts';
 
 /** A filtered list opened from an overview (a secretary's overdue tickets, one team's backlog). */
 export default function List() {
   const { params } = useRouter();
-  const query = decodeURIComponent(params.query ?? 'scope=mine');
+  // The query as listPage (routes.ts) wrote it.
+  const query = JSON.parse(decodeURIComponent(params.query ?? '{"scope":"mine"}')) as ListTicketsQuery;
   const title = decodeURIComponent(params.title ?? '工单');
   useLoad(() => {
     void Taro.setNavigationBarTitle({ title });
@@ -14,7 +16,7 @@ export default function List() {
   return (
     <Page>
       <View style={{ height: '12px' }} />
-      <TicketList query={`${query}&limit=20`} empty='没有符合条件的求助。' />
+      <TicketList query={{ ...query, limit: 20 }} empty='没有符合条件的求助。' />
     </Page>
   );
 }

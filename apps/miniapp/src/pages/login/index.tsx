@@ -1,20 +1,14 @@
 import Taro, { useLoad } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { get, messageOf } from '../../services/api';
+import type { DevAccount, Me } from '@minhu/contracts';
+import { api, messageOf } from '../../services/api';
 import { forgetInvite, pendingInvite } from '../../services/invite';
 import { loginWithPhone, loginWithWechat } from '../../services/session';
 import { useApp } from '../../store';
 import { Page } from '../../components/page';
 import { Notice } from '../../components/notice';
 import { ROUTES } from '../../routes';
-import type { Me } from '@minhu/contracts';
-
-interface DemoAccount {
-  phone: string;
-  name: string;
-  description: string;
-}
 
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
 
@@ -24,14 +18,14 @@ const IS_WEAPP = process.env.TARO_ENV === 'weapp';
  */
 export default function Login() {
   const { signedIn } = useApp();
-  const [accounts, setAccounts] = useState<DemoAccount[]>([]);
+  const [accounts, setAccounts] = useState<DevAccount[]>([]);
   const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useLoad(() => {
     if (!IS_WEAPP) {
-      get<{ items: DemoAccount[] }>('/auth/dev/accounts').then(
+      api.listDevAccounts().then(
         (reply) => setAccounts(reply.items),
         () => setAccounts([]),
       );

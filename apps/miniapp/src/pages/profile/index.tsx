@@ -2,8 +2,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { SPECIAL_TAGS, SPECIAL_TAG_LABELS, type SpecialTag } from '@minhu/domain';
-import type { Me } from '@minhu/contracts';
-import { messageOf, post } from '../../services/api';
+import { api, messageOf } from '../../services/api';
 import { AddressPicker, type PickedAddress } from '../../components/address-picker';
 import { Notice } from '../../components/notice';
 import { Page } from '../../components/page';
@@ -30,11 +29,8 @@ export default function Profile() {
     setSaving(true);
     setError(null);
     try {
-      const updated = await post<Me>('/me', {
-        name: name.trim(),
-        homeAreaId: address.areaId,
-        homeDetail: detail.trim() || null,
-        specialTags: tags,
+      const updated = await api.updateMeByPost({
+        body: { name: name.trim(), homeAreaId: address.areaId, homeDetail: detail.trim() || null, specialTags: tags },
       });
       signedIn(updated);
       Taro.showToast({ title: '已保存', icon: 'success' });

@@ -8,21 +8,22 @@ import { flushOutbox, pendingSubmissions, type Pending } from '../../services/ou
 import { CATEGORY_LABELS, humanTime } from '../../services/format';
 import { useApp } from '../../store';
 import type { View as Face } from '../../services/session';
+import type { ListTicketsQuery } from '@minhu/contracts';
 
-const TABS: Record<Face, { key: string; label: string; query: string; empty: string }[]> = {
+const TABS: Record<Face, { key: string; label: string; query: ListTicketsQuery; empty: string }[]> = {
   resident: [
-    { key: 'open', label: '进行中', query: 'scope=filed&open=true', empty: '没有进行中的求助。' },
-    { key: 'all', label: '全部', query: 'scope=filed', empty: '还没有求助。需要帮助时，在首页点一下。' },
+    { key: 'open', label: '进行中', query: { scope: 'filed', open: true }, empty: '没有进行中的求助。' },
+    { key: 'all', label: '全部', query: { scope: 'filed' }, empty: '还没有求助。需要帮助时，在首页点一下。' },
   ],
   member: [
-    { key: 'unclaimed', label: '待签收', query: 'scope=team&status=assigned', empty: '没有待签收的求助。' },
-    { key: 'mine', label: '我的', query: 'scope=assigned&open=true', empty: '没有分派给您的求助。' },
-    { key: 'all', label: '全部', query: 'scope=team', empty: '本队还没有求助。' },
+    { key: 'unclaimed', label: '待签收', query: { scope: 'team', status: 'assigned' }, empty: '没有待签收的求助。' },
+    { key: 'mine', label: '我的', query: { scope: 'assigned', open: true }, empty: '没有分派给您的求助。' },
+    { key: 'all', label: '全部', query: { scope: 'team' }, empty: '本队还没有求助。' },
   ],
   secretary: [
-    { key: 'overdue', label: '超时', query: 'scope=area&open=true&overdue=true', empty: '没有超时的求助。' },
-    { key: 'open', label: '未办结', query: 'scope=area&open=true', empty: '没有未办结的求助。' },
-    { key: 'all', label: '全部', query: 'scope=area', empty: '辖区还没有求助。' },
+    { key: 'overdue', label: '超时', query: { scope: 'area', open: true, overdue: true }, empty: '没有超时的求助。' },
+    { key: 'open', label: '未办结', query: { scope: 'area', open: true }, empty: '没有未办结的求助。' },
+    { key: 'all', label: '全部', query: { scope: 'area' }, empty: '辖区还没有求助。' },
   ],
 };
 
@@ -65,7 +66,7 @@ export default function Requests() {
         </View>
       )}
       <View style={{ height: '12px' }} />
-      <TicketList key={`${view}-${current.key}`} query={`${current.query}&limit=20`} forMember={view === 'member'} empty={current.empty} />
+      <TicketList key={`${view}-${current.key}`} query={{ ...current.query, limit: 20 }} forMember={view === 'member'} empty={current.empty} />
     </Page>
   );
 }

@@ -2,7 +2,8 @@ import Taro, { useDidShow, useLoad, useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import type { MemberLoad } from '@minhu/contracts';
-import { get, messageOf } from '../../services/api';
+import { api, messageOf } from '../../services/api';
+import { listPage } from '../../routes';
 import { Notice } from '../../components/notice';
 import { Page } from '../../components/page';
 
@@ -15,7 +16,7 @@ export default function Team() {
     void Taro.setNavigationBarTitle({ title: decodeURIComponent(name) || '服务队队员' });
   });
   useDidShow(() => {
-    get<MemberLoad>(`/metrics/members?teamId=${teamId}`).then(
+    api.metricsMembers({ query: { teamId } }).then(
       (r) => setMembers(r.items),
       (e: unknown) => setError(messageOf(e)),
     );
@@ -44,7 +45,7 @@ export default function Team() {
         <View
           className='btn block'
           onClick={() =>
-            Taro.navigateTo({ url: `/pages/list/index?query=${encodeURIComponent(`scope=area&open=true&teamId=${teamId}`)}&title=${encodeURIComponent('未办结的求助')}` })
+            Taro.navigateTo({ url: listPage({ scope: 'area', open: true, teamId }, '未办结的求助') })
           }
         >
           查看本队未办结的求助

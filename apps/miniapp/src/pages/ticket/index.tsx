@@ -1,9 +1,9 @@
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { Picker, Text, Textarea, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
-import type { Ticket, TicketDetail } from '@minhu/contracts';
+import type { TeamItem, TeamMemberRow, TicketDetail } from '@minhu/contracts';
 import type { TicketAction } from '@minhu/domain';
-import { ApiError, get, messageOf, post, uploadPhoto } from '../../services/api';
+import { act as actOn, api, ApiError, messageOf, uploadPhoto } from '../../services/api';
 import { CATEGORY_LABELS, URGENCY_LABELS, countdown, fullTime } from '../../services/format';
 import { TicketBadges } from '../../components/badges';
 import { Notice } from '../../components/notice';
@@ -13,17 +13,6 @@ import { Stars } from '../../components/stars';
 import { Timeline } from '../../components/timeline';
 import { CATEGORY_ICONS } from '../../components/ticket-card';
 import { useApp } from '../../store';
-
-interface TeamOption {
-  id: string;
-  name: string;
-  areaName: string;
-}
-interface MemberOption {
-  id: string;
-  name: string;
-  active: boolean;
-}
 
 const DONE_MESSAGES: Record<TicketAction, string> = {
   claim: '已签收',
@@ -59,8 +48,8 @@ export default function TicketPage() {
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<TicketAction | null>(null);
   const [busy, setBusy] = useState(false);
-  const [teams, setTeams] = useState<TeamOption[]>([]);
-  const [members, setMembers] = useState<MemberOption[]>([]);
+  const [teams, setTeams] = useState<TeamItem[]>([]);
+  const [members, setMembers] = useState<TeamMemberRow[]>([]);
   // The small forms' fields.
   const [text, setText] = useState('');
   const [photos, setPhotos] = useState<string[]>([]);
@@ -71,7 +60,7 @@ export default function TicketPage() {
 
   const load = useCallback(async () => {
     try {
-      setDetail(await get<TicketDetail>(`/tickets/${id}`));
+      setDetail(await api.getTicket({ params: { id } }));
       setError(null);
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? '这条求助不存在，或者您没有权限查看。' : messageOf(e));
@@ -80,7 +69,7 @@ export default function TicketPage() {
 
   useDidShow(() => {
     void load();
-    get<{ items: TeamOption[] }>('/teams').then((r) => setTeams(r.items), () => undefined);
+    api.listTeams().then((r) => setTeams(r.items), () => undefined);
   });
   usePullDownRefresh(() => {
     void load().finally(() => Taro.stopPullDownRefresh());
@@ -98,7 +87,7 @@ export default function TicketPage() {
     setTargetTeam(-1);
     setTargetMember(-1);
     if (action === 'assign' && ticket?.teamId) {
-      get<{ items: MemberOption[] }>(`/teams/${ticket.teamId}/members`).then((r) => setMembers(r.items.filter((m) => m.active)), () => setMembers([]));
+      api.listTeamMembers({ params: { id: ticket.teamId } }).then((r) => setMembers(r.items.filter((m) => m.active)), () => setMembers([]));
     }
     if (WITH_FORM.includes(action)) setOpen(action);
     else void act(action, {});
@@ -108,7 +97,7 @@ export default function TicketPage() {
     if (!ticket) return;
     setBusy(true);
     try {
-      const updated = await post<Ticket>(`/tickets/${ticket.id}/${action}`, action === 'claim' ? body : { ...body, version: ticket.version });
+      const updated = await actOn(ticket.id, action, action === 'claim' ? body : { ...body, version: ticket.version });
       Taro.showToast({ title: DONE_MESSAGES[action], icon: 'success' });
       setOpen(null);
       setDetail({ ticket: updated, events: detail!.events });

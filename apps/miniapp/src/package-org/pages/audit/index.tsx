@@ -1,12 +1,12 @@
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useRef, useState } from 'react';
-import { ApiError, get, messageOf } from '../../../services/api';
+import { api, ApiError, messageOf } from '../../../services/api';
 import { fullTime, humanTime } from '../../../services/format';
 import { Notice } from '../../../components/notice';
 import { Page } from '../../../components/page';
 import { AUDIT_ENTITIES, changeLine, describeAudit, idsToName, type NameBook } from '../../format';
-import type { AreaDetail, AuditEntry, TeamMemberRow, TeamSummary } from '../../types';
+import type { AuditEntry, TeamMemberRow, TeamItem as TeamSummary } from '@minhu/contracts';
 
 const PAGE = 30;
 /** At most this many look-ups per page of entries, to name areas and members. */
@@ -26,7 +26,7 @@ class Names implements NameBook {
   async learn(entries: readonly AuditEntry[]) {
     if (!this.looked.has('teams')) {
       this.looked.add('teams');
-      const { items } = await get<{ items: TeamSummary[] }>('/teams').catch(() => ({ items: [] as TeamSummary[] }));
+      const { items } = await api.listTeams().catch(() => ({ items: [] as TeamSummary[] }));
       for (const t of items) {
         this.teams.set(t.id, t.name);
         this.areas.set(t.areaId, t.areaName);
@@ -38,12 +38,12 @@ class Names implements NameBook {
     await Promise.all([
       ...memberTeams.map(async (teamId) => {
         this.looked.add(`m:${teamId}`);
-        const { items } = await get<{ items: TeamMemberRow[] }>(`/teams/${teamId}/members`).catch(() => ({ items: [] as TeamMemberRow[] }));
+        const { items } = await api.listTeamMembers({ params: { id: teamId } }).catch(() => ({ items: [] as TeamMemberRow[] }));
         for (const m of items) this.users.set(m.id, m.name);
       }),
       ...areas.map(async (areaId) => {
         this.looked.add(`a:${areaId}`);
-        const detail = await get<AreaDetail>(`/areas/${areaId}`).catch(() => null);
+        const detail = await api.getArea({ params: { id: areaId } }).catch(() => null);
         if (!detail) return;
         this.areas.set(detail.area.id, detail.area.name);
         for (const c of detail.children) this.areas.set(c.id, c.name);
@@ -66,8 +66,7 @@ export default function Audit() {
     async (kind: string, before?: number) => {
       setLoading(true);
       try {
-        const query = `limit=${PAGE}${kind ? `&entity=${kind}` : ''}${before ? `&before=${before}` : ''}`;
-        const { items } = await get<{ items: AuditEntry[] }>(`/audit?${query}`);
+        const { items } = await api.auditLog({ query: { limit: PAGE, entity: kind || undefined, before } });
         await names.current.learn(items);
         setEntries((current) => (before && current ? [...current, ...items] : items));
         setMore(items.length === PAGE);

@@ -2,12 +2,12 @@ import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import { AVAILABILITY_LABELS } from '@minhu/domain';
-import { get, messageOf, put } from '../../../services/api';
+import { api, messageOf } from '../../../services/api';
 import { Notice } from '../../../components/notice';
 import { Page } from '../../../components/page';
 import { useApp } from '../../../store';
 import { availabilityLine, memberChanges } from '../../format';
-import type { TeamMemberRow } from '../../types';
+import type { TeamMemberRow } from '@minhu/contracts';
 import { AvailabilityFields, type AvailabilityValue } from '../../components/availability-fields';
 import { useOnVisit, useVisits } from '../../visits';
 
@@ -38,7 +38,7 @@ function TeamAvailability({ teamId, teamName, meId, visits }: { teamId: string; 
 
   const load = useCallback(async () => {
     try {
-      const { items } = await get<{ items: TeamMemberRow[] }>(`/teams/${teamId}/members`);
+      const { items } = await api.listTeamMembers({ params: { id: teamId } });
       const self = items.find((m) => m.id === meId);
       setTeam(items);
       if (self) setValue({ availability: self.availability, backupMemberId: self.backupMemberId, availabilityNote: self.availabilityNote ?? '' });
@@ -57,7 +57,7 @@ function TeamAvailability({ teamId, teamName, meId, visits }: { teamId: string; 
     setSaving(true);
     setError(null);
     try {
-      await put(`/teams/${teamId}/members/${meId}`, changes);
+      await api.updateTeamMember({ params: { id: teamId, userId: meId }, body: changes });
       Taro.showToast({ title: `已设为${AVAILABILITY_LABELS[value.availability]}`, icon: 'success' });
       await load();
     } catch (e) {

@@ -2,13 +2,13 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import { CATEGORIES, CATEGORY_LABELS, CONTROL_LEVELS, CONTROL_LEVEL_LABELS, SPECIAL_TAG_LABELS, type Category, type CompoundType, type ControlLevel } from '@minhu/domain';
-import { API_ROOT, ApiError, get, messageOf, post, put } from '../../../services/api';
+import { api, ApiError, messageOf, urlOf } from '../../../services/api';
 import { Notice } from '../../../components/notice';
 import { Page } from '../../../components/page';
 import { useApp } from '../../../store';
 import { ROUTES } from '../../../routes';
 import { areaKindLabel, controlLevelConsequence, isContactPhone, teamKind } from '../../format';
-import type { AreaDetail, AreaSummary, TeamSummary } from '../../types';
+import type { AreaDetail, AreaItem as AreaSummary, TeamItem as TeamSummary } from '@minhu/contracts';
 import { useOnVisit, useVisits } from '../../visits';
 import { SomeOf } from '../../../components/choices';
 
@@ -29,7 +29,7 @@ export default function Org() {
     if (areaId || !me) return;
     const own = me.areas.map((a) => ({ id: a.id, name: a.name, kind: a.kind }));
     if (!isAdmin) return setRoots(own);
-    get<{ items: AreaSummary[] }>('/areas').then(
+    api.listAreas().then(
       (r) => setRoots([...r.items, ...own.filter((a) => !r.items.some((i) => i.id === a.id))]),
       (e: unknown) => setError(messageOf(e)),
     );
@@ -68,7 +68,7 @@ export default function Org() {
 
 /** Only admins: where the ledger import lives (a computer's job), and the audit log. */
 function AdminNotes() {
-  const template = `${API_ROOT}/org/templates/ledger.xlsx`;
+  const template = urlOf('getLedgerTemplate', {});
   const full = template.startsWith('http') || typeof location === 'undefined' ? template : `${location.origin}${template}`;
   return (
     <View>
@@ -80,7 +80,7 @@ function AdminNotes() {
         <View className='gap'>2. 填好后在服务器上运行：</View>
         <View className='muted break'>npm run org:import -- 台账.xlsx --dry-run（先检查）</View>
         <View className='muted break'>npm run org:import -- 台账.xlsx（正式导入）</View>
-        <View className='gap muted'>也可以调用接口 POST /api/v1/org/import 上传。台账有任何问题时整体不导入，并逐行说明问题。</View>
+        <View className='gap muted'>也可以通过接口上传（接口文档中的 importOrganisation）。台账有任何问题时整体不导入，并逐行说明问题。</View>
         <View className='btn small block gap' onClick={() => void Taro.setClipboardData({ data: full })}>
           复制模板下载地址
         </View>
@@ -104,7 +104,7 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
 
   const load = useCallback(async () => {
     try {
-      const next = await get<AreaDetail>(`/areas/${id}`);
+      const next = await api.getArea({ params: { id } });
       setDetail(next);
       setError(null);
       void Taro.setNavigationBarTitle({ title: next.area.name });
@@ -128,7 +128,7 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
     setBusy(true);
     setLevelError(null);
     try {
-      await put(`/areas/${area.id}/control-level`, { controlLevel: to });
+      await api.setControlLevel({ params: { id: area.id }, body: { controlLevel: to } });
       Taro.showToast({ title: `已设为${CONTROL_LEVEL_LABELS[to]}`, icon: 'success' });
       setLevelOpen(false);
       await load();
@@ -314,12 +314,7 @@ function NewTeamForm({ areaId, areaName, onCancel }: { areaId: string; areaName:
     setSaving(true);
     setError(null);
     try {
-      const team = await post<{ id: string }>('/teams', {
-        name: name.trim(),
-        areaId,
-        categories,
-        ...(phone.trim() ? { phone: phone.trim() } : {}),
-      });
+      const team = await api.createTeam({ body: { name: name.trim(), areaId, categories, ...(phone.trim() ? { phone: phone.trim() } : {}) } });
       Taro.showToast({ title: '已新建服务队', icon: 'success' });
       onCancel();
       Taro.navigateTo({ url: `${ROUTES.teamAdmin}?teamId=${team.id}&created=1` });

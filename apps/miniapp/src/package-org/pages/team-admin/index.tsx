@@ -2,14 +2,14 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import { CATEGORIES, CATEGORY_LABELS, type Category } from '@minhu/domain';
-import { ApiError, get, messageOf, post, put } from '../../../services/api';
+import { api, ApiError, messageOf } from '../../../services/api';
 import { humanTime } from '../../../services/format';
 import { Notice } from '../../../components/notice';
 import { Page } from '../../../components/page';
 import { useApp } from '../../../store';
 import { ROUTES } from '../../../routes';
 import { isContactPhone, teamKind } from '../../format';
-import type { JoinRequest, TeamMemberRow, TeamSummary } from '../../types';
+import type { JoinRequest, TeamMemberRow, TeamItem as TeamSummary } from '@minhu/contracts';
 import { MembersTab } from '../../components/members-tab';
 import { DutiesTab } from '../../components/duties-tab';
 import { InviteTab } from '../../components/invite-tab';
@@ -37,9 +37,9 @@ export default function TeamAdmin() {
   const load = useCallback(async () => {
     try {
       const [teams, memberList, pending] = await Promise.all([
-        get<{ items: TeamSummary[] }>('/teams'),
-        get<{ items: TeamMemberRow[] }>(`/teams/${teamId}/members`),
-        get<{ items: JoinRequest[] }>(`/teams/${teamId}/join-requests`).catch(() => ({ items: [] as JoinRequest[] })),
+        api.listTeams(),
+        api.listTeamMembers({ params: { id: teamId } }),
+        api.listJoinRequests({ params: { id: teamId } }).catch(() => ({ items: [] as JoinRequest[] })),
       ]);
       const found = teams.items.find((t) => t.id === teamId) ?? null;
       if (!found) {
@@ -65,7 +65,7 @@ export default function TeamAdmin() {
     }
     setDeciding(request.id);
     try {
-      await post(`/join-requests/${request.id}/${approve ? 'approve' : 'reject'}`);
+      await (approve ? api.approveJoinRequest : api.rejectJoinRequest)({ params: { id: request.id } });
       Taro.showToast({ title: approve ? `${request.name}已入队` : '已拒绝', icon: 'success' });
       await load();
     } catch (e) {
@@ -162,7 +162,7 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
     setSaving(true);
     setError(null);
     try {
-      await put(`/teams/${team.id}`, body);
+      await api.updateTeam({ params: { id: team.id }, body });
       Taro.showToast({ title: done, icon: 'success' });
       await onDone(result);
     } catch (e) {

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
+import { openApiDocument } from '@minhu/contracts';
+import { serve } from './serve.js';
 
-export default async function healthRoutes(app: FastifyInstance) {
-  app.get(
-    '/health',
-    { config: { public: true }, schema: { tags: ['health'], summary: '服务与数据库是否可用' } },
-    async (_request, reply) => {
+export default async function systemRoutes(app: FastifyInstance, options: { devLogin: boolean }) {
+  // Made once: the table does not change while the process runs.
+  const document = openApiDocument(options);
+  serve(app, {
+    health: async (_request, reply) => {
       try {
         await app.db.rows(sql`SELECT 1`);
         return { status: 'ok', db: 'ok' };
@@ -18,5 +20,6 @@ export default async function healthRoutes(app: FastifyInstance) {
         });
       }
     },
-  );
+    openApi: async (_request, reply) => reply.send(document),
+  });
 }

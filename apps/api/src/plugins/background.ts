@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+
+/**
+ * The overdue sweep every SLA_SWEEP_INTERVAL_MS and, when WeChat sending is configured (app id,
+ * secret and at least one template), the WeChat outbox every NOTIFY_DISPATCH_INTERVAL_MS, on
+ * every process: each makes sure every ticket or message is handled once. A run never overlaps
+ * the previous one of the same job on the same process.
+ */
+export function startBackgroundWork(app: FastifyInstance, config: Config) {
+  const { appId, appSecret, subscribeTemplates } = config.wechat;
+  const sendsWechat = Boolean(appId && appSecret && Object.keys(subscribeTemplates).length > 0);
+  repeat(app, config.slaSweepIntervalMs, 'overdue sweep', () => app.services.sweep.run(app.clock()));
+  if (sendsWechat) repeat(app, config.notifyDispatchIntervalMs, 'wechat dispatch', () => app.services.dispatcher.run(app.clock()));
+}
+
+/** Runs a job every intervalMs; its counts are logged when any is non-zero. */
+function repeat(app: FastifyInstance, intervalMs: number, name: string, run: () => Promise<Record<string, number>>) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = run()
+      .then((result) => {
+        if (Object.values(result).some((n) => n > 0)) app.log.info(result, name);
+      })
+      .catch((error: unknown) => app.log.error({ err: error }, `${name} failed`))
+      .finally(() => {
+        running = null;
+      });
+  };
+  app.addHook('onReady', async () => {
+    timer = setInterval(tick, intervalMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { requireSignIn } from '../plugins/auth.js';
+import type { UserContexts } from '../services/user-contexts.js';
+import authRoutes from './auth.routes.js';
+import exportsRoutes from './exports.routes.js';
+import monitoringRoutes from './monitoring.routes.js';
+import orgAdminRoutes from './org-admin.routes.js';
+import orgRoutes from './org.routes.js';
+import { servesExactlyTheTable } from './serve.js';
+import systemRoutes from './system.routes.js';
+import ticketsRoutes from './tickets.routes.js';
+import uploadsRoutes from './uploads.routes.js';
+
+/**
+ * The API under /api/v1: every route of the table of endpoints (packages/contracts), behind the
+ * sign-in gate unless the table says it is public.
+ */
+export default async function apiRoutes(api: FastifyInstance, options: { devLogin: boolean; people: UserContexts }) {
+  servesExactlyTheTable(api, options);
+  api.addHook('onRequest', requireSignIn(options.people));
+  // A change made here is seen by this process's next request, before any announcement.
+  api.addHook('onSend', async (request, _reply, payload) => {
+    if (mayChangePeople(request.method, request.url)) options.people.forgetAll();
+    return payload;
+  });
+  await api.register(systemRoutes, { devLogin: options.devLogin });
+  await api.register(authRoutes, { devLogin: options.devLogin });
+  await api.register(ticketsRoutes);
+  await api.register(uploadsRoutes);
+  await api.register(orgRoutes);
+  await api.register(orgAdminRoutes);
+  await api.register(monitoringRoutes);
+  await api.register(exportsRoutes);
+}
+
+/**
+ * Whether a request may change who someone is (account, teams, roles, areas): any write but the
+ * ones on tickets, uploads, notifications, time limits and sign-in (which only adds accounts and
+ * tokens; forgetting everyone at each token refresh would keep nobody). Unknown new routes count
+ * as changes.
+ */
+function mayChangePeople(method: string, url: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && !/^\/api\/v1\/(tickets|uploads|notifications|sla-policies|auth)(\/|\?|$)/.test(url);
+}

@@ -1,0 +1,91 @@
+import {
+  createDeliveriesRepository,
+  createIdempotencyRepository,
+  createLedgerRepository,
+  createMetricsRepository,
+  createNotificationsRepository,
+  createOrgWriteRepository,
+  createPoliciesRepository,
+  createOrgRepository,
+  createTicketsRepository,
+  createUploadsRepository,
+  createUsersRepository,
+  type DbHandle,
+} from '@minhu/db';
+import type { Config } from '../config.js';
+import { createAuthService } from './auth.service.js';
+import { createDispatcherService } from './dispatcher.service.js';
+import { createTicketsService } from './tickets.service.js';
+import { createMetricsService } from './metrics.service.js';
+import { createExportsService } from './exports.service.js';
+import { createNotificationsService } from './notifications.service.js';
+import { createNotifier } from './notifier.js';
+import { createPoliciesService } from './policies.service.js';
+import { createSweepService } from './sweep.service.js';
+import { createOrgAdminService } from './org-admin.service.js';
+import { createOrgService } from './org.service.js';
+import { createUploadsService } from './uploads.service.js';
+import { createWechatClient, type WechatClient } from './wechat-client.js';
+import { createWechatSubscribe } from './wechat-subscribe.js';
+
+/**
+ * The use cases, each given only the repositories and services it uses: the one place where
+ * they are wired together (app.ts decorates the app with the result).
+ */
+export function createServices(
+  handle: DbHandle,
+  config: Config,
+  signAccessToken: (userId: string, now: Date) => string,
+  wechat?: WechatClient,
+) {
+  const org = createOrgRepository(handle);
+  const users = createUsersRepository(handle);
+  const tickets = createTicketsRepository(handle);
+  const uploads = createUploadsRepository(handle);
+  const notifications = createNotificationsRepository(handle);
+  const policies = createPoliciesRepository(handle);
+  const metrics = createMetricsService({ metrics: createMetricsRepository(handle), org });
+  const notifier = createNotifier({
+    notifications,
+    channels: (type) => (config.wechat.subscribeTemplates[type] ? ['wechat'] : []),
+  });
+  return {
+    auth: createAuthService({
+      users,
+      org,
+      wechat: wechat ?? createWechatClient(config.wechat),
+      signAccessToken,
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    }),
+    tickets: createTicketsService({
+      handle,
+      tickets,
+      org,
+      users,
+      idempotency: createIdempotencyRepository(handle),
+      notifier,
+      autoCloseAfterMs: config.autoCloseAfterMs,
+    }),
+    uploads: createUploadsService({ uploads, tickets }),
+    org: createOrgService({ org }),
+    orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle) }),
+    policies: createPoliciesService({ policies }),
+    notifications: createNotificationsService({ notifications }),
+    metrics,
+    exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
+    sweep: createSweepService({ tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
+    dispatcher: createDispatcherService({
+      deliveries: createDeliveriesRepository(handle),
+      wechat: createWechatSubscribe(config.wechat),
+      templates: config.wechat.subscribeTemplates,
+      fields: config.wechat.subscribeFields,
+      page: config.wechat.subscribePage,
+      timeoutMs: config.wechat.timeoutMs,
+    }),
+    /** The signed-in person as services see them, freshly loaded. */
+    viewerOf: async (userId: string) => (await org.userContext(userId))!,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
