@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -27,6 +27,8 @@ export interface DbHandle {
    * was said meanwhile was missed). Resolves with how to stop.
    */
   listen?(channel: string, on: { message(payload: string): void; listening(): void }): Promise<() => Promise<void>>;
+  /** Resolves when the database answers (the health check); rejects when it cannot be reached. */
+  ping(): Promise<void>;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -48,10 +50,15 @@ const MIGRATION_LOCK_KEY = 72_110_001;
 export class DataDirLockedError extends Error {}
 
 export async function createDb(options: DbOptions): Promise<DbHandle> {
-  return options.databaseUrl ? createPostgres(options.databaseUrl, options.poolSize ?? 10) : createPglite(options);
+  const handle = options.databaseUrl ? await createPostgres(options.databaseUrl, options.poolSize ?? 10) : await createPglite(options);
+  return Object.assign(handle, {
+    async ping() {
+      await handle.rows(sql`SELECT 1`);
+    },
+  });
 }
 
-async function createPostgres(url: string, poolSize: number): Promise<DbHandle> {
+async function createPostgres(url: string, poolSize: number): Promise<Omit<DbHandle, 'ping'>> {
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => {},
@@ -118,7 +125,7 @@ function preparing(sql: postgres.Sql): postgres.Sql {
   });
 }
 
-async function createPglite(options: DbOptions): Promise<DbHandle> {
+async function createPglite(options: DbOptions): Promise<Omit<DbHandle, 'ping'>> {
   const dir = options.pgliteDir;
   const releaseLock = dir ? lockDataDir(dir) : () => {};
   let client: PGlite;

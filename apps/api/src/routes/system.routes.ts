@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
 import { openApiDocument } from '@minhu/contracts';
 import { serve } from './serve.js';
 
@@ -9,7 +8,7 @@ export default async function systemRoutes(app: FastifyInstance, options: { devL
   serve(app, {
     health: async (_request, reply) => {
       try {
-        await app.db.rows(sql`SELECT 1`);
+        await app.db.ping();
         return { status: 'ok', db: 'ok' };
       } catch (error) {
         app.log.error({ err: error }, 'health check: database unreachable');
