@@ -1,5 +1,6 @@
 import type { TicketStatus } from './model.js';
 import type { TimeLimit } from './time-limits.js';
+import { activeDueAt, activePhase, autoClose, type DomainEvent, type MachineTicket, type TicketChange } from './ticket-machine.js';
 
 /**
  * Escalation (督办): past a due time, the ticket climbs a ladder, each rung once per ticket:
@@ -22,13 +23,14 @@ export interface EscalationClock {
 
 /** Which clock runs now, its due time and its limit; null when the ticket is finished. */
 function runningClock(t: EscalationClock, limit: TimeLimit): { due: Date; limitMs: number } | null {
-  if (t.status === 'assigned' && t.claimedAt === null) {
-    return { due: t.responseDueAt, limitMs: limit.claimWithinSeconds * 1000 };
+  switch (activePhase(t)) {
+    case 'response':
+      return { due: t.responseDueAt, limitMs: limit.claimWithinSeconds * 1000 };
+    case 'resolve':
+      return { due: t.resolveDueAt, limitMs: limit.resolveWithinSeconds * 1000 };
+    case null:
+      return null;
   }
-  if (t.status === 'assigned' || t.status === 'claimed' || t.status === 'in_progress') {
-    return { due: t.resolveDueAt, limitMs: limit.resolveWithinSeconds * 1000 };
-  }
-  return null;
 }
 
 /** When level `level` is reached on the running clock. */
@@ -61,4 +63,26 @@ export function sweepAt(
 ): Date | null {
   if (t.status === 'resolved') return t.resolvedAt ? new Date(t.resolvedAt.getTime() + autoCloseAfterMs) : null;
   return nextEscalationAt(t, limit);
+}
+
+/**
+ * 督办: the levels an open ticket has reached by `now` and not had yet, one event each (the
+ * notifications go out per level), naming the clock that ran late. No events: none reached.
+ */
+export function escalate(t: MachineTicket, limit: TimeLimit, now: Date): TicketChange {
+  const level = escalationLevelAt(t, limit, now);
+  const events: DomainEvent[] = [];
+  for (let l = t.escalationLevel + 1; l <= level; l++) {
+    events.push({ type: 'escalated', data: { level: l, reason: 'overdue', phase: activePhase(t), dueAt: activeDueAt(t)?.toISOString() } });
+  }
+  return { next: { ...t, escalationLevel: level }, events };
+}
+
+/**
+ * What the sweep does with a ticket whose sweep time has come (sweepAt): a resolved one nobody
+ * confirmed closes after the quiet period; an open one escalates. No events: nothing was due (it
+ * changed meanwhile, or it was looked at early), and only its next look moves.
+ */
+export function sweepTicket(t: MachineTicket, limit: TimeLimit, now: Date, autoCloseAfterMs: number): TicketChange {
+  return autoClose(t, now, autoCloseAfterMs) ?? escalate(t, limit, now);
 }

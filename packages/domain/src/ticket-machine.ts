@@ -1,5 +1,6 @@
-import type { TeamRole, TicketStatus, EventType } from './model.js';
-import type { TimeLimit } from './time-limits.js';
+import { TICKET_STATUSES, type Category, type EventType, type TeamRole, type TicketStatus, type Urgency } from './model.js';
+import type { RoutingResult } from './routing.js';
+import { dueTimes, type TimeLimit } from './time-limits.js';
 
 /**
  * The ticket state machine, as data: for each action, the statuses it may start from and the
@@ -33,8 +34,16 @@ interface ActionRule {
   by: readonly Relation[];
 }
 
-const OPEN: readonly TicketStatus[] = ['assigned', 'claimed', 'in_progress'];
-const WORKING: readonly TicketStatus[] = ['claimed', 'in_progress'];
+// The status sets the rest of the system asks about (the database turns them into SQL with
+// packages/db's statusIn), so that what "open" means is written once.
+/** Someone still has to act on it: a clock runs, and it shows in the queues. */
+export const OPEN_STATUSES: readonly TicketStatus[] = ['assigned', 'claimed', 'in_progress'];
+/** A member has it in hand. */
+export const WORKING_STATUSES: readonly TicketStatus[] = ['claimed', 'in_progress'];
+/** Resolved (解决率), whether or not the resident has confirmed it since. */
+export const SOLVED_STATUSES: readonly TicketStatus[] = ['resolved', 'closed'];
+/** What every rate counts: all but the cancelled (a need withdrawn is nobody's success or failure). */
+export const COUNTED_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter((s) => s !== 'cancelled');
 
 export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
   // 签收: any member of the ticket's team, the suggested assignee first in their queue.
@@ -42,14 +51,14 @@ export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
   start: { from: ['claimed'], by: ['assignee', 'team_leader'] },
   // Notes: the people working it, plus secretaries and admins supervising it (督办).
   note: {
-    from: [...OPEN, 'resolved'],
+    from: [...OPEN_STATUSES, 'resolved'],
     by: ['assignee', 'team_leader', 'area_secretary', 'admin'],
   },
-  resolve: { from: WORKING, by: ['assignee', 'team_leader'] },
-  transfer: { from: OPEN, by: ['assignee', 'team_leader', 'area_secretary', 'admin'] },
+  resolve: { from: WORKING_STATUSES, by: ['assignee', 'team_leader'] },
+  transfer: { from: OPEN_STATUSES, by: ['assignee', 'team_leader', 'area_secretary', 'admin'] },
   // Reassigning within the team (the leader's job; a secretary may step in).
-  assign: { from: OPEN, by: ['team_leader', 'area_secretary', 'admin'] },
-  cancel: { from: OPEN, by: ['filer'] },
+  assign: { from: OPEN_STATUSES, by: ['team_leader', 'area_secretary', 'admin'] },
+  cancel: { from: OPEN_STATUSES, by: ['filer'] },
   confirm: { from: ['resolved'], by: ['filer', 'beneficiary'] },
 };
 
@@ -101,9 +110,13 @@ export type TransitionError =
   | { code: 'ALREADY_CLAIMED'; claimedById: string | null }
   | { code: 'SAME_TEAM' };
 
-export type TransitionResult =
-  | { ok: true; next: MachineTicket; events: DomainEvent[] }
-  | { ok: false; error: TransitionError };
+/** A ticket's next state and what happened to get there. */
+export interface TicketChange {
+  next: MachineTicket;
+  events: DomainEvent[];
+}
+
+export type TransitionResult = ({ ok: true } & TicketChange) | { ok: false; error: TransitionError };
 
 export interface TransitionContext {
   now: Date;
@@ -137,26 +150,92 @@ export function availableActions(ticket: MachineTicket, actor: Actor): TicketAct
   );
 }
 
+/** Which of a ticket's two clocks runs (see activePhase). */
+export type DuePhase = 'response' | 'resolve';
+
 /**
- * The due time that matters now: the claim deadline while nobody has answered, the resolve
- * deadline while it is being worked (also after a transfer: 首接负责 keeps the first clock),
- * none once resolved, closed or cancelled.
+ * The clock that runs now: the response clock while nobody has answered, the resolve clock while
+ * it is being worked (also after a transfer: 首接负责 keeps the first claim, and its clock), none
+ * once resolved, closed or cancelled. Only whether it was ever claimed matters, so the API's
+ * ISO time does as well as a Date (the mini-program asks this too).
  */
+export function activePhase(ticket: { status: TicketStatus; claimedAt: Date | string | null }): DuePhase | null {
+  if (!OPEN_STATUSES.includes(ticket.status)) return null;
+  return ticket.status === 'assigned' && ticket.claimedAt === null ? 'response' : 'resolve';
+}
+
+/** The due time that matters now: that of the running clock (activePhase). */
 export function activeDueAt(ticket: Pick<MachineTicket, 'status' | 'claimedAt' | 'responseDueAt' | 'resolveDueAt'>): Date | null {
-  switch (ticket.status) {
-    case 'assigned':
-      return ticket.claimedAt === null ? ticket.responseDueAt : ticket.resolveDueAt;
-    case 'claimed':
-    case 'in_progress':
-      return ticket.resolveDueAt;
-    default:
-      return null;
-  }
+  const phase = activePhase(ticket);
+  if (phase === null) return null;
+  return phase === 'response' ? ticket.responseDueAt : ticket.resolveDueAt;
 }
 
 export function isOverdue(ticket: Parameters<typeof activeDueAt>[0], now: Date): boolean {
   const due = activeDueAt(ticket);
   return due !== null && due.getTime() < now.getTime();
+}
+
+/** What a resident's (or a proxy's) need is filed with; the service gathers it. */
+export interface Filing {
+  filedById: string;
+  /** The person it is for, when known to us; null when that is the filer or nobody we know. */
+  beneficiaryUserId: string | null;
+  category: Category;
+  /** What the filer asked for; routing may raise it (routing.urgency). */
+  requestedUrgency: Urgency;
+  /** Filed for someone else (a proxy: 网格员, 楼栋长, a relative). */
+  onBehalf: boolean;
+  routing: Pick<RoutingResult, 'teamId' | 'assigneeId' | 'reason' | 'flagged' | 'urgency'>;
+  timeLimit: TimeLimit;
+  now: Date;
+}
+
+/**
+ * A new ticket: waiting for its team's claim (routing has already picked the team and, if anyone
+ * answers for the address or the person, the member), both clocks started now. `created` is the
+ * filer's; `routed` is the system's (routing), so it carries no actor.
+ */
+export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainEvent; routed: DomainEvent } {
+  const { routing } = f;
+  return {
+    ticket: {
+      status: 'assigned',
+      teamId: routing.teamId,
+      assigneeId: routing.assigneeId,
+      filedById: f.filedById,
+      beneficiaryUserId: f.beneficiaryUserId,
+      claimedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      ...dueTimes(f.timeLimit, f.now),
+      ratingSatisfied: null,
+      ratingStars: null,
+      ratingComment: null,
+      escalationLevel: 0,
+    },
+    created: {
+      type: 'created',
+      data: { category: f.category, urgency: routing.urgency, requestedUrgency: f.requestedUrgency, onBehalf: f.onBehalf },
+    },
+    routed: {
+      type: 'assigned',
+      data: { teamId: routing.teamId, assigneeId: routing.assigneeId, reason: routing.reason, flagged: routing.flagged },
+    },
+  };
+}
+
+/**
+ * 自动完成: a resolved ticket nobody confirmed closes by itself once the quiet period after its
+ * resolution is over. Null while that is not so (or it is not resolved).
+ */
+export function autoClose(ticket: MachineTicket, now: Date, quietMs: number): TicketChange | null {
+  if (ticket.status !== 'resolved' || ticket.resolvedAt === null) return null;
+  if (ticket.resolvedAt.getTime() + quietMs > now.getTime()) return null;
+  return {
+    next: { ...ticket, status: 'closed', closedAt: now },
+    events: [{ type: 'closed', data: { reason: 'auto', afterHours: Math.round(quietMs / 3600_000) } }],
+  };
 }
 
 export function transition(
@@ -170,7 +249,7 @@ export function transition(
     return { ok: false, error: { code: 'FORBIDDEN', action: input.action } };
   }
   if (!rule.from.includes(ticket.status)) {
-    if (input.action === 'claim' && (ticket.status === 'claimed' || ticket.status === 'in_progress')) {
+    if (input.action === 'claim' && WORKING_STATUSES.includes(ticket.status)) {
       return { ok: false, error: { code: 'ALREADY_CLAIMED', claimedById: ticket.assigneeId } };
     }
     return {

@@ -1,4 +1,4 @@
-import { escalationLevelAt, sweepAt, activeDueAt, type DomainEvent, type MachineTicket } from '@minhu/domain';
+import { activeDueAt, sweepAt, sweepTicket } from '@minhu/domain';
 import type { NewEvent, SweepUpdate, TicketsRepository } from '@minhu/db';
 import type { Notifier, TicketNotice } from './notifier.js';
 import { limitOf, machineOf } from './ticket-view.js';
@@ -29,21 +29,7 @@ export function createSweepService(deps: { tickets: TicketsRepository; notifier:
         for (const { ticket, areaPath } of due) {
           const machine = machineOf(ticket);
           const limit = limitOf(ticket);
-          let next: MachineTicket;
-          const happened: DomainEvent[] = [];
-          if (machine.status === 'resolved') {
-            next = { ...machine, status: 'closed', closedAt: now };
-            happened.push({ type: 'closed', data: { reason: 'auto', afterHours: Math.round(autoCloseAfterMs / 3600_000) } });
-          } else {
-            const level = escalationLevelAt(machine, limit, now);
-            for (let l = machine.escalationLevel + 1; l <= level; l++) {
-              happened.push({
-                type: 'escalated',
-                data: { level: l, reason: 'overdue', phase: machine.claimedAt ? 'resolve' : 'response', dueAt: activeDueAt(machine)?.toISOString() },
-              });
-            }
-            next = { ...machine, escalationLevel: level };
-          }
+          const { next, events: happened } = sweepTicket(machine, limit, now, autoCloseAfterMs);
           const { id, version } = ticket;
           if (happened.length === 0) {
             // Nothing reached (finished meanwhile, or an old time): just move its next look.

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
   activeDueAt,
-  dueTimes,
+  fileTicket,
   relationsOf,
   strictestControlLevel,
   sweepAt,
   timeLimitFor,
   transition,
-  type DomainEvent,
   type MachineTicket,
   type TimeLimit,
   type ActionInput,
@@ -103,34 +102,34 @@ export function createTicketsService(deps: Deps) {
       const area = chain[0]!;
       const controlLevel = strictestControlLevel(chain.map((a) => a.controlLevel));
       const limit = timeLimitFor(found.policies, body.category, routing.urgency, controlLevel);
-      const due = dueTimes(limit, now);
       const id = newId(now.getTime());
       const homeDetail = !body.beneficiary && areaId === viewer.homeAreaId ? viewer.homeDetail : null;
-
-      const created: DomainEvent = {
-        type: 'created',
-        data: { category: body.category, urgency: routing.urgency, requestedUrgency: body.urgency, onBehalf: body.beneficiary !== undefined },
-      };
-      const routed: DomainEvent = {
-        type: 'assigned',
-        data: { teamId: routing.teamId, assigneeId: routing.assigneeId, reason: routing.reason, flagged: routing.flagged },
-      };
+      const { ticket, created, routed } = fileTicket({
+        filedById: viewer.id,
+        beneficiaryUserId: body.beneficiary ? (person?.id ?? null) : null,
+        category: body.category,
+        requestedUrgency: body.urgency,
+        onBehalf: body.beneficiary !== undefined,
+        routing,
+        timeLimit: limit,
+        now,
+      });
       const row = {
         id,
         category: body.category,
         urgency: routing.urgency,
         requestedUrgency: body.urgency,
-        status: 'assigned' as const,
+        status: ticket.status,
         description: body.description.trim(),
         areaId,
         compoundId: routing.compoundId!,
         address: addressOf(chain, homeDetail),
-        teamId: routing.teamId,
-        assigneeId: routing.assigneeId,
-        filedById: viewer.id,
+        teamId: ticket.teamId,
+        assigneeId: ticket.assigneeId,
+        filedById: ticket.filedById,
         contactName: body.contactName ?? (body.beneficiary ? null : viewer.name),
         contactPhone: body.contactPhone ?? (body.beneficiary ? null : viewer.phone),
-        beneficiaryUserId: body.beneficiary ? (person?.id ?? null) : null,
+        beneficiaryUserId: ticket.beneficiaryUserId,
         beneficiaryName: body.beneficiary?.name ?? null,
         beneficiaryPhone: body.beneficiary?.phone ?? null,
         beneficiaryAreaId: body.beneficiary?.areaId ?? null,
@@ -139,13 +138,11 @@ export function createTicketsService(deps: Deps) {
         flagged: routing.flagged,
         controlLevel,
         createdAt: now,
-        responseDueAt: due.responseDueAt,
-        resolveDueAt: due.resolveDueAt,
+        responseDueAt: ticket.responseDueAt,
+        resolveDueAt: ticket.resolveDueAt,
         claimLimitSeconds: limit.claimWithinSeconds,
         resolveLimitSeconds: limit.resolveWithinSeconds,
-        dueAt: due.responseDueAt,
-        // The first escalation comes when the claim is due.
-        sweepAt: due.responseDueAt,
+        ...timingOf(ticket, limit),
         updatedAt: now,
       };
       const notifications = await notifier.plan(
