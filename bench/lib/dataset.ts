@@ -1,4 +1,5 @@
-import { createDb } from '@minhu/db';
+import { createDb, statusList } from '@minhu/db';
+import { OPEN_STATUSES, WORKING_STATUSES } from '@minhu/domain';
 import type { TransactionSql } from 'postgres';
 import { connect, first, dropDatabase, ensureDatabase, type Sql } from './db.js';
 
@@ -394,7 +395,7 @@ function generationSteps(p: DatasetParams, t0: string): [string, string][] {
               CASE WHEN s.status = 'closed' AND s.confirmed AND s.r_rating < 0.2 THEN '谢谢服务队，很及时' END,
               s.level,
               CASE WHEN s.status = 'assigned' AND s.level < 3 THEN s.response_due_at + s.level * s.claim_limit * interval '1 second'
-                   WHEN s.status IN ('claimed', 'in_progress') AND s.level < 3 THEN s.resolve_due_at + s.level * s.resolve_limit * interval '1 second'
+                   WHEN s.status IN (${statusList(WORKING_STATUSES)}) AND s.level < 3 THEN s.resolve_due_at + s.level * s.resolve_limit * interval '1 second'
                    WHEN s.status = 'resolved' THEN s.resolved_at + interval '${AUTO_CLOSE_SECONDS} seconds' END,
               1 + (s.claimed_at IS NOT NULL)::int + (s.started_at IS NOT NULL)::int + (s.resolved_at IS NOT NULL)::int
                 + (s.closed_at IS NOT NULL)::int + (s.cancelled_at IS NOT NULL)::int + s.level,
@@ -487,7 +488,7 @@ function generationSteps(p: DatasetParams, t0: string): [string, string][] {
       'sweep pool and bench tables',
       `-- 1% of the open tickets: each run makes them come due just before the sweep it measures.
        CREATE TABLE bench.sweep_pool AS
-         SELECT id, status FROM tickets WHERE status IN ('assigned', 'claimed', 'in_progress') AND random() < 0.01;
+         SELECT id, status FROM tickets WHERE status IN (${statusList(OPEN_STATUSES)}) AND random() < 0.01;
        ALTER TABLE bench.sweep_pool ADD PRIMARY KEY (id);
        DROP TABLE bench.stage;`,
     ],
@@ -566,7 +567,7 @@ export async function ensureDataset(
       counts[table] = row!.n;
     }
     const { max_event_id: maxEventId } = first(await sql<{ max_event_id: number }[]>`SELECT coalesce(max(id), 0)::int AS max_event_id FROM ticket_events`);
-    const { open } = first(await sql<{ open: number }[]>`SELECT count(*)::int AS open FROM tickets WHERE status IN ('assigned', 'claimed', 'in_progress')`);
+    const { open } = first(await sql.unsafe<{ open: number }[]>(`SELECT count(*)::int AS open FROM tickets WHERE status IN (${statusList(OPEN_STATUSES)})`));
     const { pool } = first(await sql<{ pool: number }[]>`SELECT count(*)::int AS pool FROM bench.sweep_pool`);
     const info: DatasetInfo = {
       ...params,

@@ -13,3 +13,4 @@ export * from './deliveries-repository.js';
 export * from './ledger-repository.js';
 export * from './org-write-repository.js';
 export * from './row-mapper.js';
+export * from './status-sql.js';

@@ -1,9 +1,10 @@
 import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Category, TicketStatus, Urgency } from '@minhu/domain';
+import { OPEN_STATUSES, type Category, type TicketStatus, type Urgency } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
 import { metricsWindowCondition, type MetricsWindow } from './metrics-repository.js';
 import { teams, tickets, users } from './schema.js';
+import { statusIn } from './status-sql.js';
 
 /** One line of the ledger (台账): a ticket filed in the window, with its team and assignee by name. */
 export interface LedgerRow {
@@ -80,7 +81,7 @@ export function createLedgerRepository(handle: DbHandle) {
         closedAt: tickets.closedAt,
         overdue: sql<boolean>`(coalesce(tickets.claimed_at > tickets.response_due_at, false)
           OR coalesce(tickets.resolved_at > tickets.resolve_due_at, false)
-          OR (tickets.status IN ('assigned', 'claimed', 'in_progress') AND coalesce(tickets.due_at < ${now}, false)))`,
+          OR (${statusIn('tickets.status', OPEN_STATUSES)} AND coalesce(tickets.due_at < ${now}, false)))`,
         ratingStars: tickets.ratingStars,
         ratingSatisfied: tickets.ratingSatisfied,
       })

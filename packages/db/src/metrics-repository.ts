@@ -1,5 +1,7 @@
 import { and, sql, type SQL } from 'drizzle-orm';
+import { COUNTED_STATUSES, OPEN_STATUSES, SOLVED_STATUSES, WORKING_STATUSES } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
+import { statusIn } from './status-sql.js';
 import { scopeCondition, type TicketScopeFilter } from './tickets-repository.js';
 
 /**
@@ -64,8 +66,8 @@ export function createMetricsRepository(handle: DbHandle) {
     /** The whole scope (teamId null, isTotal) and each team in it. */
     async figures(w: MetricsWindow, executor: Executor = db): Promise<(FigureRow & { teamId: string | null; teamName: string | null; isTotal: boolean })[]> {
       const now = sql`${w.now.toISOString()}::timestamptz`;
-      const counted = sql`tickets.status <> 'cancelled'`;
-      const done = sql`tickets.status IN ('resolved', 'closed')`;
+      const counted = statusIn('tickets.status', COUNTED_STATUSES);
+      const done = statusIn('tickets.status', SOLVED_STATUSES);
       const claimSeconds = sql`extract(epoch FROM tickets.claimed_at - tickets.created_at)`;
       const resolveSeconds = sql`extract(epoch FROM tickets.resolved_at - tickets.created_at)`;
       const rows = await handle.rows<Record<string, unknown>>(
@@ -82,7 +84,7 @@ export function createMetricsRepository(handle: DbHandle) {
               percentile_cont(0.9) WITHIN GROUP (ORDER BY ${claimSeconds}) FILTER (WHERE ${counted} AND tickets.claimed_at IS NOT NULL) AS p90_claim,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY ${resolveSeconds}) FILTER (WHERE ${done} AND tickets.resolved_at IS NOT NULL) AS median_resolve,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY ${resolveSeconds}) FILTER (WHERE ${done} AND tickets.resolved_at IS NOT NULL) AS p90_resolve,
-              count(*) FILTER (WHERE tickets.status IN ('assigned', 'claimed', 'in_progress') AND tickets.due_at < ${now})::int AS overdue_open
+              count(*) FILTER (WHERE ${statusIn('tickets.status', OPEN_STATUSES)} AND tickets.due_at < ${now})::int AS overdue_open
             FROM tickets LEFT JOIN teams tm ON tm.id = tickets.team_id
             WHERE ${where(w)}
             GROUP BY GROUPING SETS ((), (tickets.team_id))`,
@@ -114,9 +116,9 @@ export function createMetricsRepository(handle: DbHandle) {
       const rows = await handle.rows<{ date: string; created: number; claimed: number; resolved: number; overdue: number }>(
         sql`SELECT to_char(tickets.created_at AT TIME ZONE ${CHINA_TIME}, 'YYYY-MM-DD') AS date,
               count(*)::int AS created,
-              count(*) FILTER (WHERE tickets.status <> 'cancelled' AND tickets.claimed_at IS NOT NULL)::int AS claimed,
-              count(*) FILTER (WHERE tickets.status IN ('resolved', 'closed'))::int AS resolved,
-              count(*) FILTER (WHERE tickets.status IN ('assigned', 'claimed', 'in_progress') AND tickets.due_at < ${now})::int AS overdue
+              count(*) FILTER (WHERE ${statusIn('tickets.status', COUNTED_STATUSES)} AND tickets.claimed_at IS NOT NULL)::int AS claimed,
+              count(*) FILTER (WHERE ${statusIn('tickets.status', SOLVED_STATUSES)})::int AS resolved,
+              count(*) FILTER (WHERE ${statusIn('tickets.status', OPEN_STATUSES)} AND tickets.due_at < ${now})::int AS overdue
             FROM tickets WHERE ${where(w)}
             GROUP BY 1 ORDER BY 1`,
         executor,
@@ -149,8 +151,8 @@ export function createMetricsRepository(handle: DbHandle) {
         resolved: number;
       }>(
         sql`SELECT u.id AS user_id, u.name, m.team_id, tm.name AS team_name, m.role, (m.active AND u.active) AS active,
-              (SELECT count(*)::int FROM tickets t WHERE t.assignee_id = u.id AND t.team_id = m.team_id AND t.status IN ('claimed', 'in_progress')) AS open,
-              (SELECT count(*)::int FROM tickets t WHERE t.assignee_id = u.id AND t.team_id = m.team_id AND t.status IN ('assigned', 'claimed', 'in_progress') AND t.due_at < ${now}) AS overdue,
+              (SELECT count(*)::int FROM tickets t WHERE t.assignee_id = u.id AND t.team_id = m.team_id AND ${statusIn('t.status', WORKING_STATUSES)}) AS open,
+              (SELECT count(*)::int FROM tickets t WHERE t.assignee_id = u.id AND t.team_id = m.team_id AND ${statusIn('t.status', OPEN_STATUSES)} AND t.due_at < ${now}) AS overdue,
               (SELECT count(*)::int FROM tickets t WHERE t.assignee_id = u.id AND t.team_id = m.team_id AND t.claimed_at >= ${w.from.toISOString()}::timestamptz AND t.claimed_at < ${w.to.toISOString()}::timestamptz) AS claimed,
               (SELECT count(*)::int FROM tickets t WHERE t.assignee_id = u.id AND t.team_id = m.team_id AND t.resolved_at >= ${w.from.toISOString()}::timestamptz AND t.resolved_at < ${w.to.toISOString()}::timestamptz) AS resolved
             FROM team_members m JOIN users u ON u.id = m.user_id JOIN teams tm ON tm.id = m.team_id

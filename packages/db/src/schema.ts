@@ -18,26 +18,28 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import type {
-  AreaKind,
-  Category,
-  CompoundType,
-  DutyRole,
-  ControlLevel,
-  SpecialTag,
-  Availability,
-  TeamRole,
-  TicketStatus,
-  Urgency,
+import {
+  OPEN_STATUSES,
+  TICKET_STATUSES,
+  type AreaKind,
+  type Category,
+  type CompoundType,
+  type DutyRole,
+  type ControlLevel,
+  type SpecialTag,
+  type Availability,
+  type TeamRole,
+  type TicketStatus,
+  type Urgency,
 } from '@minhu/domain';
+import { sqlLiterals, statusIn } from './status-sql.js';
 
 // Millisecond precision with time zone: values round-trip through JS Date exactly.
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 const createdAt = () => at('created_at').notNull().defaultNow();
 
 /** Enumerations are text with a CHECK: adding a value is a one-line migration. */
-const oneOf = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+const oneOf = (column: string, values: readonly string[]) => sql.raw(`${column} IN (${sqlLiterals(values)})`);
 
 /**
  * The area tree: district → subdistrict → community/village → compound → grid → building →
@@ -251,8 +253,8 @@ export const tickets = pgTable(
     index('tickets_sweep_idx').on(t.sweepAt).where(sql`sweep_at IS NOT NULL`),
     // Queues: a team's or member's open tickets by due time (overdue first), in the lists' order;
     // only open tickets, so a queue reads its few dozen rows, not the team's years of history.
-    index('tickets_open_team_due_idx').on(t.teamId, t.dueAt, t.id.desc().nullsFirst()).where(sql`status IN ('assigned', 'claimed', 'in_progress')`),
-    index('tickets_open_assignee_due_idx').on(t.assigneeId, t.dueAt, t.id.desc().nullsFirst()).where(sql`status IN ('assigned', 'claimed', 'in_progress')`),
+    index('tickets_open_team_due_idx').on(t.teamId, t.dueAt, t.id.desc().nullsFirst()).where(statusIn('status', OPEN_STATUSES)),
+    index('tickets_open_assignee_due_idx').on(t.assigneeId, t.dueAt, t.id.desc().nullsFirst()).where(statusIn('status', OPEN_STATUSES)),
     index('tickets_filed_by_idx').on(t.filedById, t.createdAt),
     index('tickets_beneficiary_idx').on(t.beneficiaryUserId, t.createdAt),
     index('tickets_compound_created_idx').on(t.compoundId, t.createdAt),
@@ -261,10 +263,7 @@ export const tickets = pgTable(
     index('tickets_created_idx').on(t.createdAt, t.id),
     check('tickets_category_check', oneOf('category', ['medicine', 'supplies', 'medical', 'help'])),
     check('tickets_urgency_check', oneOf('urgency', ['normal', 'urgent', 'emergency'])),
-    check(
-      'tickets_status_check',
-      oneOf('status', ['assigned', 'claimed', 'in_progress', 'resolved', 'closed', 'cancelled']),
-    ),
+    check('tickets_status_check', oneOf('status', TICKET_STATUSES)),
     check('tickets_rating_check', sql`rating_stars IS NULL OR rating_stars BETWEEN 1 AND 5`),
   ],
 );

@@ -1,10 +1,11 @@
 import { and, asc, eq, getTableColumns, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, PgDialect } from 'drizzle-orm/pg-core';
-import type { Category, MachineTicket, TicketStatus, Urgency } from '@minhu/domain';
+import { OPEN_STATUSES, type Category, type MachineTicket, type TicketStatus, type Urgency } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
 import { withFastRows } from './row-mapper.js';
 import { areas, idempotencyKeys, notificationDeliveries, notifications, teams, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
+import { statusIn } from './status-sql.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type NewTicketRow = typeof tickets.$inferInsert;
@@ -463,8 +464,7 @@ function listConditions(filter: TicketListFilter) {
   if (filter.withinPath) conditions.push(sql`${areas.path} LIKE ${bind('within', filter.withinPath + '%')}`);
   if (filter.teamId) conditions.push(eq(tickets.teamId, bind('teamId', filter.teamId)));
   if (filter.status) conditions.push(eq(tickets.status, bind('status', filter.status)));
-  // A literal list, not parameters: the planner must see it to use the open-queue indexes.
-  if (filter.open) conditions.push(sql`${tickets.status} IN ('assigned', 'claimed', 'in_progress')`);
+  if (filter.open) conditions.push(statusIn(tickets.status, OPEN_STATUSES));
   if (filter.category) conditions.push(eq(tickets.category, bind('category', filter.category)));
   if (filter.urgency) conditions.push(eq(tickets.urgency, bind('urgency', filter.urgency)));
   if (filter.overdue === true) conditions.push(sql`${tickets.dueAt} < ${instant('now', filter.now)}`);
