@@ -13,6 +13,7 @@ import {
   type DbHandle,
 } from '@minhu/db';
 import type { Config } from '../config.js';
+import { createAccess } from './access.js';
 import { createAuthService } from './auth.service.js';
 import { createDispatcherService } from './dispatcher.service.js';
 import { createTicketsService } from './tickets.service.js';
@@ -44,7 +45,8 @@ export function createServices(
   const uploads = createUploadsRepository(handle);
   const notifications = createNotificationsRepository(handle);
   const policies = createPoliciesRepository(handle);
-  const metrics = createMetricsService({ metrics: createMetricsRepository(handle), org });
+  const access = createAccess({ tickets, org });
+  const metrics = createMetricsService({ metrics: createMetricsRepository(handle), org, access });
   const notifier = createNotifier({
     notifications,
     channels: (type) => (config.wechat.subscribeTemplates[type] ? ['wechat'] : []),
@@ -64,12 +66,13 @@ export function createServices(
       org,
       users,
       idempotency: createIdempotencyRepository(handle),
+      access,
       notifier,
       autoCloseAfterMs: config.autoCloseAfterMs,
     }),
-    uploads: createUploadsService({ uploads, tickets }),
+    uploads: createUploadsService({ uploads, access }),
     org: createOrgService({ org }),
-    orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle) }),
+    orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle), access }),
     policies: createPoliciesService({ policies }),
     notifications: createNotificationsService({ notifications }),
     metrics,

@@ -2,6 +2,7 @@ import type { DailySeries, MemberLoad, MetricsQuery, MetricsSummary } from '@min
 import type { FigureRow, MetricsRepository, MetricsScope, MetricsWindow, OrgRepository } from '@minhu/db';
 import { CHINA_TIME } from '@minhu/db';
 import { badRequest, forbidden, notFound } from '../errors.js';
+import { covers, overseenPaths, type Access } from './access.js';
 import type { Viewer } from './viewer.js';
 
 const DAY = 86_400_000;
@@ -60,8 +61,8 @@ export function chinaDays(from: Date, to: Date): string[] {
  * area subtree; leaders their own team; everything else is 404 (or 403 for a whole-scope
  * request from someone with no scope at all).
  */
-export function createMetricsService(deps: { metrics: MetricsRepository; org: OrgRepository }) {
-  const { metrics, org } = deps;
+export function createMetricsService(deps: { metrics: MetricsRepository; org: OrgRepository; access: Pick<Access, 'area'> }) {
+  const { metrics, org, access } = deps;
 
   async function windowOf(viewer: Viewer, query: MetricsQuery, now: Date): Promise<MetricsWindow> {
     const to = query.to ? new Date(query.to) : now;
@@ -74,21 +75,19 @@ export function createMetricsService(deps: { metrics: MetricsRepository; org: Or
   }
 
   async function scopeOf(viewer: Viewer, query: MetricsQuery): Promise<MetricsScope> {
-    const covers = (path: string) => viewer.isAdmin || viewer.secretaryAreas.some((a) => path.startsWith(a.path));
     if (query.areaId) {
-      const area = await org.area(query.areaId);
-      if (!area || !covers(area.path)) throw notFound('区域');
+      const area = await access.area(viewer, query.areaId);
       return { kind: 'areas', paths: [area.path] };
     }
     if (query.teamId) {
       const team = await org.team(query.teamId);
       const area = team ? await org.area(team.areaId) : null;
       const leads = viewer.teams.some((t) => t.id === query.teamId && t.role === 'leader');
-      if (!team || !area || !(leads || covers(area.path))) throw notFound('服务队');
+      if (!team || !area || !(leads || covers(viewer, area.path))) throw notFound('服务队');
       return { kind: 'teams', teamIds: [team.id] };
     }
-    if (viewer.isAdmin) return { kind: 'areas', paths: null };
-    if (viewer.secretaryAreas.length > 0) return { kind: 'areas', paths: viewer.secretaryAreas.map((a) => a.path) };
+    const paths = overseenPaths(viewer);
+    if (paths === null || paths.length > 0) return { kind: 'areas', paths };
     const led = viewer.teams.filter((t) => t.role === 'leader').map((t) => t.id);
     if (led.length > 0) return { kind: 'teams', teamIds: led };
     throw forbidden('只有书记、队长和管理员可以查看统计。');

@@ -3,7 +3,10 @@ import type { Availability, Category, DutyRole, TeamRole } from '@minhu/domain';
 import { newId, type DbHandle, type OrgRepository, type OrgWriteRepository, type TeamRecord } from '@minhu/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { importOrganisation, type ImportFile } from '../org-import/importer.js';
+import { covers, type Access } from './access.js';
 import type { Viewer } from './viewer.js';
+
+type Tx = Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0];
 
 /** Invite codes: no 0/O or 1/I, easy to read out and to put in a QR code. */
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -15,16 +18,13 @@ const newCode = () => Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CO
  * members, responsibilities, invites and join requests; a member only their own availability.
  * Every change writes an audit entry (who, when, before, after) in the same transaction.
  */
-export function createOrgAdminService(deps: { handle: DbHandle; org: OrgRepository; write: OrgWriteRepository }) {
-  const { handle, org, write } = deps;
-
-  const covers = (viewer: Viewer, path: string) => viewer.isAdmin || viewer.secretaryAreas.some((a) => path.startsWith(a.path));
-
-  async function areaInScope(viewer: Viewer, areaId: string) {
-    const area = await org.area(areaId);
-    if (!area || !covers(viewer, area.path)) throw notFound('区域');
-    return area;
-  }
+export function createOrgAdminService(deps: {
+  handle: DbHandle;
+  org: OrgRepository;
+  write: OrgWriteRepository;
+  access: Pick<Access, 'area'>;
+}) {
+  const { handle, org, write, access } = deps;
 
   /** The team and how the viewer stands to it; 404 when it is none of their business. */
   async function teamFor(viewer: Viewer, teamId: string) {
@@ -37,8 +37,8 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
     return { team, area, supervises, leads: supervises || role === 'leader', member: role !== undefined };
   }
 
-  const requireLead = (access: { leads: boolean }) => {
-    if (!access.leads) throw forbidden('只有队长、书记或管理员可以这样做。');
+  const requireLead = (standing: { leads: boolean }) => {
+    if (!standing.leads) throw forbidden('只有队长、书记或管理员可以这样做。');
   };
 
   return {
@@ -48,7 +48,7 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
     },
 
     async areaDetail(viewer: Viewer, areaId: string) {
-      const area = await areaInScope(viewer, areaId);
+      const area = await access.area(viewer, areaId);
       const [children, teams, coverage] = await Promise.all([
         org.addressChildren(area.id),
         org.activeTeams().then((all) => all.filter((t) => t.areaId === area.id)),
@@ -69,7 +69,7 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
 
     /** 管控级别: new tickets there get that level's time limits from then on. */
     async setControlLevel(viewer: Viewer, areaId: string, controlLevel: 'none' | 'precaution' | 'controlled' | 'sealed', now: Date) {
-      const area = await areaInScope(viewer, areaId);
+      const area = await access.area(viewer, areaId);
       if (area.controlLevel === controlLevel) return { id: area.id, controlLevel };
       await handle.db.transaction(async (tx) => {
         await write.updateArea(tx, area.id, { controlLevel });
@@ -79,7 +79,7 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
     },
 
     async createTeam(viewer: Viewer, body: { name: string; areaId: string; categories?: Category[]; phone?: string; code?: string }, now: Date) {
-      await areaInScope(viewer, body.areaId);
+      await access.area(viewer, body.areaId);
       const team: Omit<TeamRecord, 'active'> = {
         id: newId(now.getTime()),
         code: body.code ?? null,
@@ -109,22 +109,22 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
 
     /** Adds someone by phone (a new person is created with the name given). */
     async addMember(viewer: Viewer, teamId: string, body: { name: string; phone: string; role?: TeamRole; dutyRoles?: DutyRole[] }, now: Date) {
-      const access = await teamFor(viewer, teamId);
-      requireLead(access);
+      const standing = await teamFor(viewer, teamId);
+      requireLead(standing);
       return handle.db.transaction(async (tx) => {
         let [person] = await write.peopleBy('phone', [body.phone], tx);
         if (!person) {
           person = { id: newId(now.getTime()), name: body.name.trim(), phone: body.phone, code: null, homeAreaId: null, homeDetail: null, specialTags: [], isAdmin: false };
           await write.insertPerson(tx, person, now);
         }
-        await this.checkOneGeneralTeam(tx, person.id, access.team);
+        await this.checkOneGeneralTeam(tx, person.id, standing.team);
         await write.upsertMembership(tx, { teamId, userId: person.id, role: body.role ?? 'member', dutyRoles: body.dutyRoles ?? [], joinedAt: now });
         await write.audit(tx, [{ actorId: viewer.id, at: now, entity: 'member', entityId: `${teamId}:${person.id}`, action: 'create', before: null, after: { phone: body.phone, role: body.role ?? 'member' } }]);
         return { userId: person.id };
       });
     },
 
-    async checkOneGeneralTeam(tx: Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0], userId: string, team: TeamRecord) {
+    async checkOneGeneralTeam(tx: Tx, userId: string, team: TeamRecord) {
       if (team.categories.length > 0) return;
       const other = (await write.membershipsOf([userId], tx)).find((m) => m.active && m.general && m.teamId !== team.id);
       if (other) throw conflict('ALREADY_IN_A_TEAM', `此人已是“${other.teamName}”的队员，一个人只能加入一支综合服务队。`);
@@ -141,10 +141,10 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
       body: { role?: TeamRole; dutyRoles?: DutyRole[]; active?: boolean; availability?: Availability; backupMemberId?: string | null; availabilityNote?: string | null },
       now: Date,
     ) {
-      const access = await teamFor(viewer, teamId);
+      const standing = await teamFor(viewer, teamId);
       const self = userId === viewer.id;
       const onlyAvailability = Object.keys(body).every((k) => ['availability', 'backupMemberId', 'availabilityNote'].includes(k));
-      if (!access.leads && !(self && onlyAvailability)) throw forbidden('队员只能修改自己的在岗状态。');
+      if (!standing.leads && !(self && onlyAvailability)) throw forbidden('队员只能修改自己的在岗状态。');
       const members = await org.teamMembers(teamId);
       const current = members.find((m) => m.id === userId);
       if (!current) throw notFound('队员');
@@ -192,14 +192,14 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
     },
 
     async addResponsibility(viewer: Viewer, body: { teamId: string; memberId: string; areaId?: string; personId?: string }, now: Date) {
-      const access = await teamFor(viewer, body.teamId);
-      requireLead(access);
+      const standing = await teamFor(viewer, body.teamId);
+      requireLead(standing);
       if (Boolean(body.areaId) === Boolean(body.personId)) throw badRequest('INVALID_TARGET', '包保对象请选一个区域或一个人。');
       const members = await org.teamMembers(body.teamId);
       if (!members.some((m) => m.id === body.memberId && m.active)) throw badRequest('NOT_A_MEMBER', '只能安排本队在队的队员包保。', { field: 'memberId' });
       if (body.areaId) {
         const target = await org.area(body.areaId);
-        if (!target || !target.path.startsWith(access.area.path) || !['grid', 'building', 'unit', 'household'].includes(target.kind)) {
+        if (!target || !target.path.startsWith(standing.area.path) || !['grid', 'building', 'unit', 'household'].includes(target.kind)) {
           throw badRequest('INVALID_TARGET', '包保区域须是本队辖区内的网格、楼栋、单元或户。', { field: 'areaId' });
         }
       }
@@ -226,15 +226,15 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
     },
 
     async createInvite(viewer: Viewer, teamId: string, body: { hours?: number; maxUses?: number }, now: Date) {
-      const access = await teamFor(viewer, teamId);
-      requireLead(access);
+      const standing = await teamFor(viewer, teamId);
+      requireLead(standing);
       const expiresAt = new Date(now.getTime() + (body.hours ?? 72) * 3600_000);
       const maxUses = body.maxUses ?? 20;
       return handle.db.transaction(async (tx) => {
         const code = newCode();
         const id = await write.createInvite(tx, { teamId, code, createdById: viewer.id, expiresAt, maxUses }, now);
         await write.audit(tx, [{ actorId: viewer.id, at: now, entity: 'invite', entityId: id, action: 'create', before: null, after: { teamId, code, expiresAt, maxUses } }]);
-        return { code, teamId, teamName: access.team.name, expiresAt: expiresAt.toISOString(), maxUses };
+        return { code, teamId, teamName: standing.team.name, expiresAt: expiresAt.toISOString(), maxUses };
       });
     },
 
@@ -271,13 +271,13 @@ export function createOrgAdminService(deps: { handle: DbHandle; org: OrgReposito
     async decide(viewer: Viewer, requestId: string, approve: boolean, now: Date) {
       const request = await write.joinRequest(requestId);
       if (!request) throw notFound('申请');
-      const access = await teamFor(viewer, request.teamId);
-      requireLead(access);
+      const standing = await teamFor(viewer, request.teamId);
+      requireLead(standing);
       return handle.db.transaction(async (tx) => {
         const decided = await write.decideJoinRequest(tx, requestId, approve ? 'approved' : 'rejected', viewer.id, now);
         if (!decided) throw conflict('ALREADY_DECIDED', '这条申请已经处理过了。');
         if (approve) {
-          await this.checkOneGeneralTeam(tx, request.userId, access.team);
+          await this.checkOneGeneralTeam(tx, request.userId, standing.team);
           await write.upsertMembership(tx, { teamId: request.teamId, userId: request.userId, role: 'member', dutyRoles: [], joinedAt: now });
         }
         await write.audit(tx, [{ actorId: viewer.id, at: now, entity: 'join_request', entityId: requestId, action: approve ? 'approve' : 'reject', before: { status: 'pending' }, after: { status: decided.status } }]);

@@ -3,7 +3,8 @@ import type { Contacts, UpdateMeBody } from '@minhu/contracts';
 import type { OrgRepository } from '@minhu/db';
 import { badRequest, notFound } from '../errors.js';
 import { routeAt } from './route-ticket.js';
-import { actorFor, type Viewer } from './viewer.js';
+import { covers } from './access.js';
+import type { Viewer } from './viewer.js';
 
 /** The organisation as residents and members see it: addresses to pick, teams, who to call. */
 export function createOrgService(deps: { org: OrgRepository }) {
@@ -51,8 +52,8 @@ export function createOrgService(deps: { org: OrgRepository }) {
       const team = await org.team(teamId);
       if (!team) throw notFound('服务队');
       const area = await org.area(team.areaId);
-      const actor = actorFor(viewer, area?.path ?? '');
-      if (!actor.teamRoles.has(teamId) && !actor.inAreaScope && !actor.isAdmin) throw notFound('服务队');
+      const member = viewer.teams.some((t) => t.id === teamId);
+      if (!member && !(area && covers(viewer, area.path))) throw notFound('服务队');
       return { items: await org.teamMembers(teamId) };
     },
   };

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   activeDueAt,
   fileTicket,
-  relationsOf,
   strictestControlLevel,
   sweepAt,
   timeLimitFor,
@@ -33,7 +32,8 @@ import { decodeCursor, encodeCursor, isDate, UUID } from './cursor.js';
 import { routeAt } from './route-ticket.js';
 import type { Notifier } from './notifier.js';
 import { limitOf, machineOf, ticketView } from './ticket-view.js';
-import { actorFor, type Viewer } from './viewer.js';
+import { actorFor, covers, overseenPaths, visibleTicket, type Access } from './access.js';
+import type { Viewer } from './viewer.js';
 
 interface Deps {
   handle: DbHandle;
@@ -44,10 +44,11 @@ interface Deps {
   org: OrgRepository;
   users: UsersRepository;
   idempotency: IdempotencyRepository;
+  access: Pick<Access, 'ticket'>;
 }
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, idempotency, notifier, autoCloseAfterMs } = deps;
+  const { handle, tickets, org, users, idempotency, access, notifier, autoCloseAfterMs } = deps;
 
   /** A ticket as this viewer is shown it (what they may see, what they may do). */
   function presented(viewer: Viewer, row: TicketViewRow, now: Date): Ticket {
@@ -169,11 +170,8 @@ export function createTicketsService(deps: Deps) {
     },
 
     async detail(viewer: Viewer, id: string, now: Date): Promise<TicketDetail> {
-      const row = await tickets.detail(id);
-      if (!row) throw notFound('工单');
-      const actor = actorFor(viewer, row.areaPath);
-      if (relationsOf(machineOf(row.ticket), actor).size === 0) throw notFound('工单');
-      return { ticket: ticketView(row, actor, now), events: row.events as TicketDetail['events'] };
+      const row = visibleTicket(viewer, await tickets.detail(id));
+      return { ticket: presented(viewer, row, now), events: row.events as TicketDetail['events'] };
     },
 
     async list(viewer: Viewer, query: ListTicketsQuery, now: Date) {
@@ -191,10 +189,9 @@ export function createTicketsService(deps: Deps) {
         after: query.cursor ? decodeListCursor(query.cursor) : undefined,
       };
       if (query.areaId) {
+        // With another scope (mine, team) an area only narrows tickets the viewer sees anyway.
         const area = await org.area(query.areaId);
-        const inScope =
-          area && (viewer.isAdmin || viewer.secretaryAreas.some((a) => area.path.startsWith(a.path)));
-        if (!area || (query.scope === 'area' && !inScope)) throw notFound('区域');
+        if (!area || (query.scope === 'area' && !covers(viewer, area.path))) throw notFound('区域');
         filter.withinPath = area.path;
       }
       const rows = await tickets.list(filter);
@@ -217,12 +214,10 @@ export function createTicketsService(deps: Deps) {
      */
     async act(viewer: Viewer, id: string, input: ActionInput, expectedVersion: number | undefined, now: Date) {
       for (let attempt = 1; ; attempt++) {
-        const row = await tickets.view(id);
-        if (!row) throw notFound('工单');
+        const row = await access.ticket(viewer, id);
         const { ticket, areaPath } = row;
         const actor = actorFor(viewer, areaPath);
         const machine = machineOf(ticket);
-        if (relationsOf(machine, actor).size === 0) throw notFound('工单');
         if (expectedVersion !== undefined && expectedVersion !== ticket.version) {
           throw conflict('VERSION_CONFLICT', '工单已被他人更新，请刷新后再试。', { version: ticket.version });
         }
@@ -317,10 +312,11 @@ export function createTicketsService(deps: Deps) {
         if (query.teamId && !mine.includes(query.teamId)) throw notFound('服务队');
         return { kind: 'teams', teamIds: query.teamId ? [query.teamId] : mine };
       }
-      case 'area':
-        if (viewer.isAdmin) return { kind: 'areas', paths: null };
-        if (viewer.secretaryAreas.length === 0) throw forbidden('只有书记和管理员可以查看辖区工单。');
-        return { kind: 'areas', paths: viewer.secretaryAreas.map((a) => a.path) };
+      case 'area': {
+        const paths = overseenPaths(viewer);
+        if (paths?.length === 0) throw forbidden('只有书记和管理员可以查看辖区工单。');
+        return { kind: 'areas', paths };
+      }
     }
   }
 }

@@ -1,11 +1,10 @@
-import { relationsOf } from '@minhu/domain';
-import type { TicketsRepository, UploadsRepository } from '@minhu/db';
+import type { UploadsRepository } from '@minhu/db';
 import { notFound } from '../errors.js';
-import { machineOf } from './ticket-view.js';
-import { actorFor, type Viewer } from './viewer.js';
+import type { Access } from './access.js';
+import type { Viewer } from './viewer.js';
 
-export function createUploadsService(deps: { uploads: UploadsRepository; tickets: TicketsRepository }) {
-  const { uploads, tickets } = deps;
+export function createUploadsService(deps: { uploads: UploadsRepository; access: Pick<Access, 'seesTicket'> }) {
+  const { uploads, access } = deps;
   return {
     async create(viewer: Viewer, contentType: string, data: Buffer) {
       return uploads.insert(viewer.id, contentType, data);
@@ -16,10 +15,7 @@ export function createUploadsService(deps: { uploads: UploadsRepository; tickets
       const upload = await uploads.get(id);
       if (!upload) throw notFound('照片');
       if (upload.ownerId === viewer.id) return upload;
-      const row = upload.ticketId ? await tickets.view(upload.ticketId) : null;
-      if (!row || relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath)).size === 0) {
-        throw notFound('照片');
-      }
+      if (!upload.ticketId || !(await access.seesTicket(viewer, upload.ticketId))) throw notFound('照片');
       return upload;
     },
   };

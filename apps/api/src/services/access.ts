@@ -1,0 +1,77 @@
+import { relationsOf, type Actor } from '@minhu/domain';
+import type { AreaRow, OrgRepository, TicketRow, TicketsRepository } from '@minhu/db';
+import { notFound } from '../errors.js';
+import { machineOf } from './ticket-view.js';
+import type { Viewer } from './viewer.js';
+
+/**
+ * Who may see what: every service asks here, nobody works it out again. What someone may not see
+ * is 404, as if it did not exist (a refusal would tell them it does).
+ *
+ * A ticket: whoever stands in some relation to it (filer, beneficiary, its team, the secretaries
+ * over its area, admins; relationsOf in the domain). An area: admins, and a secretary for their
+ * area subtrees.
+ */
+
+/**
+ * The roots of the area subtrees the viewer oversees: null for every area (an admin), none for
+ * someone who is no secretary. The same rule as `covers`, for queries over a whole scope.
+ */
+export function overseenPaths(viewer: Viewer): string[] | null {
+  return viewer.isAdmin ? null : viewer.secretaryAreas.map((a) => a.path);
+}
+
+/** Whether the area at `areaPath` lies in the viewer's scope as a secretary (not as an admin). */
+const inSecretaryScope = (viewer: Viewer, areaPath: string) => viewer.secretaryAreas.some((a) => areaPath.startsWith(a.path));
+
+/** Whether the viewer oversees the area at `areaPath`: an admin, or a secretary of it or above it. */
+export function covers(viewer: Viewer, areaPath: string): boolean {
+  return viewer.isAdmin || inSecretaryScope(viewer, areaPath);
+}
+
+/** How the viewer stands as an actor towards a ticket at `areaPath` (for the state machine). */
+export function actorFor(viewer: Viewer, areaPath: string): Actor {
+  return {
+    userId: viewer.id,
+    teamRoles: new Map(viewer.teams.map((t) => [t.id, t.role])),
+    isAdmin: viewer.isAdmin,
+    inAreaScope: inSecretaryScope(viewer, areaPath),
+  };
+}
+
+/** Whether the viewer may see this ticket at all. */
+export function canSeeTicket(viewer: Viewer, row: { ticket: TicketRow; areaPath: string }): boolean {
+  return relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath)).size > 0;
+}
+
+/** The ticket read, if there is one and the viewer may see it; otherwise 404. */
+export function visibleTicket<T extends { ticket: TicketRow; areaPath: string }>(viewer: Viewer, row: T | null): T {
+  if (!row || !canSeeTicket(viewer, row)) throw notFound('工单');
+  return row;
+}
+
+/** The checks that need to read something first. */
+export function createAccess(deps: { tickets: Pick<TicketsRepository, 'view'>; org: Pick<OrgRepository, 'area'> }) {
+  const { tickets, org } = deps;
+  return {
+    /** The ticket as the viewer may see it, or 404. */
+    async ticket(viewer: Viewer, id: string) {
+      return visibleTicket(viewer, await tickets.view(id));
+    },
+
+    /** Whether the viewer may see the ticket with this id (false when there is none). */
+    async seesTicket(viewer: Viewer, id: string): Promise<boolean> {
+      const row = await tickets.view(id);
+      return row !== null && canSeeTicket(viewer, row);
+    },
+
+    /** The area, if the viewer oversees it; otherwise 404. */
+    async area(viewer: Viewer, areaId: string): Promise<AreaRow> {
+      const area = await org.area(areaId);
+      if (!area || !covers(viewer, area.path)) throw notFound('区域');
+      return area;
+    },
+  };
+}
+
+export type Access = ReturnType<typeof createAccess>;
