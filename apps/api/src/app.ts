@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { API_BASE_PATH } from '@minhu/contracts';
-import { createDb, createOrgRepository, type DbHandle } from '@minhu/db';
+import { createDb, type DbHandle } from '@minhu/db';
 import type { Config } from './config.js';
 import authPlugin from './plugins/auth.js';
 import { startBackgroundWork } from './plugins/background.js';
@@ -11,7 +11,6 @@ import { replySerializer } from './plugins/serializer.js';
 import { serveWebApp } from './plugins/web.js';
 import apiRoutes from './routes/index.js';
 import { createServices, type Services } from './services/create-services.js';
-import { createUserContexts } from './services/user-contexts.js';
 import type { WechatClient } from './services/wechat-client.js';
 
 export type { Services } from './services/create-services.js';
@@ -85,8 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
 
   // Who is signed in, kept between their requests (services/user-contexts.ts).
-  const org = createOrgRepository(handle);
-  const people = createUserContexts(handle, { load: (id) => org.userContext(id) });
+  const people = app.services.signedIn;
   app.addHook('preClose', () => people.close());
   await app.register(apiRoutes, { prefix: API_BASE_PATH, devLogin: config.devLogin, people });
 

@@ -18,11 +18,6 @@ import uploadsRoutes from './uploads.routes.js';
 export default async function apiRoutes(api: FastifyInstance, options: { devLogin: boolean; people: UserContexts }) {
   servesExactlyTheTable(api, options);
   api.addHook('onRequest', requireSignIn(options.people));
-  // A change made here is seen by this process's next request, before any announcement.
-  api.addHook('onSend', async (request, _reply, payload) => {
-    if (mayChangePeople(request.method, request.url)) options.people.forgetAll();
-    return payload;
-  });
   await api.register(systemRoutes, { devLogin: options.devLogin });
   await api.register(authRoutes, { devLogin: options.devLogin });
   await api.register(ticketsRoutes);
@@ -31,14 +26,4 @@ export default async function apiRoutes(api: FastifyInstance, options: { devLogi
   await api.register(orgAdminRoutes);
   await api.register(monitoringRoutes);
   await api.register(exportsRoutes);
-}
-
-/**
- * Whether a request may change who someone is (account, teams, roles, areas): any write but the
- * ones on tickets, uploads, notifications, time limits and sign-in (which only adds accounts and
- * tokens; forgetting everyone at each token refresh would keep nobody). Unknown new routes count
- * as changes.
- */
-function mayChangePeople(method: string, url: string): boolean {
-  return method !== 'GET' && method !== 'HEAD' && !/^\/api\/v1\/(tickets|uploads|notifications|sla-policies|auth)(\/|\?|$)/.test(url);
 }

@@ -26,6 +26,7 @@ import { createSweepService } from './sweep.service.js';
 import { createOrgAdminService } from './org-admin.service.js';
 import { createOrgService } from './org.service.js';
 import { createUploadsService } from './uploads.service.js';
+import { createUserContexts } from './user-contexts.js';
 import { createWechatClient, type WechatClient } from './wechat-client.js';
 import { createWechatSubscribe } from './wechat-subscribe.js';
 
@@ -46,6 +47,8 @@ export function createServices(
   const notifications = createNotificationsRepository(handle);
   const policies = createPoliciesRepository(handle);
   const access = createAccess({ tickets, org });
+  // Who is signed in, kept between requests; the services whose writes change people tell it.
+  const signedIn = createUserContexts(handle, { load: (id) => org.userContext(id) });
   const metrics = createMetricsService({ metrics: createMetricsRepository(handle), org, access });
   const notifier = createNotifier({
     notifications,
@@ -71,8 +74,8 @@ export function createServices(
       autoCloseAfterMs: config.autoCloseAfterMs,
     }),
     uploads: createUploadsService({ uploads, access }),
-    org: createOrgService({ org }),
-    orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle), access }),
+    org: createOrgService({ org, people: signedIn }),
+    orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle), access, people: signedIn }),
     policies: createPoliciesService({ policies }),
     notifications: createNotificationsService({ notifications }),
     metrics,
@@ -88,6 +91,8 @@ export function createServices(
     }),
     /** The signed-in person as services see them, freshly loaded. */
     viewerOf: async (userId: string) => (await org.userContext(userId))!,
+    /** Who is signed in, kept between requests (the sign-in gate reads it). */
+    signedIn,
   };
 }
 

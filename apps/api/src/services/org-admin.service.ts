@@ -4,6 +4,7 @@ import { newId, type DbHandle, type OrgRepository, type OrgWriteRepository, type
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { importOrganisation, type ImportFile } from '../org-import/importer.js';
 import { covers, type Access } from './access.js';
+import type { PeopleChanges } from './user-contexts.js';
 import type { Viewer } from './viewer.js';
 
 type Tx = Parameters<Parameters<DbHandle['db']['transaction']>[0]>[0];
@@ -23,8 +24,20 @@ export function createOrgAdminService(deps: {
   org: OrgRepository;
   write: OrgWriteRepository;
   access: Pick<Access, 'area'>;
+  people: PeopleChanges;
 }) {
-  const { handle, org, write, access } = deps;
+  const { handle, org, write, access, people } = deps;
+
+  /**
+   * A write that changes who someone is (their account, teams, roles, areas): once it has
+   * committed, the signed-in people kept in this process are forgotten, so that the next request
+   * sees the change (other processes hear of it from the database).
+   */
+  async function changingPeople<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await handle.db.transaction(work);
+    people.changed();
+    return result;
+  }
 
   /** The team and how the viewer stands to it; 404 when it is none of their business. */
   async function teamFor(viewer: Viewer, teamId: string) {
@@ -44,7 +57,9 @@ export function createOrgAdminService(deps: {
   return {
     async import(viewer: Viewer, files: ImportFile[], dryRun: boolean, now: Date) {
       if (!viewer.isAdmin) throw forbidden('只有管理员可以导入组织台账。');
-      return importOrganisation({ handle, org: write }, files, { dryRun, actorId: viewer.id, now });
+      const report = await importOrganisation({ handle, org: write }, files, { dryRun, actorId: viewer.id, now });
+      if (report.applied) people.changed();
+      return report;
     },
 
     async areaDetail(viewer: Viewer, areaId: string) {
@@ -71,7 +86,7 @@ export function createOrgAdminService(deps: {
     async setControlLevel(viewer: Viewer, areaId: string, controlLevel: 'none' | 'precaution' | 'controlled' | 'sealed', now: Date) {
       const area = await access.area(viewer, areaId);
       if (area.controlLevel === controlLevel) return { id: area.id, controlLevel };
-      await handle.db.transaction(async (tx) => {
+      await changingPeople(async (tx) => {
         await write.updateArea(tx, area.id, { controlLevel });
         await write.audit(tx, [{ actorId: viewer.id, at: now, entity: 'area', entityId: area.id, action: 'control_level', before: { controlLevel: area.controlLevel }, after: { controlLevel } }]);
       });
@@ -100,7 +115,7 @@ export function createOrgAdminService(deps: {
       const { team, supervises } = await teamFor(viewer, teamId);
       if (!supervises) throw forbidden('只有书记或管理员可以修改服务队。');
       const before = Object.fromEntries(Object.keys(body).map((k) => [k, team[k as keyof TeamRecord]]));
-      await handle.db.transaction(async (tx) => {
+      await changingPeople(async (tx) => {
         await write.updateTeam(tx, teamId, body);
         await write.audit(tx, [{ actorId: viewer.id, at: now, entity: 'team', entityId: teamId, action: 'update', before, after: body }]);
       });
@@ -111,7 +126,7 @@ export function createOrgAdminService(deps: {
     async addMember(viewer: Viewer, teamId: string, body: { name: string; phone: string; role?: TeamRole; dutyRoles?: DutyRole[] }, now: Date) {
       const standing = await teamFor(viewer, teamId);
       requireLead(standing);
-      return handle.db.transaction(async (tx) => {
+      return changingPeople(async (tx) => {
         let [person] = await write.peopleBy('phone', [body.phone], tx);
         if (!person) {
           person = { id: newId(now.getTime()), name: body.name.trim(), phone: body.phone, code: null, homeAreaId: null, homeDetail: null, specialTags: [], isAdmin: false };
@@ -154,7 +169,7 @@ export function createOrgAdminService(deps: {
           throw badRequest('INVALID_BACKUP', '替班队员须是本队其他在队的队员。', { field: 'backupMemberId' });
         }
       }
-      await handle.db.transaction(async (tx) => {
+      await changingPeople(async (tx) => {
         if (body.role || body.dutyRoles || body.active !== undefined) {
           await write.upsertMembership(tx, {
             teamId,
@@ -273,7 +288,7 @@ export function createOrgAdminService(deps: {
       if (!request) throw notFound('申请');
       const standing = await teamFor(viewer, request.teamId);
       requireLead(standing);
-      return handle.db.transaction(async (tx) => {
+      const decision = await handle.db.transaction(async (tx) => {
         const decided = await write.decideJoinRequest(tx, requestId, approve ? 'approved' : 'rejected', viewer.id, now);
         if (!decided) throw conflict('ALREADY_DECIDED', '这条申请已经处理过了。');
         if (approve) {
@@ -283,6 +298,9 @@ export function createOrgAdminService(deps: {
         await write.audit(tx, [{ actorId: viewer.id, at: now, entity: 'join_request', entityId: requestId, action: approve ? 'approve' : 'reject', before: { status: 'pending' }, after: { status: decided.status } }]);
         return { id: requestId, status: decided.status };
       });
+      // Only an approval changes who is on the team.
+      if (approve) people.changed();
+      return decision;
     },
 
     async auditLog(viewer: Viewer, query: { limit?: number; before?: number; entity?: string }) {

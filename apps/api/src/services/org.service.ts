@@ -4,11 +4,12 @@ import type { OrgRepository } from '@minhu/db';
 import { badRequest, notFound } from '../errors.js';
 import { routeAt } from './route-ticket.js';
 import { covers } from './access.js';
+import type { PeopleChanges } from './user-contexts.js';
 import type { Viewer } from './viewer.js';
 
 /** The organisation as residents and members see it: addresses to pick, teams, who to call. */
-export function createOrgService(deps: { org: OrgRepository }) {
-  const { org } = deps;
+export function createOrgService(deps: { org: OrgRepository; people: PeopleChanges }) {
+  const { org, people } = deps;
   return {
     async areas(query: { parentId?: string; q?: string }) {
       if (query.q) return { items: await org.searchCompounds(query.q) };
@@ -25,6 +26,7 @@ export function createOrgService(deps: { org: OrgRepository }) {
         }
       }
       await org.updateProfile(viewer.id, { ...body, ...(body.name ? { name: body.name.trim() } : {}) }, now);
+      people.changed();
     },
 
     /** Who looks after this person at home: their team, the member responsible, the leader. */

@@ -10,14 +10,23 @@ interface Options {
 }
 
 /**
+ * Told by the services whose writes change who someone is (an account, a membership, roles,
+ * areas), right after the write commits.
+ */
+export interface PeopleChanges {
+  changed(): void;
+}
+
+/**
  * Who a signed-in person is, kept between their requests: every request needs it, and on this
  * kind of machine each round trip to PostgreSQL costs more than the query it carries.
  *
  * Nothing stale is served: every change to a person, their teams or roles, or to a team or area
  * is announced by the database itself on `minhu_people` (triggers, migration 0005) when it
  * commits, to every API process; each forgets what it kept of that person (or everyone). A
- * process also forgets everyone when it changes such things itself (`forgetAll`, before it
- * replies), so its own next request sees the change. Contexts are kept only while listening:
+ * process also forgets everyone when it changes such things itself (`changed`, called by the
+ * service that wrote, before it replies), so its own next request sees the change without
+ * waiting for the announcement. Contexts are kept only while listening:
  * after a reconnect everything is forgotten, since announcements may have been missed; on PGlite
  * (one process, no listening) nothing is kept.
  */
@@ -74,7 +83,8 @@ export function createUserContexts(handle: DbHandle, options: Options) {
       }
       return context;
     },
-    forgetAll,
+    /** Something about people changed here (PeopleChanges): forget everyone. */
+    changed: forgetAll,
     async close() {
       closed = true;
       listening = false;
