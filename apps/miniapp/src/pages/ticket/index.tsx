@@ -2,7 +2,7 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { Picker, Text, Textarea, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import type { TeamItem, TeamMemberRow, TicketDetail } from '@minhu/contracts';
-import type { TicketAction } from '@minhu/domain';
+import { activePhase, type TicketAction } from '@minhu/domain';
 import { act as actOn, api, ApiError, messageOf, uploadPhoto } from '../../services/api';
 import { CATEGORY_LABELS, URGENCY_LABELS, countdown, fullTime } from '../../services/format';
 import { TicketBadges } from '../../components/badges';
@@ -197,7 +197,7 @@ export default function TicketPage() {
         <View className='muted' style={{ marginTop: '8px' }}>📍 {ticket.address}</View>
         {ticket.beneficiary && <View className='muted'>求助人：{ticket.beneficiary.name}（{ticket.filedBy.name}代为提交）</View>}
         <View className='muted'>提交时间：{fullTime(ticket.createdAt)}</View>
-        {due && <View className={`due ${due.overdue ? 'late' : ''}`}>{ticket.status === 'assigned' && !ticket.claimedAt ? '签收' : '办结'}{due.text}</View>}
+        {due && <View className={`due ${due.overdue ? 'late' : ''}`}>{activePhase(ticket) === 'response' ? '签收' : '办结'}{due.text}</View>}
       </View>
 
       <View className='card'>
