@@ -5,6 +5,7 @@ import type { DailySeries, MetricsSummary } from '@minhu/contracts';
 import { api, messageOf } from '../services/api';
 import { listPage } from '../routes';
 import { Notice } from './notice';
+import './dashboard.scss';
 
 const SPANS = [
   { key: 'today', label: '今天', days: 0 },

@@ -8,6 +8,7 @@ import { useApp } from '../store';
 import { ROUTES } from '../routes';
 import { TicketCard } from './ticket-card';
 import { Notice } from './notice';
+import './resident-home.scss';
 
 const TILES = [
   { category: 'medicine', icon: '💊', name: '购药', hint: '代购药品、配药' },

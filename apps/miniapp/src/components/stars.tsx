@@ -1,4 +1,5 @@
 import { Text, View } from '@tarojs/components';
+import './stars.scss';
 
 export function Stars({ value, onChange }: { value: number; onChange?: (n: number) => void }) {
   return (

@@ -4,6 +4,7 @@ import type { Ticket } from '@minhu/contracts';
 import { CATEGORY_LABELS, countdown, humanTime } from '../services/format';
 import { ROUTES } from '../routes';
 import { TicketBadges } from './badges';
+import './ticket-card.scss';
 
 export const CATEGORY_ICONS: Record<Ticket['category'], string> = {
   medicine: '💊',

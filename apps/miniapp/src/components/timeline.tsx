@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import type { TicketEvent } from '@minhu/contracts';
 import { EVENT_LABELS, fullTime } from '../services/format';
 import { Photo } from './photo';
+import './timeline.scss';
 
 const ROUTE_REASONS: Record<string, string> = {
   compound_team: '派给小区服务队',

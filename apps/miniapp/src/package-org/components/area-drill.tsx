@@ -4,6 +4,7 @@ import { api, messageOf } from '../../services/api';
 import { Notice } from '../../components/notice';
 import { areaKindLabel } from '../format';
 import type { AreaItem as AreaSummary } from '@minhu/contracts';
+import '../org.scss';
 
 /** What a member can be responsible for (包网格、包单元、包重点户). Grids are skipped by the API's list. */
 const RESPONSIBLE_KINDS = new Set(['grid', 'building', 'unit', 'household']);

@@ -7,6 +7,7 @@ import { Notice } from '../../components/notice';
 import { useApp } from '../../store';
 import type { AreaDetail, Responsibility, TeamMemberRow, TeamItem as TeamSummary } from '@minhu/contracts';
 import { AreaDrill, type PickedArea } from './area-drill';
+import '../org.scss';
 
 /**
  * 包保: who looks after which building, unit, household or special person ("一对一、点对点").

@@ -7,6 +7,8 @@ import type { Invite } from '@minhu/contracts';
 import { joinLink } from '../../services/invite';
 import { load, save } from '../../services/storage';
 import { Notice } from '../../components/notice';
+import '../org.scss';
+import './invite-tab.scss';
 
 const VALIDITY = [
   { hours: 24, label: '1 天' },

@@ -8,6 +8,7 @@ import { TEAM_ROLE_LABELS, availabilityLine, isMobile, memberChanges } from '../
 import type { TeamMemberRow } from '@minhu/contracts';
 import { AvailabilityFields, type AvailabilityValue } from './availability-fields';
 import { OneOf, SomeOf } from '../../components/choices';
+import '../org.scss';
 
 /** The team's members: role, duties, availability; each can be changed; new ones added by phone. */
 export function MembersTab({ teamId, members, onChanged }: { teamId: string; members: TeamMemberRow[]; onChanged: () => Promise<void> }) {

@@ -10,6 +10,7 @@ import { availabilityLine, memberChanges } from '../../format';
 import type { TeamMemberRow } from '@minhu/contracts';
 import { AvailabilityFields, type AvailabilityValue } from '../../components/availability-fields';
 import { useOnVisit, useVisits } from '../../visits';
+import '../../org.scss';
 
 /**
  * 我的在岗状态: a member says whether they can take requests now, and who covers for them

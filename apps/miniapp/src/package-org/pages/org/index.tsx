@@ -11,6 +11,8 @@ import { areaKindLabel, controlLevelConsequence, isContactPhone, teamKind } from
 import type { AreaDetail, AreaItem as AreaSummary, TeamItem as TeamSummary } from '@minhu/contracts';
 import { useOnVisit, useVisits } from '../../visits';
 import { SomeOf } from '../../../components/choices';
+import '../../org.scss';
+import './index.scss';
 
 /**
  * 组织管理: a secretary's areas (an admin's from the top of the tree), each with its control
