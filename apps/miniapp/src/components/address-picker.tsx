@@ -69,11 +69,11 @@ export function AddressPicker({ onPick }: { onPick: (address: PickedAddress) => 
         />
       </View>
       {trail.length > 0 && !query && (
-        <View className='row wrap' style={{ marginBottom: '8px' }}>
+        <View className='row wrap mb-8'>
           <Text className='muted'>
             已选：{trail.map((a) => a.name).join(' › ')}
           </Text>
-          <Text className='more' style={{ color: '#1a5fb4' }} onClick={() => setTrail(trail.slice(0, -1))}>
+          <Text className='link' onClick={() => setTrail(trail.slice(0, -1))}>
             返回上一级
           </Text>
         </View>

@@ -1,4 +1,5 @@
 import { Input, Switch, Text, View } from '@tarojs/components';
+import './items-editor.scss';
 
 export interface ItemRow {
   name: string;
@@ -25,8 +26,8 @@ export function ItemsEditor({
   return (
     <View>
       {items.map((item, index) => (
-        <View key={index} className={`card ${errors[index] ? 'invalid' : ''}`} style={{ margin: '0 0 12px' }} data-testid='item-row'>
-          <View className='field' style={{ marginBottom: '8px' }}>
+        <View key={index} className={`card item-row ${errors[index] ? 'invalid' : ''}`} data-testid='item-row'>
+          <View className='field item-name'>
             <Input
               className='input'
               value={item.name}
@@ -38,20 +39,19 @@ export function ItemsEditor({
           </View>
           <View className='row'>
             <Input
-              className='input'
-              style={{ width: '30%' }}
+              className='input quantity'
               type='digit'
               value={item.quantity}
               onInput={(e) => set(index, { quantity: e.detail.value })}
               data-testid='item-quantity'
             />
-            <Input className='input' style={{ width: '25%' }} value={item.unit} maxlength={20} placeholder='单位' onInput={(e) => set(index, { unit: e.detail.value })} />
-            <View className='row' style={{ gap: '4px' }}>
+            <Input className='input unit' value={item.unit} maxlength={20} placeholder='单位' onInput={(e) => set(index, { unit: e.detail.value })} />
+            <View className='row substitute'>
               <Text className='muted'>可替代</Text>
               <Switch checked={item.substitute} color='#C8161D' onChange={(e) => set(index, { substitute: e.detail.value })} />
             </View>
           </View>
-          {errors[index] && <View className='error' style={{ color: '#d4000b' }}>{errors[index]}</View>}
+          {errors[index] && <View className='error'>{errors[index]}</View>}
           {items.length > 1 && (
             <Text className='muted' onClick={() => onChange(items.filter((_, i) => i !== index))}>
               删除这一项

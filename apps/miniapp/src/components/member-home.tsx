@@ -50,7 +50,7 @@ export function MemberHome() {
       <View className='section muted'>
         {me?.teams.map((t) => `${t.name}${t.role === 'leader' ? '（队长）' : ''}`).join('、')}
       </View>
-      <View style={{ marginTop: '8px' }}>
+      <View className='mt-8'>
         <InboxLink />
         {me?.teams
           .filter((t) => t.role === 'leader')

@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro';
 import { Image, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
 import { downloadPhoto } from '../services/api';
+import './photo.scss';
 
 /** A photo from the API (it needs the person's token, so it is fetched, then shown). */
 export function Photo({ id }: { id: string }) {
@@ -19,5 +20,5 @@ export function Photo({ id }: { id: string }) {
   }, [id]);
   if (failed) return <View className='muted'>照片加载失败</View>;
   if (!src) return <View className='muted'>照片加载中…</View>;
-  return <Image src={src} mode='aspectFill' style={{ width: Taro.pxTransform(200), height: Taro.pxTransform(200), borderRadius: Taro.pxTransform(12) }} onClick={() => Taro.previewImage({ urls: [src] })} />;
+  return <Image className='photo' src={src} mode='aspectFill' onClick={() => Taro.previewImage({ urls: [src] })} />;
 }

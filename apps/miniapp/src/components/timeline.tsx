@@ -62,7 +62,7 @@ export function Timeline({ events, teamName }: { events: TicketEvent[]; teamName
             <Text className='muted'>{e.actorName ?? '系统'}</Text>
             {text && <View>{text}</View>}
             {photos.length > 0 && (
-              <View className='row wrap' style={{ justifyContent: 'flex-start' }}>
+              <View className='row wrap photos'>
                 {photos.map((id) => (
                   <Photo key={id} id={id} />
                 ))}

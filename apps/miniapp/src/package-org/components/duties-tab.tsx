@@ -8,6 +8,7 @@ import { useApp } from '../../store';
 import type { AreaDetail, Responsibility, TeamMemberRow, TeamItem as TeamSummary } from '@minhu/contracts';
 import { AreaDrill, type PickedArea } from './area-drill';
 import '../org.scss';
+import './duties-tab.scss';
 
 /**
  * 包保: who looks after which building, unit, household or special person ("一对一、点对点").
@@ -158,8 +159,8 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
   };
 
   return (
-    <View className='card' style={{ marginTop: '16px' }} data-testid='assign-form'>
-      <View className='title-lg' style={{ marginBottom: '16px' }}>安排包保</View>
+    <View className='card mt-16' data-testid='assign-form'>
+      <View className='title-lg mb-16'>安排包保</View>
       <View className='field'>
         <View className='label'>1. 哪位队员负责</View>
         <View className='choice-row'>
@@ -189,7 +190,7 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
         </View>
       </View>
       {target ? (
-        <View className='row' style={{ marginBottom: '24px' }}>
+        <View className='row assign-target'>
           <Text className='grow strong' data-testid='picked-target'>
             已选：{targetName}
           </Text>
@@ -198,11 +199,11 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
           </View>
         </View>
       ) : kind === 'area' ? (
-        <View style={{ marginBottom: '24px' }}>
+        <View className='assign-target'>
           <AreaDrill rootId={team.areaId} rootName={team.areaName} onPick={(area) => setTarget({ kind: 'area', area })} />
         </View>
       ) : (
-        <View style={{ marginBottom: '24px' }}>
+        <View className='assign-target'>
           {peopleNote && <View className='muted'>{peopleNote}</View>}
           {!peopleNote && people === null && <View className='empty'>加载中…</View>}
           {people?.length === 0 && <View className='muted'>这里的重点人员都已有包保队员。</View>}

@@ -51,14 +51,14 @@ export function InviteTab({ teamId }: { teamId: string }) {
   return (
     <View>
       {invite && (
-        <View className='card' style={{ marginTop: '16px' }} data-testid='invite'>
-          <View className='muted' style={{ textAlign: 'center' }}>
+        <View className='card mt-16' data-testid='invite'>
+          <View className='muted invite-caption'>
             邀请码
           </View>
           <View className='invite-code' data-testid='invite-code'>
             {invite.code}
           </View>
-          <View className='muted' style={{ textAlign: 'center' }}>
+          <View className='muted invite-caption'>
             有效期至 {fullTime(invite.expiresAt)}，最多 {invite.maxUses} 人使用
           </View>
           <View className='gap'>加入链接：</View>

@@ -9,6 +9,7 @@ import type { TeamMemberRow } from '@minhu/contracts';
 import { AvailabilityFields, type AvailabilityValue } from './availability-fields';
 import { OneOf, SomeOf } from '../../components/choices';
 import '../org.scss';
+import './members-tab.scss';
 
 /** The team's members: role, duties, availability; each can be changed; new ones added by phone. */
 export function MembersTab({ teamId, members, onChanged }: { teamId: string; members: TeamMemberRow[]; onChanged: () => Promise<void> }) {
@@ -48,8 +49,8 @@ export function MembersTab({ teamId, members, onChanged }: { teamId: string; mem
             <View className='row'>
               <View className='grow'>
                 <Text className='strong'>{m.name}</Text>
-                {m.role === 'leader' && <Text className='badge claimed' style={{ marginLeft: '8px' }}>队长</Text>}
-                {!m.active && <Text className='badge cancelled' style={{ marginLeft: '8px' }}>已离队</Text>}
+                {m.role === 'leader' && <Text className='badge claimed after-name'>队长</Text>}
+                {!m.active && <Text className='badge cancelled after-name'>已离队</Text>}
               </View>
               <Text className={`badge ${m.availability}`}>{AVAILABILITY_LABELS[m.availability]}</Text>
             </View>
@@ -112,7 +113,7 @@ function MemberEditor({ teamId, member, team, onDone }: { teamId: string; member
   return (
     <View className='card' data-testid='member-editor'>
       <View className='title-lg'>{member.name}</View>
-      <View className='muted' style={{ marginBottom: '16px' }}>{member.phone ?? ''}</View>
+      <View className='muted mb-16'>{member.phone ?? ''}</View>
       <View className='field'>
         <View className='label'>职务</View>
         <OneOf options={TEAM_ROLES} labels={TEAM_ROLE_LABELS} value={role} onChange={setRole} />
@@ -166,8 +167,8 @@ function AddMemberForm({ teamId, onDone }: { teamId: string; onDone: (added: boo
   };
 
   return (
-    <View className='card' style={{ marginTop: '16px' }} data-testid='add-member-form'>
-      <View className='title-lg' style={{ marginBottom: '16px' }}>添加队员</View>
+    <View className='card mt-16' data-testid='add-member-form'>
+      <View className='title-lg mb-16'>添加队员</View>
       <View className={`field ${errors.name ? 'invalid' : ''}`}>
         <View className='label'>
           姓名 <Text className='required'>*</Text>
@@ -190,7 +191,7 @@ function AddMemberForm({ teamId, onDone }: { teamId: string; onDone: (added: boo
         <View className='label'>岗位（可多选）</View>
         <SomeOf options={DUTY_ROLES} labels={DUTY_ROLE_LABELS} value={duties} onChange={setDuties} />
       </View>
-      <View className='muted' style={{ marginBottom: '16px' }}>此人用这个手机号登录后，就能看到并签收本队的求助。</View>
+      <View className='muted mb-16'>此人用这个手机号登录后，就能看到并签收本队的求助。</View>
       {errors.form && <Notice kind='error'>{errors.form}</Notice>}
       <View className='btn-row'>
         <View className='btn' onClick={() => void onDone(false)}>

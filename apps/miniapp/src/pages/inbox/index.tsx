@@ -38,7 +38,7 @@ export default function Inbox() {
       {unread > 0 && (
         <View className='section row'>
           <Text className='muted'>{unread} 条未读</Text>
-          <Text style={{ color: '#1a5fb4' }} onClick={() => void api.markNotificationsRead().then(load)}>
+          <Text className='link' onClick={() => void api.markNotificationsRead().then(load)}>
             全部标为已读
           </Text>
         </View>
@@ -47,7 +47,7 @@ export default function Inbox() {
       {items?.map((n) => (
         <View key={n.id} className='card' onClick={() => void open(n)} data-testid='notification'>
           <View className='row'>
-            <Text style={{ fontWeight: n.readAt ? 'normal' : 600 }}>
+            <Text className={n.readAt ? '' : 'strong'}>
               {n.readAt ? '' : '● '}
               {n.title}
             </Text>

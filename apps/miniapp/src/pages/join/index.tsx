@@ -62,7 +62,7 @@ export default function Join() {
     <Page open>
       <View className='section muted'>双报到：在职党员、志愿者加入居住地的民呼我行党员服务队，就近为居民服务。</View>
       {!signedIn && code && (
-        <View className='card' style={{ marginTop: '16px' }}>
+        <View className='card mt-16'>
           <View className='title-lg'>邀请码 {code}</View>
           <View className='muted gap'>加入服务队需要先登录。登录后会回到这里，再点“申请加入”。</View>
           <View className='btn primary block gap' onClick={signIn} data-testid='sign-in-to-join'>
@@ -72,7 +72,7 @@ export default function Join() {
       )}
       {error && <Notice kind='error'>{error}</Notice>}
       {info && (
-        <View className='card' style={{ marginTop: '16px' }} data-testid='invite-team'>
+        <View className='card mt-16' data-testid='invite-team'>
           <View className='muted'>邀请您加入</View>
           <View className='title-lg'>{info.teamName}</View>
           <View className='muted gap'>

@@ -15,7 +15,7 @@ export default function List() {
   });
   return (
     <Page>
-      <View style={{ height: '12px' }} />
+      <View className='spacer' />
       <TicketList query={{ ...query, limit: 20 }} empty='没有符合条件的求助。' />
     </Page>
   );

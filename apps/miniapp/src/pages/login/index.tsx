@@ -99,7 +99,7 @@ export default function Login() {
               {accounts.map((a) => (
                 <View key={a.phone} className='card row' onClick={() => !busy && run(() => loginWithPhone(a.phone))} data-phone={a.phone}>
                   <View className='grow'>
-                    <View style={{ fontWeight: 600 }}>{a.name}</View>
+                    <View className='strong'>{a.name}</View>
                     <Text className='muted'>{a.description}</Text>
                   </View>
                   <Text className='muted'>{a.phone}</Text>

@@ -9,6 +9,7 @@ import { InboxLink } from '../../components/inbox-link';
 import { useApp } from '../../store';
 import { ROUTES } from '../../routes';
 import type { View as Face } from '../../services/session';
+import './index.scss';
 
 const FACE_LABELS: Record<Face, string> = { resident: '居民', member: '服务队员', secretary: '书记 / 管理' };
 
@@ -21,19 +22,19 @@ export default function MePage() {
   if (!me) return <Page />;
   return (
     <Page>
-      <View className='card' style={{ marginTop: '16px' }}>
-        <View style={{ fontSize: '1.3em', fontWeight: 600 }}>{me.name}</View>
+      <View className='card mt-16'>
+        <View className='me-name'>{me.name}</View>
         <View className='muted'>{me.phone ?? '未绑定手机号'}</View>
-        <View style={{ marginTop: '8px' }}>
+        <View className='mt-8'>
           🏠 {me.home ? `${me.home.address} ${me.home.detail ?? ''}` : '尚未填写住址'}
         </View>
         {me.teams.map((t) => (
-          <View key={t.id} style={{ marginTop: '8px' }} data-testid='my-team'>
+          <View key={t.id} className='mt-8' data-testid='my-team'>
             🚩 {t.name}（{t.role === 'leader' ? '队长' : '队员'}）
           </View>
         ))}
         {me.specialTags.length > 0 && (
-          <View className='badges' style={{ marginTop: '8px' }}>
+          <View className='badges mt-8'>
             {me.specialTags.map((t) => (
               <Text key={t} className='badge'>
                 {SPECIAL_TAG_LABELS[t]}
@@ -41,7 +42,7 @@ export default function MePage() {
             ))}
           </View>
         )}
-        <View className='btn small' style={{ marginTop: '12px' }} onClick={() => Taro.navigateTo({ url: ROUTES.profile })}>
+        <View className='btn small mt-12' onClick={() => Taro.navigateTo({ url: ROUTES.profile })}>
           修改姓名、住址和特殊情况
         </View>
       </View>
@@ -49,9 +50,9 @@ export default function MePage() {
       <InboxLink />
       <OrgLinks me={me} />
 
-      <View className='card row' style={{ marginTop: '12px' }}>
+      <View className='card row mt-12'>
         <View className='grow'>
-          <View style={{ fontWeight: 600 }}>关怀模式</View>
+          <View className='strong'>关怀模式</View>
           <Text className='muted'>字更大、对比更强、按钮更大</Text>
         </View>
         <Switch checked={careMode} color='#C8161D' onChange={(e) => setCareMode(e.detail.value)} data-testid='care-switch' />
@@ -59,7 +60,7 @@ export default function MePage() {
 
       {views.length > 1 && (
         <View className='card'>
-          <View style={{ fontWeight: 600, marginBottom: '8px' }}>切换身份</View>
+          <View className='strong mb-8'>切换身份</View>
           <View className='choice-row'>
             {views.map((v) => (
               <View
@@ -143,8 +144,8 @@ function JoinByCode() {
     );
   }
   return (
-    <View className='card' style={{ marginTop: '12px' }}>
-      <View style={{ fontWeight: 600, marginBottom: '8px' }}>用邀请码加入服务队</View>
+    <View className='card mt-12'>
+      <View className='strong mb-8'>用邀请码加入服务队</View>
       <View className={`field ${error ? 'invalid' : ''}`}>
         <Input
           className='input'

@@ -14,6 +14,7 @@ import { Page } from '../../components/page';
 import { Photo } from '../../components/photo';
 import { useApp } from '../../store';
 import { ROUTES } from '../../routes';
+import './index.scss';
 
 const TITLES: Record<Category, string> = { medicine: '购药', supplies: '生活物资', medical: '就医', help: '其他求助' };
 const PLACEHOLDERS: Record<Category, string> = {
@@ -142,7 +143,7 @@ export default function NewTicket() {
   return (
     <Page>
       {emergency && (
-        <View className='sos' style={{ margin: '16px 32px 0' }}>
+        <View className='sos banner'>
           🚨 紧急求助（绿色通道）
           <View className='hint'>提交后服务队长和书记立即收到。危及生命请先拨打 120。</View>
         </View>
@@ -150,7 +151,7 @@ export default function NewTicket() {
       {restored && <Notice>已恢复您上次没提交的内容。</Notice>}
       {!me?.home && !form.forSomeoneElse && (
         <Notice kind='error'>
-          您还没有填写住址。<Text style={{ textDecoration: 'underline' }} onClick={() => Taro.navigateTo({ url: ROUTES.profile })}>去填写</Text>，或打开下面的“为他人求助”填写地址。
+          您还没有填写住址。<Text className='inline-link' onClick={() => Taro.navigateTo({ url: ROUTES.profile })}>去填写</Text>，或打开下面的“为他人求助”填写地址。
         </Notice>
       )}
       <View className='section'>
@@ -208,11 +209,11 @@ export default function NewTicket() {
                 <View className='picker'>{form.visitDate || '选择日期（选填）'}</View>
               </Picker>
             </View>
-            <View className='card row' style={{ margin: '0 0 12px' }}>
+            <View className='card row in-form'>
               <Text>需要车辆接送</Text>
               <Switch checked={form.needTransport} color='#C8161D' onChange={(e) => set('needTransport', e.detail.value)} />
             </View>
-            <View className='card row' style={{ margin: '0 0 28px' }}>
+            <View className='card row in-form last-of-block'>
               <Text>需要出行证明 / 通行证</Text>
               <Switch checked={form.needPass} color='#C8161D' onChange={(e) => set('needPass', e.detail.value)} />
             </View>
@@ -237,7 +238,7 @@ export default function NewTicket() {
         {(form.category === 'medicine' || form.category === 'supplies' || form.category === 'medical') && (
           <View className='field'>
             <View className='label'>{form.category === 'medicine' ? '处方或药盒照片（选填）' : '照片（选填）'}</View>
-            <View className='row wrap' style={{ justifyContent: 'flex-start' }}>
+            <View className='row wrap photos'>
               {form.attachments.map((id) => (
                 <Photo key={id} id={id} />
               ))}
@@ -250,7 +251,7 @@ export default function NewTicket() {
           </View>
         )}
 
-        <View className='card row' style={{ margin: '0 0 12px' }}>
+        <View className='card row in-form'>
           <View className='grow'>
             <View>为他人求助</View>
             <Text className='muted'>家人、邻居没有手机时，替他提交</Text>
@@ -258,7 +259,7 @@ export default function NewTicket() {
           <Switch checked={form.forSomeoneElse} color='#C8161D' onChange={(e) => set('forSomeoneElse', e.detail.value)} data-testid='proxy-switch' />
         </View>
         {form.forSomeoneElse && (
-          <View className='card' style={{ margin: '0 0 20px' }}>
+          <View className='card in-form proxy'>
             <View className={`field ${errors.beneficiaryName ? 'invalid' : ''}`}>
               <View className='label'>
                 求助人姓名 <Text className='required'>*</Text>

@@ -65,7 +65,7 @@ export default function Requests() {
           ))}
         </View>
       )}
-      <View style={{ height: '12px' }} />
+      <View className='spacer' />
       <TicketList key={`${view}-${current.key}`} query={{ ...current.query, limit: 20 }} forMember={view === 'member'} empty={current.empty} />
     </Page>
   );

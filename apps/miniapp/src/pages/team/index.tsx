@@ -28,7 +28,7 @@ export default function Team() {
       {members?.map((m) => (
         <View key={m.userId} className='card' data-testid='member-row'>
           <View className='row'>
-            <Text style={{ fontWeight: 600 }}>
+            <Text className='strong'>
               {m.name}
               {m.role === 'leader' ? '（队长）' : ''}
               {!m.active ? '（暂停）' : ''}

@@ -13,6 +13,7 @@ import { Stars } from '../../components/stars';
 import { Timeline } from '../../components/timeline';
 import { CATEGORY_ICONS } from '../../components/ticket-card';
 import { useApp } from '../../store';
+import './index.scss';
 
 const DONE_MESSAGES: Record<TicketAction, string> = {
   claim: '已签收',
@@ -163,19 +164,19 @@ export default function TicketPage() {
 
   return (
     <Page>
-      <View className='card' style={{ marginTop: '16px' }}>
+      <View className='card mt-16'>
         <View className='row'>
           <TicketBadges ticket={ticket} />
           <Text className='muted' data-testid='ticket-number'>{ticket.number}</Text>
         </View>
         <View className='ticket-card'>
-          <View className='title' style={{ whiteSpace: 'normal' }}>
+          <View className='title full'>
             {CATEGORY_ICONS[ticket.category]} {CATEGORY_LABELS[ticket.category]} · {URGENCY_LABELS[ticket.urgency]}
           </View>
         </View>
-        <View style={{ whiteSpace: 'pre-wrap' }}>{ticket.description}</View>
+        <View className='ticket-description'>{ticket.description}</View>
         {ticket.items.length > 0 && (
-          <View style={{ marginTop: '8px' }}>
+          <View className='mt-8'>
             {ticket.items.map((item, i) => (
               <View key={i} className='row'>
                 <Text>• {item.name}</Text>
@@ -188,13 +189,13 @@ export default function TicketPage() {
           </View>
         )}
         {ticket.attachments.length > 0 && (
-          <View className='row wrap' style={{ justifyContent: 'flex-start', marginTop: '8px' }}>
+          <View className='row wrap photos mt-8'>
             {ticket.attachments.map((a) => (
               <Photo key={a} id={a} />
             ))}
           </View>
         )}
-        <View className='muted' style={{ marginTop: '8px' }}>📍 {ticket.address}</View>
+        <View className='muted mt-8'>📍 {ticket.address}</View>
         {ticket.beneficiary && <View className='muted'>求助人：{ticket.beneficiary.name}（{ticket.filedBy.name}代为提交）</View>}
         <View className='muted'>提交时间：{fullTime(ticket.createdAt)}</View>
         {due && <View className={`due ${due.overdue ? 'late' : ''}`}>{activePhase(ticket) === 'response' ? '签收' : '办结'}{due.text}</View>}
@@ -218,7 +219,7 @@ export default function TicketPage() {
           )}
         </View>
         {ticket.rating !== null && (
-          <View style={{ marginTop: '8px' }}>
+          <View className='mt-8'>
             <Stars value={ticket.rating} />
             <Text className='muted'>{ticket.satisfied ? '满意' : '不满意'}{ticket.ratingComment ? `：${ticket.ratingComment}` : ''}</Text>
           </View>
@@ -227,7 +228,7 @@ export default function TicketPage() {
 
       {open && (
         <View className='card' data-testid='action-form'>
-          <View style={{ fontWeight: 600, marginBottom: '8px' }}>{BUTTON_LABELS[open]}</View>
+          <View className='strong mb-8'>{BUTTON_LABELS[open]}</View>
           {open === 'transfer' && (
             <View className='field'>
               <Picker mode='selector' range={transferTeams.map((t) => `${t.name}（${t.areaName}）`)} onChange={(e) => setTargetTeam(Number(e.detail.value))}>
@@ -244,7 +245,7 @@ export default function TicketPage() {
           )}
           {open === 'confirm' && (
             <View>
-              <View className='choice-row' style={{ marginBottom: '12px' }}>
+              <View className='choice-row mb-12'>
                 <View className={`choice ${satisfied === true ? 'on' : ''}`} onClick={() => setSatisfied(true)} data-testid='satisfied'>
                   😊 满意，问题解决了
                 </View>
@@ -256,7 +257,7 @@ export default function TicketPage() {
             </View>
           )}
           {open === 'cancel' && (
-            <View className='choice-row' style={{ marginBottom: '12px' }}>
+            <View className='choice-row mb-12'>
               {['问题已解决', '不需要了', '填错了'].map((r) => (
                 <View key={r} className={`choice ${text === r ? 'on' : ''}`} onClick={() => setText(r)}>
                   {r}
@@ -287,7 +288,7 @@ export default function TicketPage() {
             </View>
           )}
           {(open === 'note' || open === 'resolve') && (
-            <View className='row wrap' style={{ justifyContent: 'flex-start', marginBottom: '12px' }}>
+            <View className='row wrap photos mb-12'>
               {photos.map((p) => (
                 <Photo key={p} id={p} />
               ))}

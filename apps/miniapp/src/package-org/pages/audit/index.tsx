@@ -102,7 +102,7 @@ export default function Audit() {
       {error && <Notice kind='error'>{error}</Notice>}
       {entries === null && !error && <View className='empty'>加载中…</View>}
       {entries?.length === 0 && <View className='empty'>还没有这类操作记录。设置管控级别、调整服务队和队员、安排包保后，会记在这里。</View>}
-      <View style={{ marginTop: '16px' }}>
+      <View className='mt-16'>
         {entries?.map((entry) => {
           const view = describeAudit(entry, names.current);
           return (

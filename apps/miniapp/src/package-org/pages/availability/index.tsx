@@ -11,6 +11,7 @@ import type { TeamMemberRow } from '@minhu/contracts';
 import { AvailabilityFields, type AvailabilityValue } from '../../components/availability-fields';
 import { useOnVisit, useVisits } from '../../visits';
 import '../../org.scss';
+import './index.scss';
 
 /**
  * 我的在岗状态: a member says whether they can take requests now, and who covers for them
@@ -77,7 +78,7 @@ function TeamAvailability({ teamId, teamName, meId, visits }: { teamId: string; 
         {team && !self && <View className='muted'>您已不在这支服务队。</View>}
         {self && value && (
           <View>
-            <View style={{ marginBottom: '20px' }}>
+            <View className='availability-now'>
               现在：<Text className={`badge ${self.availability}`}>{AVAILABILITY_LABELS[self.availability]}</Text>
               {(self.availability !== 'on_duty' || self.availabilityNote) && (
                 <View className='muted' data-testid='current-availability'>

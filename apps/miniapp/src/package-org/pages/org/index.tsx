@@ -148,7 +148,7 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
   return (
     <View>
       {error && <Notice kind='error'>{error}</Notice>}
-      <View className='card' style={{ marginTop: '16px' }} data-testid='area-card'>
+      <View className='card mt-16' data-testid='area-card'>
         <View className='row'>
           <View className='grow'>
             <View className='title-lg'>{area.name}</View>
@@ -208,7 +208,7 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
 
       <View className='section-title'>包保覆盖</View>
       <View data-testid='coverage'>
-        <View className='counters' style={{ marginTop: 0 }}>
+        <View className='counters flush'>
           <View className='counter'>
             <View className={`n ${coverage.uncoveredUnits ? 'late' : ''}`}>{coverage.uncoveredUnits}</View>
             <Text>个单元无人包保</Text>

@@ -93,7 +93,7 @@ export default function TeamAdmin() {
           }}
         />
       ) : (
-        <View className='card' style={{ marginTop: '16px' }} data-testid='team-card'>
+        <View className='card mt-16' data-testid='team-card'>
           <View className='title-lg'>{team.name}</View>
           <View className='muted'>
             {team.areaName} · {teamKind(team.categories)}
@@ -130,7 +130,7 @@ export default function TeamAdmin() {
         </View>
       )}
 
-      <View className='tabs' style={{ marginTop: '16px' }}>
+      <View className='tabs mt-16'>
         {(
           [
             ['members', `队员 ${members.filter((m) => m.active).length}`],
@@ -192,8 +192,8 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
   };
 
   return (
-    <View className='card' style={{ marginTop: '16px' }} data-testid='team-editor'>
-      <View className='title-lg' style={{ marginBottom: '16px' }}>
+    <View className='card mt-16' data-testid='team-editor'>
+      <View className='title-lg mb-16'>
         修改服务队信息
       </View>
       <View className='field'>
