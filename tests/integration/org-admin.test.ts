@@ -202,6 +202,31 @@ describe('organisation set-up', () => {
     expect(again.status).toBe(201);
     expect((await secretary.get(`/api/v1/areas/${compound}`)).body.coverage).toMatchObject({ uncoveredUnits: 0, uncoveredPeople: 0 });
   });
+
+  it('when a team takes only some categories, then those needs in its area go to it, and its rules follow its categories', async () => {
+    const teams = (rows: string) => [csv('服务队.csv', `编码*,名称*,所属区域编码*,负责类别\n${rows}\n`)];
+    const run = (files: ImportFile[]) => importOrganisation({ handle: t.handle, org: createOrgWriteRepository(t.handle) }, files, { dryRun: false, actorId: null, now: t.clock.now() });
+    const resident = await t.as('13700000102'); // 韩女士, 老机械厂宿舍 in 阳光社区
+    const teamFor = async (category: string) => (await resident.file({ category, urgency: 'normal', description: `${category} 的求助` })).body;
+
+    expect((await run(teams('YG-MEDICAL,阳光社区就医保障队,YG,就医'))).counts.teams).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    expect(await teamFor('medical')).toMatchObject({ team: { name: '阳光社区就医保障队' }, routeReason: 'category_rule' });
+    expect(await teamFor('medicine')).toMatchObject({ team: { name: '老机械厂宿舍党员服务队' }, routeReason: 'compound_team' });
+    expect((await run(teams('YG-MEDICAL,阳光社区就医保障队,YG,就医'))).counts.teams).toEqual({ created: 0, updated: 0, unchanged: 1 });
+
+    // One team per category and area: a second one is refused, in the same file or in a later one.
+    const twice = await run(teams('YG-MEDICAL,阳光社区就医保障队,YG,就医\nYG-CAR,阳光社区车队,YG,就医'));
+    expect(twice.applied).toBe(false);
+    expect(twice.problems).toEqual([expect.objectContaining({ sheet: '服务队', row: 3, column: '负责类别', message: expect.stringContaining('阳光社区就医保障队') })]);
+    const later = await run(teams('YG-CAR,阳光社区车队,YG,就医'));
+    expect(later.problems.map((p) => p.message)).toEqual([expect.stringContaining('已交给服务队“阳光社区就医保障队”')]);
+    expect(await teamFor('medical')).toMatchObject({ team: { name: '阳光社区就医保障队' } });
+
+    // Its categories change: medical needs go back to the compound's team, medicine now comes to it.
+    expect((await run(teams('YG-MEDICAL,阳光社区就医保障队,YG,购药'))).counts.teams).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect(await teamFor('medical')).toMatchObject({ team: { name: '老机械厂宿舍党员服务队' }, routeReason: 'compound_team' });
+    expect(await teamFor('medicine')).toMatchObject({ team: { name: '阳光社区就医保障队' }, routeReason: 'category_rule' });
+  });
 });
 
 /** A zip whose central directory claims one entry of `claimed` bytes (the data is tiny). */

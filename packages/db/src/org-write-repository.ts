@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type {
   AreaKind,
   Availability,
@@ -12,7 +12,7 @@ import type {
 import type { SQL } from 'drizzle-orm';
 import type { DbHandle, Executor, Tx } from './create-db.js';
 import { newId } from './ids.js';
-import { areaRoles, areas, auditLog, joinRequests, responsibilities, teamInvites, teamMembers, teams, users } from './schema.js';
+import { areaRoles, areas, auditLog, categoryRules, joinRequests, responsibilities, teamInvites, teamMembers, teams, users } from './schema.js';
 
 export interface AreaRecord {
   id: string;
@@ -113,6 +113,24 @@ export function createOrgWriteRepository(handle: DbHandle) {
     },
     async updateTeam(tx: Tx, id: string, changes: Partial<Omit<TeamRecord, 'id'>>) {
       await tx.update(teams).set(changes).where(eq(teams.id, id));
+    },
+
+    /** 派单规则 in these areas or to these teams, with the team's name. */
+    async categoryRules(filter: { areaIds: readonly string[]; teamIds: readonly string[] }, executor: Executor = db) {
+      if (filter.areaIds.length === 0 && filter.teamIds.length === 0) return [];
+      return executor
+        .select({ id: categoryRules.id, areaId: categoryRules.areaId, category: categoryRules.category, teamId: categoryRules.teamId, teamName: teams.name })
+        .from(categoryRules)
+        .innerJoin(teams, eq(teams.id, categoryRules.teamId))
+        .where(or(inArray(categoryRules.areaId, [...filter.areaIds]), inArray(categoryRules.teamId, [...filter.teamIds])));
+    },
+    async addCategoryRule(tx: Tx, r: { areaId: string; category: Category; teamId: string }, now: Date) {
+      const id = newId(now.getTime());
+      await tx.insert(categoryRules).values({ id, ...r, createdAt: now });
+      return id;
+    },
+    async removeCategoryRule(tx: Tx, id: string) {
+      await tx.delete(categoryRules).where(eq(categoryRules.id, id));
     },
 
     async peopleBy(key: 'phone' | 'code', values: readonly string[], executor: Executor = db): Promise<PersonRecord[]> {

@@ -1,4 +1,4 @@
-import { ADDRESS_KINDS, type AreaKind } from '@minhu/domain';
+import { ADDRESS_KINDS, CATEGORY_LABELS, type AreaKind, type Category } from '@minhu/domain';
 import { newId, type AreaRecord, type AuditEntry, type DbHandle, type OrgWriteRepository, type PersonRecord, type TeamRecord, type Tx } from '@minhu/db';
 import { FileProblem, readFile, type RawSheet } from './read.js';
 import { parseRows, sheetOf, SHEETS, type Problem, type RowOf, type SheetKey } from './sheets.js';
@@ -37,10 +37,10 @@ const RESPONSIBILITY_KINDS: readonly AreaKind[] = ['grid', 'building', 'unit', '
 
 /**
  * Imports the organisation ledger. Everything happens in one transaction, in dependency order
- * (areas, teams, people, members, secretaries, responsibilities), matched by codes and phone
- * numbers, so importing the same files twice changes nothing. A dry run — and any run that finds
- * a problem — goes through exactly the same steps and then rolls back: what it reports is what a
- * real run would do.
+ * (areas, teams and their category rules, people, members, secretaries, responsibilities),
+ * matched by codes and phone numbers, so importing the same files twice changes nothing. A dry
+ * run — and any run that finds a problem — goes through exactly the same steps and then rolls
+ * back: what it reports is what a real run would do.
  */
 export async function importOrganisation(
   deps: { handle: DbHandle; org: OrgWriteRepository },
@@ -193,6 +193,8 @@ export async function importOrganisation(
       // --- Teams.
       const teamByCode = new Map((await org.teamsByCode([...new Set([...parsed.teams.map((t) => t.row.code), ...parsed.members.map((m) => m.row.team), ...parsed.responsibilities.map((r) => r.row.team), ...parsed.areas.flatMap((a) => (a.row.defaultTeam ? [a.row.defaultTeam] : []))])], tx)).map((t) => [t.code!, t]));
       const seenTeams = new Set<string>();
+      /** The teams this import saved, with their area and how they were counted. */
+      const savedTeams: { t: (typeof parsed.teams)[number]; team: TeamRecord; area: AreaRecord; outcome: keyof Tally }[] = [];
       for (const t of parsed.teams) {
         const { row } = t;
         if (seenTeams.has(row.code)) {
@@ -210,20 +212,58 @@ export async function importOrganisation(
         if (existing) {
           const changes = diff(existing, wanted);
           if (!changes) {
-            count('teams', 'unchanged');
+            savedTeams.push({ t, team: existing, area, outcome: 'unchanged' });
             continue;
           }
           await org.updateTeam(tx, existing.id, { ...changes, active: true });
           log('team', existing.id, 'update', pick(existing, changes), changes);
           teamByCode.set(row.code, { ...existing, ...changes });
-          count('teams', 'updated');
+          savedTeams.push({ t, team: { ...existing, ...changes }, area, outcome: 'updated' });
         } else {
           const team: TeamRecord = { id: newId(now.getTime()), code: row.code, active: true, ...wanted };
           await org.insertTeam(tx, team);
           log('team', team.id, 'create', null, { code: team.code, name: team.name, area: row.area });
           teamByCode.set(row.code, team);
-          count('teams', 'created');
+          savedTeams.push({ t, team, area, outcome: 'created' });
         }
+      }
+
+      // Category rules (派单规则): a team that takes only some categories gets those needs from its
+      // area and everything below it; without the rule it would get none. The rules of the teams
+      // in the file follow their 负责类别: added, and dropped when a category or the area changes.
+      const wantedRules = new Map<string, (typeof savedTeams)[number] & { category: Category }>();
+      for (const saved of savedTeams) {
+        for (const category of saved.team.categories) {
+          const other = wantedRules.get(`${saved.area.id}:${category}`);
+          if (other) {
+            at(saved.t, '负责类别', `“${CATEGORY_LABELS[category]}”在“${saved.area.name}”已由“${other.team.name}”负责：一个区域的一类求助只交给一支服务队`);
+          } else wantedRules.set(`${saved.area.id}:${category}`, { ...saved, category });
+        }
+      }
+      const fileTeams = new Set(savedTeams.map((s) => s.team.id));
+      const rulesChanged = new Set<string>();
+      const rules = await org.categoryRules({ areaIds: [...new Set([...wantedRules.values()].map((w) => w.area.id))], teamIds: [...fileTeams] }, tx);
+      const standing = new Map<string, (typeof rules)[number]>();
+      for (const rule of rules) {
+        if (fileTeams.has(rule.teamId) && wantedRules.get(`${rule.areaId}:${rule.category}`)?.team.id !== rule.teamId) {
+          await org.removeCategoryRule(tx, rule.id);
+          log('category_rule', rule.id, 'delete', { areaId: rule.areaId, category: rule.category, teamId: rule.teamId }, null);
+          rulesChanged.add(rule.teamId);
+        } else standing.set(`${rule.areaId}:${rule.category}`, rule);
+      }
+      for (const [key, wanted] of wantedRules) {
+        const rule = standing.get(key);
+        if (rule?.teamId === wanted.team.id) continue;
+        if (rule) {
+          at(wanted.t, '负责类别', `“${CATEGORY_LABELS[wanted.category]}”在“${wanted.area.name}”已交给服务队“${rule.teamName}”，请先改那支队的负责类别`);
+          continue;
+        }
+        const id = await org.addCategoryRule(tx, { areaId: wanted.area.id, category: wanted.category, teamId: wanted.team.id }, now);
+        log('category_rule', id, 'create', null, { team: wanted.t.row.code, area: wanted.t.row.area, category: wanted.category });
+        rulesChanged.add(wanted.team.id);
+      }
+      for (const saved of savedTeams) {
+        count('teams', saved.outcome === 'unchanged' && rulesChanged.has(saved.team.id) ? 'updated' : saved.outcome);
       }
       // Default teams named by areas (now that the teams exist).
       for (const a of parsed.areas) {

@@ -93,7 +93,7 @@ export const SHEETS = {
       code: col('编码', true, code, 'XFL-TEAM', '全表唯一'),
       name: col('名称', true, text(50), '幸福里小区民呼我行党员服务队'),
       area: col('所属区域编码', true, code, 'XF-XFL', '一般为小区'),
-      categories: col('负责类别', false, list<Category>(label(CATEGORY_LABELS, '类别')), '', '留空为综合服务队；专门队填 购药、就医 等'),
+      categories: col('负责类别', false, list<Category>(label(CATEGORY_LABELS, '类别')), '', '留空为综合服务队；专门队填 购药、就医 等，本区域这些类别的求助都派给它'),
       phone: col('电话', false, text(20), '0311-86010001'),
     },
   },
