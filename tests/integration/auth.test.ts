@@ -34,6 +34,7 @@ describe('auth', () => {
   beforeAll(async () => {
     const base = await wechat.start();
     t = await startTestApp({
+      demo: true,
       env: { WECHAT_API_BASE: base, WECHAT_APP_ID: 'wx-test-app', WECHAT_APP_SECRET: 'wx-test-secret', WECHAT_TIMEOUT_MS: '500' },
     });
   });
@@ -129,7 +130,7 @@ describe('auth', () => {
 describe('auth in production', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { NODE_ENV: 'production' } });
+    t = await startTestApp({ demo: true, env: { NODE_ENV: 'production' } });
   });
   afterAll(async () => t?.close());
 

@@ -11,7 +11,7 @@ describe('bad input', () => {
   const valid = { category: 'medicine', urgency: 'normal', description: '需要感冒药' };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     resident = await t.as(PHONES.resident);
     ticketCount = async () => (await t.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM tickets`))[0]!.n;
   });

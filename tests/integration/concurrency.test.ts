@@ -7,7 +7,7 @@ import { PHONES, XFL_TEAM, startTestApp, type Client, type TestApp } from '../su
 describe('races', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
   });
   afterAll(async () => t?.close());
 

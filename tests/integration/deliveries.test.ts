@@ -74,7 +74,7 @@ describe('WeChat subscribe messages from the outbox', () => {
       WECHAT_TIMEOUT_MS: '300',
       WECHAT_SUBSCRIBE_TEMPLATES: JSON.stringify({ claimed: 'tmpl-claimed', resolved: 'tmpl-resolved' }),
     };
-    t = await startTestApp({ env });
+    t = await startTestApp({ demo: true, env });
     await t.handle.db.execute(sql`UPDATE users SET wechat_openid = 'o-resident' WHERE phone = ${PHONES.resident}`);
     await t.handle.db.execute(sql`UPDATE users SET wechat_openid = 'o-villager' WHERE phone = ${PHONES.otherResident}`);
     [resident, villager, member, villageMember] = [
@@ -248,6 +248,7 @@ describe('WeChat sending in the background', () => {
   const wechat = fakeWechat();
   beforeAll(async () => {
     t = await startTestApp({
+      demo: true,
       env: {
         WECHAT_API_BASE: await wechat.start(),
         WECHAT_APP_ID: 'wx-test-app',

@@ -14,7 +14,7 @@ const ROLES: Record<string, string> = { 居民: 'resident', 队长: 'leader', �
 describe('the demo', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
   });
   afterAll(async () => t?.close());
 

@@ -115,7 +115,7 @@ describe('ledger export (台账)', () => {
   const made: Record<string, { id: string; number: string }> = {};
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     [admin, hpSecretary, xfSecretary, leader, resident] = [
       await t.as(PHONES.admin),
       await t.as('13900000022'), // 冯玉梅, secretary of 和平社区
@@ -408,7 +408,7 @@ describe('ledger export at scale', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     const [template] = await t.handle.rows<{ id: string }>(
       sql`SELECT id FROM tickets WHERE team_id = (SELECT id FROM teams WHERE name = ${HPY_TEAM}) LIMIT 1`,
     );

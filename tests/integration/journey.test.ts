@@ -6,7 +6,7 @@ import { PHONES, XFL_TEAM, startTestApp, type TestApp } from '../support/test-ap
 describe('a resident’s medicine request, end to end', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
   });
   afterAll(async () => t?.close());
 

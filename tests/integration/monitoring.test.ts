@@ -17,7 +17,7 @@ describe('time-limit policies', () => {
   let t: TestApp;
   let admin: Client;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     admin = await t.as(PHONES.admin);
   });
   afterAll(async () => t?.close());
@@ -83,7 +83,7 @@ describe('escalation, notifications and the quiet-period close', () => {
   let t: TestApp;
   let admin: Client, resident: Client, leader: Client, member: Client, secretary: Client, subdistrict: Client;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     [admin, resident, leader, member, secretary, subdistrict] = [
       await t.as(PHONES.admin),
       await t.as(PHONES.resident),
@@ -235,7 +235,7 @@ describe('metrics', () => {
   let t0: Date;
   let from: string;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     const filer = await t.as('13900000104'); // 赵敏, 和平苑小区: no special tags, nobody responsible
     const leader = await t.as('13900000015'); // 郭海燕, leader of 和平苑's team
     const member = await t.as('13900000016'); // 何永刚

@@ -45,7 +45,7 @@ describe('organisation set-up', () => {
     ))[0];
 
   beforeAll(async () => {
-    t = await startTestApp({ seed: false });
+    t = await startTestApp();
   });
   afterAll(async () => t?.close());
 

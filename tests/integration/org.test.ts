@@ -5,7 +5,7 @@ import { PHONES, XFL_TEAM, startTestApp, type TestApp } from '../support/test-ap
 describe('organisation for residents and members', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
   });
   afterAll(async () => t?.close());
 

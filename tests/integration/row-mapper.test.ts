@@ -13,7 +13,7 @@ const { tickets, teams, users, areas } = schema;
 describe('ticket reads', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     // Tickets with and without a team member assigned, so left joins find rows and miss them;
     // two in one team, so a list has an order to keep.
     const resident = await t.as(PHONES.resident);

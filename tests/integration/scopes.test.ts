@@ -8,7 +8,7 @@ describe('scopes', () => {
   let xflTicket: any, hszTicket: any, hpyTicket: any;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     resident = await t.as(PHONES.resident);
     otherResident = await t.as(PHONES.otherResident);
     member = await t.as(PHONES.member);

@@ -71,7 +71,7 @@ describe.runIf(pglite)('the embedded database', () => {
 describe('the API around the tickets', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ seed: false });
+    t = await startTestApp();
   });
   afterAll(async () => t?.close());
 

@@ -31,7 +31,7 @@ describe('uploads', () => {
     t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}`, headers: { authorization: `Bearer ${client.token}` } });
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     resident = await t.as(PHONES.resident);
   });
   afterAll(async () => t?.close());

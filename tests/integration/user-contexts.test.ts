@@ -19,7 +19,7 @@ describe.runIf(onPostgres)('who is signed in, kept between requests', () => {
   let t: TestApp;
   let other: FastifyInstance;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ demo: true });
     const config = loadConfig({
       JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'minhu-test-')),

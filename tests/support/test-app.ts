@@ -7,6 +7,7 @@ import type { DbHandle } from '@minhu/db';
 import { buildApp, type AppDeps } from '../../apps/api/src/app.js';
 import { loadConfig } from '../../apps/api/src/config.js';
 import { seedDemoIfEmpty } from '../../apps/api/src/demo/demo-seed.js';
+import { createFactories, type Factories } from './factories.js';
 import { createTestDb } from './test-db.js';
 
 /** A clock that moves only when a test moves it. */
@@ -28,9 +29,11 @@ export interface TestApp {
   app: FastifyInstance;
   handle: DbHandle;
   clock: TestClock;
-  /** Signs in a demo account by phone and returns a client speaking as them. */
-  as(phone: string): Promise<Client>;
-  /** Ids of the demo's areas by code, people by phone, teams by name. */
+  /** Makes the organisation a test needs (tests/support/factories.ts), on this app's clock. */
+  make: Factories;
+  /** Signs someone in by phone (or a person the factories made) and returns a client speaking as them. */
+  as(who: string | { phone: string }): Promise<Client>;
+  /** Ids of areas by code, people by phone, teams by name. */
   ids: { area(code: string): Promise<string>; user(phone: string): Promise<string>; team(name: string): Promise<string> };
   close(): Promise<void>;
 }
@@ -52,8 +55,13 @@ export interface Client {
 
 let keys = 0;
 
+/**
+ * An app on a fresh database of its own, empty: a test makes the people it needs with `make`
+ * (most files start from `smallOrg`). `demo: true` loads the demo data instead, for the tests of
+ * the demo itself.
+ */
 export async function startTestApp(
-  options: { seed?: boolean; env?: Record<string, string>; deps?: Partial<AppDeps> } = {},
+  options: { demo?: boolean; env?: Record<string, string>; deps?: Partial<AppDeps> } = {},
 ): Promise<TestApp> {
   const handle = await createTestDb();
   const clock = new TestClock();
@@ -76,7 +84,7 @@ export async function startTestApp(
     onContractBreach: ({ operationId, status, code }) => breaches.push(`${operationId} answered ${status} ${code}`),
     ...options.deps,
   });
-  if (options.seed !== false) await seedDemoIfEmpty(handle, app.services, clock.now());
+  if (options.demo) await seedDemoIfEmpty(handle, app.services, clock.now());
 
   const inject = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await app.inject({
@@ -105,7 +113,9 @@ export async function startTestApp(
     app,
     handle,
     clock,
-    async as(phone: string) {
+    make: createFactories(handle, clock.now),
+    async as(who: string | { phone: string }) {
+      const phone = typeof who === 'string' ? who : who.phone;
       const login = await inject('POST', '/api/v1/auth/dev', null, { phone });
       if (login.status !== 200) throw new Error(`login ${phone}: ${login.status} ${JSON.stringify(login.body)}`);
       let refreshToken = login.body.refreshToken as string;
@@ -149,6 +159,7 @@ export async function startTestApp(
   };
 }
 
+/** The demo's accounts that the tests still on the demo data sign in as. */
 export const PHONES = {
   resident: '13900000001',
   otherResident: '13900000002',
