@@ -1,18 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONES, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 /** Bad input gets the contract's error shape with the right status, and changes nothing. */
 describe('bad input', () => {
   let t: TestApp;
+  let org: SmallOrg;
   let resident: Client;
   let ticketCount: () => Promise<number>;
   const valid = { category: 'medicine', urgency: 'normal', description: '需要感冒药' };
 
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
-    resident = await t.as(PHONES.resident);
+    t = await startTestApp();
+    org = await smallOrg(t.make);
+    resident = await t.as(org.people.resident);
     ticketCount = async () => (await t.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM tickets`))[0]!.n;
   });
   afterAll(async () => t?.close());
@@ -85,7 +88,7 @@ describe('bad input', () => {
 
   it('when the area does not exist or is too coarse, then 400 with a clear code', async () => {
     expectError(await resident.file({ ...valid, areaId: '00000000-0000-7000-8000-000000000000' }), 400, 'UNKNOWN_AREA');
-    expectError(await resident.file({ ...valid, areaId: await t.ids.area('XH-JSL-XF') }), 400, 'ADDRESS_TOO_COARSE');
+    expectError(await resident.file({ ...valid, areaId: org.areas.community.id }), 400, 'ADDRESS_TOO_COARSE');
   });
 
   it('when an attachment was never uploaded, then 400 and nothing is created', async () => {
@@ -107,14 +110,14 @@ describe('bad input', () => {
 
   it('when action bodies are wrong, then 400 and the ticket is unchanged', async () => {
     const { body: ticket } = await resident.file(valid);
-    const member = await t.as(PHONES.member);
+    const member = await t.as(org.people.member);
     await member.post(`/api/v1/tickets/${ticket.id}/claim`);
     expectError(await member.post(`/api/v1/tickets/${ticket.id}/resolve`, {}), 400, 'VALIDATION_ERROR');
     expectError(await member.post(`/api/v1/tickets/${ticket.id}/note`, { text: '' }), 400, 'VALIDATION_ERROR');
     expectError(await member.post(`/api/v1/tickets/${ticket.id}/start`, { version: 0 }), 400, 'VALIDATION_ERROR');
     expectError(await member.post(`/api/v1/tickets/${ticket.id}/start`, { force: true }), 400, 'VALIDATION_ERROR');
     expectError(await resident.post(`/api/v1/tickets/${ticket.id}/confirm`, { satisfied: true, rating: 6 }), 400, 'VALIDATION_ERROR');
-    const leader = await t.as(PHONES.leader);
+    const leader = await t.as(org.people.leader);
     expectError(await leader.post(`/api/v1/tickets/${ticket.id}/assign`, { assigneeId: resident.userId }), 400, 'NOT_A_MEMBER');
     expectError(
       await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: '00000000-0000-7000-8000-000000000000', reason: '试试' }),
@@ -128,7 +131,7 @@ describe('bad input', () => {
 
   it('when an action is posted with no body at all, then it is taken as {}', async () => {
     const { body: ticket } = await resident.file(valid);
-    const member = await t.as(PHONES.member);
+    const member = await t.as(org.people.member);
     const reply = await t.app.inject({
       method: 'POST',
       url: `/api/v1/tickets/${ticket.id}/claim`,
@@ -206,7 +209,7 @@ describe('bad input', () => {
     });
 
     it('when a refresh token is used as an access token, then 401', async () => {
-      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/dev', payload: { phone: PHONES.resident } });
+      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/dev', payload: { phone: org.people.resident.phone } });
       expect((await call(login.json().refreshToken)).statusCode).toBe(401);
     });
   });

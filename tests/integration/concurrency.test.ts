@@ -1,18 +1,21 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@minhu/db';
-import { PHONES, XFL_TEAM, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 /** Races with one right outcome: one claimer wins; a resubmitted form makes one ticket. */
 describe('races', () => {
   let t: TestApp;
+  let org: SmallOrg;
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
+    t = await startTestApp();
+    org = await smallOrg(t.make);
   });
   afterAll(async () => t?.close());
 
   it('when 50 members claim one ticket at once, then exactly one wins and 49 get 409', async () => {
-    const teamId = await t.ids.team(XFL_TEAM);
+    const teamId = org.teams.compound.id;
     const phones = Array.from({ length: 50 }, (_, i) => `1370000${String(i).padStart(4, '0')}`);
     for (const phone of phones) {
       const id = newId();
@@ -21,7 +24,7 @@ describe('races', () => {
     }
     const members: Client[] = [];
     for (const phone of phones) members.push(await t.as(phone));
-    const resident = await t.as(PHONES.resident);
+    const resident = await t.as(org.people.resident);
     const { body: ticket } = await resident.file({ category: 'supplies', urgency: 'urgent', description: '急需米面' });
 
     const replies = await Promise.all(members.map((m) => m.post(`/api/v1/tickets/${ticket.id}/claim`)));
@@ -41,7 +44,7 @@ describe('races', () => {
   });
 
   it('when one form is submitted 10 times at once with one key, then one ticket exists and all get it', async () => {
-    const resident = await t.as(PHONES.resident);
+    const resident = await t.as(org.people.resident);
     const body = { category: 'medicine', urgency: 'normal', description: '网络不好，重复提交的求助' };
     const replies = await Promise.all(Array.from({ length: 10 }, () => resident.file(body, 'same-form-key')));
     const ids = new Set(replies.map((r) => r.body.id));
@@ -55,7 +58,7 @@ describe('races', () => {
   });
 
   it('when the same key comes back later, then the same ticket; with another body, 422 and nothing new', async () => {
-    const resident = await t.as(PHONES.resident);
+    const resident = await t.as(org.people.resident);
     const body = { category: 'help', urgency: 'normal', description: '帮忙修水管' };
     const first = await resident.file(body, 'later-key');
     t.clock.advance(10 * 60_000);
@@ -71,8 +74,8 @@ describe('races', () => {
   });
 
   it('when two people use the same key, then each gets their own ticket', async () => {
-    const a = await t.as(PHONES.resident);
-    const b = await t.as(PHONES.otherResident);
+    const a = await t.as(org.people.resident);
+    const b = await t.as(org.people.otherResident);
     const body = { category: 'help', urgency: 'normal', description: '同一个键，不同的人' };
     const [ra, rb] = await Promise.all([a.file(body, 'shared-key'), b.file(body, 'shared-key')]);
     expect(ra.status).toBe(201);
@@ -81,8 +84,8 @@ describe('races', () => {
   });
 
   it('when a ticket is being worked, then concurrent actions apply one after another, each bumping the version', async () => {
-    const resident = await t.as(PHONES.resident);
-    const member = await t.as(PHONES.member);
+    const resident = await t.as(org.people.resident);
+    const member = await t.as(org.people.member);
     const { body: ticket } = await resident.file({ category: 'help', urgency: 'normal', description: '多条备注' });
     await member.post(`/api/v1/tickets/${ticket.id}/claim`);
     const notes = await Promise.all(

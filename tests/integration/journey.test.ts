@@ -1,17 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { PHONES, XFL_TEAM, startTestApp, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The issue's own check: a medicine request from filing to a rated close. */
 describe('a resident’s medicine request, end to end', () => {
   let t: TestApp;
+  let people: SmallOrg['people'], teams: SmallOrg['teams'];
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
+    t = await startTestApp();
+    ({ people, teams } = await smallOrg(t.make));
   });
   afterAll(async () => t?.close());
 
   it('is routed, claimed once, resolved, confirmed and rated, with the whole timeline', async () => {
-    const resident = await t.as(PHONES.resident);
+    const resident = await t.as(people.resident);
     const filed = await resident.file({
       category: 'medicine',
       urgency: 'normal',
@@ -24,12 +27,12 @@ describe('a resident’s medicine request, end to end', () => {
       status: 'assigned',
       category: 'medicine',
       urgency: 'normal',
-      address: '幸福里小区 3号楼 2单元 502室',
-      teamId: await t.ids.team(XFL_TEAM),
-      team: { name: XFL_TEAM },
-      // 陈晓燕 is responsible for building 3.
-      assigneeId: await t.ids.user(PHONES.member),
-      assignee: { name: '陈晓燕' },
+      address: '春晖小区 3号楼 2单元 502室',
+      teamId: teams.compound.id,
+      team: { name: teams.compound.name },
+      // The member is responsible for building 3.
+      assigneeId: people.member.id,
+      assignee: { name: people.member.name },
       routeReason: 'compound_team',
       flagged: false,
       overdue: false,
@@ -43,7 +46,7 @@ describe('a resident’s medicine request, end to end', () => {
     expect(new Date(ticket.responseDueAt).getTime() - new Date(ticket.createdAt).getTime()).toBe(2 * 3600_000);
 
     // The member's queue shows it.
-    const member = await t.as(PHONES.member);
+    const member = await t.as(people.member);
     const queue = await member.get('/api/v1/tickets?scope=team&open=true');
     expect(queue.body.items.map((i: { id: string }) => i.id)).toContain(ticket.id);
 
@@ -53,10 +56,10 @@ describe('a resident’s medicine request, end to end', () => {
     expect(claimed.body).toMatchObject({ status: 'claimed', assigneeId: member.userId, version: 2 });
     expect(claimed.body).toEqual((await member.get(`/api/v1/tickets/${ticket.id}`)).body.ticket);
 
-    const member2 = await t.as(PHONES.member2);
+    const member2 = await t.as(people.member2);
     const lost = await member2.post(`/api/v1/tickets/${ticket.id}/claim`);
     expect(lost.status).toBe(409);
-    expect(lost.body.error).toMatchObject({ code: 'ALREADY_CLAIMED', message: '已被陈晓燕签收' });
+    expect(lost.body.error).toMatchObject({ code: 'ALREADY_CLAIMED', message: `已被${people.member.name}签收` });
 
     const stale = await member.post(`/api/v1/tickets/${ticket.id}/start`, { version: 1 });
     expect(stale.status).toBe(409);
@@ -89,12 +92,13 @@ describe('a resident’s medicine request, end to end', () => {
       'confirmed',
       'closed',
     ]);
-    expect(events.map((e) => e.actorName)).toEqual(['张建国', null, '陈晓燕', '陈晓燕', '陈晓燕', '陈晓燕', '张建国', '张建国']);
+    const [filer, claimer] = [people.resident.name, people.member.name];
+    expect(events.map((e) => e.actorName)).toEqual([filer, null, claimer, claimer, claimer, claimer, filer, filer]);
     const times = events.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
 
     // Another compound's resident cannot learn it exists.
-    const other = await t.as(PHONES.otherResident);
+    const other = await t.as(people.otherResident);
     const hidden = await other.get(`/api/v1/tickets/${ticket.id}`);
     expect(hidden.status).toBe(404);
     expect(hidden.body.error.code).toBe('NOT_FOUND');
@@ -102,8 +106,8 @@ describe('a resident’s medicine request, end to end', () => {
   });
 
   it('when a resident is not satisfied, then it reopens to the member and escalates', async () => {
-    const resident = await t.as(PHONES.resident);
-    const member = await t.as(PHONES.member);
+    const resident = await t.as(people.resident);
+    const member = await t.as(people.member);
     const { body: ticket } = await resident.file({ category: 'supplies', urgency: 'normal', description: '需要大米' });
     await member.post(`/api/v1/tickets/${ticket.id}/claim`);
     await member.post(`/api/v1/tickets/${ticket.id}/resolve`, { text: '已送达' });
@@ -117,40 +121,40 @@ describe('a resident’s medicine request, end to end', () => {
   });
 
   it('when the resident cancels before a claim, then nobody can work it any more', async () => {
-    const resident = await t.as(PHONES.resident);
+    const resident = await t.as(people.resident);
     const { body: ticket } = await resident.file({ category: 'help', urgency: 'normal', description: '帮忙取快递' });
     const cancelled = await resident.post(`/api/v1/tickets/${ticket.id}/cancel`, { reason: '家人回来了' });
     expect(cancelled.body.status).toBe('cancelled');
-    const member = await t.as(PHONES.member);
+    const member = await t.as(people.member);
     const late = await member.post(`/api/v1/tickets/${ticket.id}/claim`);
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('INVALID_TRANSITION');
   });
 
   it('when a leader transfers to another team, then that team’s members can claim it and the first team cannot', async () => {
-    const resident = await t.as(PHONES.resident);
-    const leader = await t.as(PHONES.leader);
-    const { body: ticket } = await resident.file({ category: 'help', urgency: 'normal', description: '亲戚住在槐树庄，需要帮忙送饭' });
-    const hsz = await t.ids.team('槐树庄民呼我行党员服务队');
-    const noReason = await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: hsz });
+    const resident = await t.as(people.resident);
+    const leader = await t.as(people.leader);
+    const { body: ticket } = await resident.file({ category: 'help', urgency: 'normal', description: '亲戚住在柳树屯，需要帮忙送饭' });
+    const village = teams.village.id;
+    const noReason = await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: village });
     expect(noReason.status).toBe(400);
-    const transferred = await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: hsz, reason: '地址在槐树庄' });
-    expect(transferred.body).toMatchObject({ status: 'assigned', teamId: hsz, assigneeId: null, assignee: null });
+    const transferred = await leader.post(`/api/v1/tickets/${ticket.id}/transfer`, { teamId: village, reason: '地址在柳树屯' });
+    expect(transferred.body).toMatchObject({ status: 'assigned', teamId: village, assigneeId: null, assignee: null });
     // The new team's name and no assignee, from the writing statement, as a read gives them.
-    const seen = (await (await t.as(PHONES.otherMember)).get(`/api/v1/tickets/${ticket.id}`)).body.ticket;
+    const seen = (await (await t.as(people.otherMember)).get(`/api/v1/tickets/${ticket.id}`)).body.ticket;
     expect(transferred.body).toMatchObject({ team: seen.team, assignee: null, version: seen.version, dueAt: seen.dueAt });
     expect(transferred.body.team.name).toBeTruthy();
-    const member = await t.as(PHONES.member);
+    const member = await t.as(people.member);
     expect((await member.post(`/api/v1/tickets/${ticket.id}/claim`)).status).toBe(404);
-    const otherMember = await t.as(PHONES.otherMember);
+    const otherMember = await t.as(people.otherMember);
     expect((await otherMember.post(`/api/v1/tickets/${ticket.id}/claim`)).body.status).toBe('claimed');
     const { body } = await resident.get(`/api/v1/tickets/${ticket.id}`);
-    expect(body.events.find((e: { type: string }) => e.type === 'transferred').data).toMatchObject({ toTeamId: hsz, reason: '地址在槐树庄' });
+    expect(body.events.find((e: { type: string }) => e.type === 'transferred').data).toMatchObject({ toTeamId: village, reason: '地址在柳树屯' });
   });
 
   it('when the millionth ticket has been filed, then numbers grow to seven digits and stay unique', async () => {
     await t.handle.rows(sql`SELECT setval('ticket_number_seq', 999999, false)`);
-    const resident = await t.as(PHONES.resident);
+    const resident = await t.as(people.resident);
     const a = await resident.file({ category: 'help', urgency: 'normal', description: '帮忙取快递' });
     const b = await resident.file({ category: 'help', urgency: 'normal', description: '帮忙取报纸' });
     expect(a.body.number).toMatch(/-999999$/);

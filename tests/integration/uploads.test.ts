@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONES, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 2)]);
@@ -16,6 +17,7 @@ function multipart(filename: string, content: Buffer, type = 'image/png') {
 
 describe('uploads', () => {
   let t: TestApp;
+  let people: SmallOrg['people'];
   let resident: Client;
   const upload = async (client: Client, filename: string, content: Buffer, type?: string) => {
     const form = multipart(filename, content, type);
@@ -31,8 +33,9 @@ describe('uploads', () => {
     t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}`, headers: { authorization: `Bearer ${client.token}` } });
 
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
-    resident = await t.as(PHONES.resident);
+    t = await startTestApp();
+    ({ people } = await smallOrg(t.make));
+    resident = await t.as(people.resident);
   });
   afterAll(async () => t?.close());
 
@@ -62,14 +65,14 @@ describe('uploads', () => {
     expect(own.statusCode).toBe(200);
     expect(own.headers['content-type']).toBe('image/png');
     expect(Buffer.compare(own.rawPayload, PNG)).toBe(0);
-    expect((await fetchUpload(await t.as(PHONES.member), photo.id)).statusCode).toBe(200);
-    expect((await fetchUpload(await t.as(PHONES.otherResident), photo.id)).statusCode).toBe(404);
-    expect((await fetchUpload(await t.as(PHONES.otherMember), photo.id)).statusCode).toBe(404);
+    expect((await fetchUpload(await t.as(people.member), photo.id)).statusCode).toBe(200);
+    expect((await fetchUpload(await t.as(people.otherResident), photo.id)).statusCode).toBe(404);
+    expect((await fetchUpload(await t.as(people.otherMember), photo.id)).statusCode).toBe(404);
 
     const reused = await resident.file({ category: 'medicine', urgency: 'normal', description: '再用一次', attachments: [photo.id] });
     expect(reused.status).toBe(400);
     // Somebody else's upload cannot be attached either.
-    const other = await t.as(PHONES.otherResident);
+    const other = await t.as(people.otherResident);
     const { body: theirs } = await upload(other, 'x.png', PNG);
     expect((await resident.file({ category: 'help', urgency: 'normal', description: '偷用', attachments: [theirs.id] })).status).toBe(400);
     expect((await fetchUpload(resident, theirs.id)).statusCode).toBe(404);
@@ -77,7 +80,7 @@ describe('uploads', () => {
 
   it('when a member resolves with a photo, then the resident can see the proof', async () => {
     const { body: ticket } = await resident.file({ category: 'supplies', urgency: 'normal', description: '送菜' });
-    const member = await t.as(PHONES.member);
+    const member = await t.as(people.member);
     await member.post(`/api/v1/tickets/${ticket.id}/claim`);
     const { body: proof } = await upload(member, 'delivered.jpg', JPEG);
     const resolved = await member.post(`/api/v1/tickets/${ticket.id}/resolve`, { text: '已送达', attachments: [proof.id] });
