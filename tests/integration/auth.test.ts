@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWechatClient } from '../../apps/api/src/services/wechat-client.js';
-import { PHONES, startTestApp, type TestApp } from '../support/test-app.js';
+import { DEMO_ACCOUNTS } from '../../apps/api/src/demo/demo-accounts.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A stand-in for api.weixin.qq.com's code2session, recording what it was asked. */
 function fakeWechat() {
@@ -30,13 +32,14 @@ function fakeWechat() {
 
 describe('auth', () => {
   let t: TestApp;
+  let org: SmallOrg;
   const wechat = fakeWechat();
   beforeAll(async () => {
     const base = await wechat.start();
     t = await startTestApp({
-      demo: true,
       env: { WECHAT_API_BASE: base, WECHAT_APP_ID: 'wx-test-app', WECHAT_APP_SECRET: 'wx-test-secret', WECHAT_TIMEOUT_MS: '500' },
     });
+    org = await smallOrg(t.make);
   });
   afterAll(async () => {
     await t?.close();
@@ -78,7 +81,7 @@ describe('auth', () => {
   });
 
   it('when a refresh token is used, then new tokens come back and the old one stops working', async () => {
-    const login = (await post('/api/v1/auth/dev', { phone: PHONES.member })).json();
+    const login = (await post('/api/v1/auth/dev', { phone: org.people.member.phone })).json();
     const refreshed = await post('/api/v1/auth/refresh', { refreshToken: login.refreshToken });
     expect(refreshed.statusCode).toBe(200);
     expect(refreshed.json().refreshToken).not.toBe(login.refreshToken);
@@ -93,26 +96,27 @@ describe('auth', () => {
   });
 
   it('when people sign in, then /me tells their roles, teams, areas and home', async () => {
-    const me = async (phone: string) => {
-      const login = (await post('/api/v1/auth/dev', { phone })).json();
+    const { people, teams, areas } = org;
+    const me = async (who: { phone: string }) => {
+      const login = (await post('/api/v1/auth/dev', { phone: who.phone })).json();
       return (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${login.accessToken}` } })).json();
     };
-    expect(await me(PHONES.resident)).toMatchObject({
-      name: '张建国',
+    expect(await me(people.resident)).toMatchObject({
+      name: people.resident.name,
       roles: ['resident'],
       teams: [],
-      home: { address: '幸福里小区 3号楼 2单元', detail: '502室' },
+      home: { address: '春晖小区 3号楼 2单元', detail: '502室' },
     });
-    expect((await me(PHONES.otherResident)).specialTags).toEqual(['elderly', 'living_alone']);
-    expect(await me(PHONES.leader)).toMatchObject({
+    expect((await me(people.otherResident)).specialTags).toEqual(['elderly', 'living_alone']);
+    expect(await me(people.leader)).toMatchObject({
       roles: ['resident', 'member', 'leader'],
-      teams: [{ name: '幸福里小区民呼我行党员服务队', role: 'leader' }],
+      teams: [{ name: teams.compound.name, role: 'leader' }],
     });
-    const member = await me(PHONES.member);
+    const member = await me(people.member);
     expect(member.roles).toEqual(['resident', 'member']);
-    expect(member.teams.map((x: { name: string }) => x.name).sort()).toEqual(['幸福社区就医保障队', '幸福里小区民呼我行党员服务队'].sort());
-    expect(await me(PHONES.secretary)).toMatchObject({ roles: expect.arrayContaining(['secretary']), areas: [{ name: '幸福社区', kind: 'community' }] });
-    expect((await me(PHONES.admin)).roles).toContain('admin');
+    expect(member.teams.map((x: { name: string }) => x.name).sort()).toEqual([teams.medical.name, teams.compound.name].sort());
+    expect(await me(people.secretary)).toMatchObject({ roles: expect.arrayContaining(['secretary']), areas: [{ name: areas.community.name, kind: 'community' }] });
+    expect((await me(people.admin)).roles).toContain('admin');
   });
 
   it('when a phone number is malformed, then 400; a new number becomes a new resident', async () => {
@@ -123,19 +127,19 @@ describe('auth', () => {
 
   it('lists the demo accounts for the demo login screen', async () => {
     const reply = await t.app.inject({ method: 'GET', url: '/api/v1/auth/dev/accounts' });
-    expect(reply.json().items.map((a: { phone: string }) => a.phone)).toEqual(expect.arrayContaining(Object.values(PHONES)));
+    expect(reply.json().items.map((a: { phone: string }) => a.phone)).toEqual(expect.arrayContaining(DEMO_ACCOUNTS.map((a) => a.phone)));
   });
 });
 
 describe('auth in production', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ demo: true, env: { NODE_ENV: 'production' } });
+    t = await startTestApp({ env: { NODE_ENV: 'production' } });
   });
   afterAll(async () => t?.close());
 
   it('when the dev login is not switched on, then it does not exist', async () => {
-    const reply = await t.app.inject({ method: 'POST', url: '/api/v1/auth/dev', payload: { phone: PHONES.resident } });
+    const reply = await t.app.inject({ method: 'POST', url: '/api/v1/auth/dev', payload: { phone: '13600000001' } });
     expect(reply.statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/dev/accounts' })).statusCode).toBe(404);
   });
