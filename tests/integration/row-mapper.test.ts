@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicketsRepository, schema, withFastRows } from '@minhu/db';
-import { PHONES, startTestApp, type TestApp } from '../support/test-app.js';
+import { smallOrg } from '../support/factories.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const { tickets, teams, users, areas } = schema;
 
@@ -13,13 +14,14 @@ const { tickets, teams, users, areas } = schema;
 describe('ticket reads', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
-    // Tickets with and without a team member assigned, so left joins find rows and miss them;
-    // two in one team, so a list has an order to keep.
-    const resident = await t.as(PHONES.resident);
+    t = await startTestApp();
+    const { people } = await smallOrg(t.make);
+    // Tickets with and without a team member assigned (nobody answers for 柳树屯's places), so left
+    // joins find rows and miss them; two in one team, so a list has an order to keep.
+    const resident = await t.as(people.resident);
     await resident.file({ category: 'medicine', urgency: 'normal', description: '降压药' });
     await resident.file({ category: 'supplies', urgency: 'urgent', description: '米和油' });
-    const other = await t.as(PHONES.otherResident);
+    const other = await t.as(people.otherResident);
     await other.file({ category: 'help', urgency: 'urgent', description: '帮忙搬东西' });
   });
   afterAll(async () => t?.close());

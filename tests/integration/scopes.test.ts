@@ -1,24 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONES, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 /** Who sees what: residents their own, members their teams', secretaries their subtree, admins all. */
 describe('scopes', () => {
   let t: TestApp;
+  let areas: SmallOrg['areas'], teams: SmallOrg['teams'], people: SmallOrg['people'];
   let resident: Client, otherResident: Client, member: Client, otherMember: Client, secretary: Client, admin: Client;
   let xflTicket: any, hszTicket: any, hpyTicket: any;
 
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
-    resident = await t.as(PHONES.resident);
-    otherResident = await t.as(PHONES.otherResident);
-    member = await t.as(PHONES.member);
-    otherMember = await t.as(PHONES.otherMember);
-    secretary = await t.as(PHONES.secretary);
-    admin = await t.as(PHONES.admin);
-    xflTicket = (await resident.file({ category: 'help', urgency: 'normal', description: '幸福里的求助', contactPhone: '13911112222' })).body;
-    hszTicket = (await otherResident.file({ category: 'supplies', urgency: 'normal', description: '槐树庄的求助' })).body;
-    const hpyResident = await t.as('13900000104');
-    hpyTicket = (await hpyResident.file({ category: 'help', urgency: 'normal', description: '和平苑的求助' })).body;
+    t = await startTestApp();
+    ({ areas, teams, people } = await smallOrg(t.make));
+    resident = await t.as(people.resident);
+    otherResident = await t.as(people.otherResident);
+    member = await t.as(people.member);
+    otherMember = await t.as(people.otherMember);
+    secretary = await t.as(people.secretary);
+    admin = await t.as(people.admin);
+    xflTicket = (await resident.file({ category: 'help', urgency: 'normal', description: '春晖小区的求助', contactPhone: '13911112222' })).body;
+    hszTicket = (await otherResident.file({ category: 'supplies', urgency: 'normal', description: '柳树屯的求助' })).body;
+    const hpyResident = await t.as(people.otherCompoundResident);
+    hpyTicket = (await hpyResident.file({ category: 'help', urgency: 'normal', description: '和睦家园的求助' })).body;
   });
   afterAll(async () => t?.close());
 
@@ -50,8 +53,8 @@ describe('scopes', () => {
     const team = ids(await otherMember.get('/api/v1/tickets?scope=team&limit=100'));
     expect(team).toContain(hszTicket.id);
     expect(team).not.toContain(xflTicket.id);
-    const hsz = await t.ids.team('槐树庄民呼我行党员服务队');
-    const xfl = await t.ids.team('幸福里小区民呼我行党员服务队');
+    const hsz = teams.village.id;
+    const xfl = teams.compound.id;
     expect((await otherMember.get(`/api/v1/tickets?scope=team&teamId=${hsz}`)).status).toBe(200);
     expect((await otherMember.get(`/api/v1/tickets?scope=team&teamId=${xfl}`)).status).toBe(404);
   });
@@ -71,15 +74,15 @@ describe('scopes', () => {
     const own = await secretary.get(`/api/v1/tickets/${xflTicket.id}`);
     expect(own.status).toBe(200);
     expect(own.body.ticket.contactPhone).toBe('139****2222');
-    expect(own.body.ticket.filedBy.phone).toBe('139****0001');
+    expect(own.body.ticket.filedBy.phone).toBe('136****0001'); // the resident's 13600000001
     expect((await secretary.get(`/api/v1/tickets/${hszTicket.id}`)).status).toBe(200);
     expect((await secretary.get(`/api/v1/tickets/${hpyTicket.id}`)).status).toBe(404);
     const area = ids(await secretary.get('/api/v1/tickets?scope=area&limit=100'));
     expect(area).toEqual(expect.arrayContaining([xflTicket.id, hszTicket.id]));
     expect(area).not.toContain(hpyTicket.id);
-    const hp = await t.ids.area('XH-JSL-HP');
+    const hp = areas.otherCommunity.id;
     expect((await secretary.get(`/api/v1/tickets?scope=area&areaId=${hp}`)).status).toBe(404);
-    const xfl = await t.ids.area('XH-JSL-XF-XFL');
+    const xfl = areas.compound.id;
     const narrowed = ids(await secretary.get(`/api/v1/tickets?scope=area&areaId=${xfl}&limit=100`));
     expect(narrowed).toContain(xflTicket.id);
     expect(narrowed).not.toContain(hszTicket.id);
@@ -102,25 +105,25 @@ describe('scopes', () => {
   });
 
   it('when someone files for a neighbour with a phone, then the neighbour sees it and can confirm it', async () => {
-    const neighbourArea = await t.ids.area('XH-JSL-XF-XFL-B1-U1');
+    const { neighbour: her } = people;
     const filed = await resident.file({
       category: 'medicine',
       urgency: 'normal',
-      description: '替楼下王奶奶买药',
-      beneficiary: { name: '王秀兰', phone: '13900000101', areaId: neighbourArea },
+      description: '替楼下钱奶奶买药',
+      beneficiary: { name: her.name, phone: her.phone, areaId: her.homeAreaId },
     });
     expect(filed.status).toBe(201);
-    // 王秀兰 is a special person with her own responsible member, and her needs come first.
+    // She is a special person with her own responsible member, and her needs come first.
     expect(filed.body).toMatchObject({
       urgency: 'urgent',
       requestedUrgency: 'normal',
-      address: '幸福里小区 1号楼 1单元',
-      assignee: { name: '赵文博' },
-      beneficiary: { name: '王秀兰', userId: await t.ids.user('13900000101') },
+      address: '春晖小区 1号楼 1单元',
+      assignee: { name: people.member2.name },
+      beneficiary: { name: her.name, userId: her.id },
     });
-    const neighbour = await t.as('13900000101');
+    const neighbour = await t.as(her);
     expect(ids(await neighbour.get('/api/v1/tickets?scope=mine'))).toContain(filed.body.id);
-    const m2 = await t.as(PHONES.member2);
+    const m2 = await t.as(people.member2);
     await m2.post(`/api/v1/tickets/${filed.body.id}/claim`);
     await m2.post(`/api/v1/tickets/${filed.body.id}/resolve`, { text: '药已送到' });
     const confirmed = await neighbour.post(`/api/v1/tickets/${filed.body.id}/confirm`, { satisfied: true, rating: 5 });
@@ -132,7 +135,7 @@ describe('scopes', () => {
   it('when routing suggests a member, then the ticket is in their own list, and not in another member’s', async () => {
     expect(xflTicket.assigneeId).toBe(member.userId);
     expect(ids(await member.get('/api/v1/tickets?scope=assigned&limit=100'))).toContain(xflTicket.id);
-    const m2 = await t.as(PHONES.member2);
+    const m2 = await t.as(people.member2);
     expect(ids(await m2.get('/api/v1/tickets?scope=assigned&limit=100'))).not.toContain(xflTicket.id);
   });
 
