@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.js';
 import { loadConfig } from '../../apps/api/src/config.js';
-import { PHONES, startTestApp, XFL_TEAM, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const onPostgres = process.env.TEST_DB === 'postgres';
 
@@ -17,9 +18,11 @@ const onPostgres = process.env.TEST_DB === 'postgres';
  */
 describe.runIf(onPostgres)('who is signed in, kept between requests', () => {
   let t: TestApp;
+  let org: SmallOrg;
   let other: FastifyInstance;
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
+    t = await startTestApp();
+    org = await smallOrg(t.make);
     const config = loadConfig({
       JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'minhu-test-')),
@@ -39,7 +42,7 @@ describe.runIf(onPostgres)('who is signed in, kept between requests', () => {
 
   it('when nothing announces a change, then the person is not read again (they are kept)', async () => {
     await listening();
-    const member = await t.as(PHONES.member2);
+    const member = await t.as(org.people.member2);
     const name = (await me(t.app, member.token)).name;
     // A change the database does not announce (its trigger switched off) is not seen: proof that
     // the person was kept, and why every change must be announced.
@@ -55,7 +58,7 @@ describe.runIf(onPostgres)('who is signed in, kept between requests', () => {
 
   it('when a person is changed by hand in the database, then every process sees it at once', async () => {
     await listening();
-    const member = await t.as(PHONES.member2);
+    const member = await t.as(org.people.member2);
     await me(t.app, member.token);
     await me(other, member.token);
     await t.handle.rows(sql`UPDATE users SET name = '改过的名字' WHERE id = ${member.userId}`);
@@ -65,33 +68,33 @@ describe.runIf(onPostgres)('who is signed in, kept between requests', () => {
 
   it('when a member is taken off the team in one process, then that process refuses them at once and the other within moments', async () => {
     await listening();
-    const leader = await t.as(PHONES.leader);
-    const member = await t.as(PHONES.member);
-    const team = await t.ids.team(XFL_TEAM);
-    expect(await teams(t.app, member.token)).toContain(XFL_TEAM);
-    expect(await teams(other, member.token)).toContain(XFL_TEAM);
+    const leader = await t.as(org.people.leader);
+    const member = await t.as(org.people.member);
+    const { id: team, name: teamName } = org.teams.compound;
+    expect(await teams(t.app, member.token)).toContain(teamName);
+    expect(await teams(other, member.token)).toContain(teamName);
 
     const removed = await leader.put(`/api/v1/teams/${team}/members/${member.userId}`, { active: false });
     expect(removed.status).toBe(200);
     // The same process: at once, no waiting for the announcement.
-    expect(await teams(t.app, member.token)).not.toContain(XFL_TEAM);
-    await expect.poll(() => teams(other, member.token)).not.toContain(XFL_TEAM);
+    expect(await teams(t.app, member.token)).not.toContain(teamName);
+    await expect.poll(() => teams(other, member.token)).not.toContain(teamName);
 
     expect((await leader.put(`/api/v1/teams/${team}/members/${member.userId}`, { active: true })).status).toBe(200);
-    expect(await teams(t.app, member.token)).toContain(XFL_TEAM);
-    await expect.poll(() => teams(other, member.token)).toContain(XFL_TEAM);
+    expect(await teams(t.app, member.token)).toContain(teamName);
+    await expect.poll(() => teams(other, member.token)).toContain(teamName);
   });
 
   it('when a team is renamed, then everyone is forgotten, and members see the new name', async () => {
     await listening();
-    const member = await t.as(PHONES.member);
-    const team = await t.ids.team(XFL_TEAM);
+    const member = await t.as(org.people.member);
+    const { id: team, name: teamName } = org.teams.compound;
     await me(other, member.token);
-    await t.handle.rows(sql`UPDATE teams SET name = '幸福里新队名' WHERE id = ${team}`);
+    await t.handle.rows(sql`UPDATE teams SET name = '春晖小区新队名' WHERE id = ${team}`);
     try {
-      await expect.poll(() => teams(other, member.token)).toContain('幸福里新队名');
+      await expect.poll(() => teams(other, member.token)).toContain('春晖小区新队名');
     } finally {
-      await t.handle.rows(sql`UPDATE teams SET name = ${XFL_TEAM} WHERE id = ${team}`);
+      await t.handle.rows(sql`UPDATE teams SET name = ${teamName} WHERE id = ${team}`);
     }
   });
 });
