@@ -6,7 +6,8 @@ import { createDeliveriesRepository, schema } from '@minhu/db';
 import { loadConfig } from '../../apps/api/src/config.js';
 import { MAX_ATTEMPTS, createDispatcherService, retryDelayMs } from '../../apps/api/src/services/dispatcher.service.js';
 import { createWechatSubscribe } from '../../apps/api/src/services/wechat-subscribe.js';
-import { PHONES, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 interface SendRequest {
   token: string;
@@ -62,6 +63,7 @@ function fakeWechat() {
 describe('WeChat subscribe messages from the outbox', () => {
   let t: TestApp;
   let env: Record<string, string>;
+  let people: SmallOrg['people'];
   let resident: Client, villager: Client, member: Client, villageMember: Client;
   const wechat = fakeWechat();
 
@@ -74,14 +76,15 @@ describe('WeChat subscribe messages from the outbox', () => {
       WECHAT_TIMEOUT_MS: '300',
       WECHAT_SUBSCRIBE_TEMPLATES: JSON.stringify({ claimed: 'tmpl-claimed', resolved: 'tmpl-resolved' }),
     };
-    t = await startTestApp({ demo: true, env });
-    await t.handle.db.execute(sql`UPDATE users SET wechat_openid = 'o-resident' WHERE phone = ${PHONES.resident}`);
-    await t.handle.db.execute(sql`UPDATE users SET wechat_openid = 'o-villager' WHERE phone = ${PHONES.otherResident}`);
+    t = await startTestApp({ env });
+    ({ people } = await smallOrg(t.make));
+    await t.handle.db.execute(sql`UPDATE users SET wechat_openid = 'o-resident' WHERE id = ${people.resident.id}`);
+    await t.handle.db.execute(sql`UPDATE users SET wechat_openid = 'o-villager' WHERE id = ${people.otherResident.id}`);
     [resident, villager, member, villageMember] = [
-      await t.as(PHONES.resident),
-      await t.as(PHONES.otherResident),
-      await t.as(PHONES.member),
-      await t.as(PHONES.otherMember),
+      await t.as(people.resident),
+      await t.as(people.otherResident),
+      await t.as(people.member),
+      await t.as(people.otherMember),
     ];
   });
   afterAll(async () => {
@@ -125,8 +128,8 @@ describe('WeChat subscribe messages from the outbox', () => {
         lang: 'zh_CN',
         data: {
           thing1: { value: '您的求助已签收' },
-          // "陈晓燕已签收，正在为您办理。编号 MH-…": 20 characters at most.
-          thing2: { value: '陈晓燕已签收，正在为您办理。编号 MH…' },
+          // "<member>已签收，正在为您办理。编号 MH-…": 20 characters at most (the member's name has 3).
+          thing2: { value: `${people.member.name}已签收，正在为您办理。编号 MH…` },
           time3: { value: '2026年11月28日 10:00' },
           character_string4: { value: a.number },
         },
@@ -245,10 +248,10 @@ describe('WeChat subscribe messages from the outbox', () => {
 
 describe('WeChat sending in the background', () => {
   let t: TestApp;
+  let people: SmallOrg['people'];
   const wechat = fakeWechat();
   beforeAll(async () => {
     t = await startTestApp({
-      demo: true,
       env: {
         WECHAT_API_BASE: await wechat.start(),
         WECHAT_APP_ID: 'wx-test-app',
@@ -258,7 +261,8 @@ describe('WeChat sending in the background', () => {
       },
       deps: { background: true },
     });
-    await t.handle.db.execute(sql`UPDATE users SET wechat_openid = 'o-resident' WHERE phone = ${PHONES.resident}`);
+    ({ people } = await smallOrg(t.make));
+    await t.handle.db.execute(sql`UPDATE users SET wechat_openid = 'o-resident' WHERE id = ${people.resident.id}`);
   });
   afterAll(async () => {
     await t?.close();
@@ -266,9 +270,9 @@ describe('WeChat sending in the background', () => {
   });
 
   it('when WeChat sending is configured, then the API sends the outbox on its own', async () => {
-    const resident = await t.as(PHONES.resident);
+    const resident = await t.as(people.resident);
     const { body: ticket } = await resident.file({ category: 'supplies', urgency: 'normal', description: '买米' });
-    await (await t.as(PHONES.member)).post(`/api/v1/tickets/${ticket.id}/claim`);
+    await (await t.as(people.member)).post(`/api/v1/tickets/${ticket.id}/claim`);
     await expect.poll(() => wechat.delivered(ticket.id).length).toBe(1);
   });
 });
