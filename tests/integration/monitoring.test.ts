@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, URGENCIES } from '@minhu/domain';
-import { PHONES, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 const MIN = 60_000;
 const allPolicies = (override: (c: string, u: string) => { claimWithinSeconds: number; resolveWithinSeconds: number } | null = () => null) =>
@@ -15,10 +16,12 @@ const allPolicies = (override: (c: string, u: string) => { claimWithinSeconds: n
 
 describe('time-limit policies', () => {
   let t: TestApp;
+  let people: SmallOrg['people'];
   let admin: Client;
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
-    admin = await t.as(PHONES.admin);
+    t = await startTestApp();
+    ({ people } = await smallOrg(t.make));
+    admin = await t.as(people.admin);
   });
   afterAll(async () => t?.close());
 
@@ -33,7 +36,7 @@ describe('time-limit policies', () => {
   });
 
   it('refuses non-admins, incomplete sets, duplicates and absurd limits, changing nothing', async () => {
-    const leader = await t.as(PHONES.leader);
+    const leader = await t.as(people.leader);
     expect((await leader.put('/api/v1/sla-policies', allPolicies())).status).toBe(403);
     const incomplete = await admin.put('/api/v1/sla-policies', allPolicies().slice(1));
     expect(incomplete.status).toBe(400);
@@ -56,7 +59,7 @@ describe('time-limit policies', () => {
   });
 
   it('applies a new policy to tickets filed after it, and a control-level one where it applies', async () => {
-    const resident = await t.as(PHONES.resident);
+    const resident = await t.as(people.resident);
     const before = (await resident.file({ category: 'help', urgency: 'normal', description: '早一点的求助' })).body;
     const policies = [
       ...allPolicies((c, u) => (c === 'help' && u === 'normal' ? { claimWithinSeconds: 900, resolveWithinSeconds: 3600 } : null)),
@@ -68,8 +71,8 @@ describe('time-limit policies', () => {
     const after = (await resident.file({ category: 'help', urgency: 'normal', description: '晚一点的求助' })).body;
     expect(Date.parse(after.responseDueAt) - Date.parse(after.createdAt)).toBe(900_000);
     expect(Date.parse(before.responseDueAt) - Date.parse(before.createdAt)).toBe(2 * 3600_000);
-    // 槐树庄 is a controlled area (管控区): the tighter limit.
-    const villager = await t.as(PHONES.otherResident);
+    // 柳树屯 is a controlled area (管控区): the tighter limit.
+    const villager = await t.as(people.otherResident);
     const controlled = (await villager.file({ category: 'help', urgency: 'urgent', description: '管控区的求助' })).body;
     expect(controlled.controlLevel).toBe('controlled');
     expect(Date.parse(controlled.responseDueAt) - Date.parse(controlled.createdAt)).toBe(7200_000);
@@ -81,16 +84,18 @@ describe('time-limit policies', () => {
 
 describe('escalation, notifications and the quiet-period close', () => {
   let t: TestApp;
+  let people: SmallOrg['people'];
   let admin: Client, resident: Client, leader: Client, member: Client, secretary: Client, subdistrict: Client;
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
+    t = await startTestApp();
+    ({ people } = await smallOrg(t.make));
     [admin, resident, leader, member, secretary, subdistrict] = [
-      await t.as(PHONES.admin),
-      await t.as(PHONES.resident),
-      await t.as(PHONES.leader),
-      await t.as(PHONES.member),
-      await t.as(PHONES.secretary),
-      await t.as('13900000021'),
+      await t.as(people.admin),
+      await t.as(people.resident),
+      await t.as(people.leader),
+      await t.as(people.member),
+      await t.as(people.secretary),
+      await t.as(people.subdistrictSecretary),
     ];
     await admin.put('/api/v1/sla-policies', allPolicies((_c, u) => (u === 'emergency' ? { claimWithinSeconds: 1, resolveWithinSeconds: 3600 } : null)));
   });
@@ -117,11 +122,10 @@ describe('escalation, notifications and the quiet-period close', () => {
 
   it('when an emergency is left unclaimed, then it escalates one level at a time, each once', async () => {
     const { body: ticket } = await resident.file({ category: 'help', urgency: 'emergency', description: '家中漏水，老人被困' });
-    expect(ticket.assignee.name).toBe('陈晓燕');
+    expect(ticket.assignee.name).toBe(people.member.name);
     expect(await inbox(member, ticket.id)).toEqual(['new_ticket']);
 
     t.clock.advance(1500);
-    // (The demo's own overdue tickets escalate in the same sweep.)
     expect((await t.app.services.sweep.run(t.clock.now())).escalated).toBeGreaterThanOrEqual(1);
     const { body } = await resident.get(`/api/v1/tickets/${ticket.id}`);
     expect(body.ticket.overdue).toBe(true);
@@ -197,9 +201,9 @@ describe('escalation, notifications and the quiet-period close', () => {
   });
 
   it('when tickets of two teams come due in one sweep, then each team hears only of its own', async () => {
-    const other = await t.as(PHONES.otherResident);
-    const ours = (await resident.file({ category: 'help', urgency: 'emergency', description: '幸福里：老人被困' })).body;
-    const theirs = (await other.file({ category: 'help', urgency: 'emergency', description: '槐树庄：独居老人求助' })).body;
+    const other = await t.as(people.otherResident);
+    const ours = (await resident.file({ category: 'help', urgency: 'emergency', description: '春晖小区：老人被困' })).body;
+    const theirs = (await other.file({ category: 'help', urgency: 'emergency', description: '柳树屯：独居老人求助' })).body;
     expect(ours.teamId).not.toBe(theirs.teamId);
     t.clock.advance(1500);
     await t.app.services.sweep.run(t.clock.now());
@@ -232,13 +236,15 @@ describe('escalation, notifications and the quiet-period close', () => {
 /** The figures, on hand-made tickets whose right answers are worked out by hand below. */
 describe('metrics', () => {
   let t: TestApp;
+  let org: SmallOrg;
   let t0: Date;
   let from: string;
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
-    const filer = await t.as('13900000104'); // 赵敏, 和平苑小区: no special tags, nobody responsible
-    const leader = await t.as('13900000015'); // 郭海燕, leader of 和平苑's team
-    const member = await t.as('13900000016'); // 何永刚
+    t = await startTestApp();
+    org = await smallOrg(t.make);
+    const filer = await t.as(org.people.otherCompoundResident); // 和睦家园: no special tags, nobody responsible
+    const leader = await t.as(org.people.otherCompoundLeader);
+    const member = await t.as(org.people.otherCompoundMember);
     t0 = t.clock.now();
     from = new Date(t0.getTime() - 1000).toISOString();
     const file = async (description: string) => (await filer.file({ category: 'supplies', urgency: 'normal', description })).body.id as string;
@@ -273,7 +279,7 @@ describe('metrics', () => {
   afterAll(async () => t?.close());
 
   it('computes the summary exactly as defined', async () => {
-    const secretary = await t.as('13900000022'); // 和平社区
+    const secretary = await t.as(org.people.otherCommunitySecretary); // 和睦社区
     const reply = await secretary.get(`/api/v1/metrics/summary?from=${from}`);
     expect(reply.status).toBe(200);
     const figures = {
@@ -293,30 +299,30 @@ describe('metrics', () => {
       overdueOpen: 1, // T5
     };
     expect(reply.body).toMatchObject({ ...figures, from });
-    expect(reply.body.byTeam).toEqual([{ teamId: await t.ids.team('和平苑小区民呼我行党员服务队'), teamName: '和平苑小区民呼我行党员服务队', ...figures }]);
+    expect(reply.body.byTeam).toEqual([{ teamId: org.teams.otherCompound.id, teamName: org.teams.otherCompound.name, ...figures }]);
     // The leader sees the same for the team.
-    const leader = await t.as('13900000015');
+    const leader = await t.as(org.people.otherCompoundLeader);
     expect((await leader.get(`/api/v1/metrics/summary?from=${from}`)).body).toMatchObject(figures);
   });
 
   it('when nothing falls in the window, then counts are zero and rates null', async () => {
-    const secretary = await t.as('13900000022');
+    const secretary = await t.as(org.people.otherCommunitySecretary);
     const { body } = await secretary.get('/api/v1/metrics/summary?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z');
     expect(body).toMatchObject({ total: 0, responseRate: null, resolutionRate: null, satisfactionRate: null, medianClaimSeconds: null, byTeam: [] });
   });
 
   it('gives the daily series and each member’s load', async () => {
-    const secretary = await t.as('13900000022');
+    const secretary = await t.as(org.people.otherCommunitySecretary);
     const daily = (await secretary.get(`/api/v1/metrics/daily?from=${from}`)).body;
     expect(daily.items.reduce((n: number, d: any) => n + d.created, 0)).toBe(6);
     expect(daily.items.at(-1).date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const members = (await secretary.get(`/api/v1/metrics/members?from=${from}`)).body.items;
-    expect(members.find((m: any) => m.name === '何永刚')).toMatchObject({ open: 1, claimed: 2, resolved: 1, overdue: 0 });
-    expect(members.find((m: any) => m.name === '郭海燕')).toMatchObject({ open: 0, claimed: 1, resolved: 1 });
+    expect(members.find((m: any) => m.name === org.people.otherCompoundMember.name)).toMatchObject({ open: 1, claimed: 2, resolved: 1, overdue: 0 });
+    expect(members.find((m: any) => m.name === org.people.otherCompoundLeader.name)).toMatchObject({ open: 0, claimed: 1, resolved: 1 });
   });
 
   it('refuses bad windows and scopes', async () => {
-    const secretary = await t.as('13900000022');
+    const secretary = await t.as(org.people.otherCommunitySecretary);
     const expectCode = async (url: string, status: number, code?: string) => {
       const reply = await secretary.get(url);
       expect(reply.status).toBe(status);
@@ -326,13 +332,13 @@ describe('metrics', () => {
     await expectCode('/api/v1/metrics/summary?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 400, 'INVALID_WINDOW');
     await expectCode('/api/v1/metrics/summary?from=0001-01-01T00:00:00Z', 400, 'INVALID_WINDOW');
     await expectCode('/api/v1/metrics/summary?from=yesterday', 400, 'VALIDATION_ERROR');
-    await expectCode(`/api/v1/metrics/summary?areaId=${await t.ids.area('XH-JSL-XF')}`, 404, 'NOT_FOUND');
-    await expectCode(`/api/v1/metrics/summary?teamId=${await t.ids.team('幸福里小区民呼我行党员服务队')}`, 404, 'NOT_FOUND');
-    const resident = await t.as(PHONES.resident);
+    await expectCode(`/api/v1/metrics/summary?areaId=${org.areas.community.id}`, 404, 'NOT_FOUND');
+    await expectCode(`/api/v1/metrics/summary?teamId=${org.teams.compound.id}`, 404, 'NOT_FOUND');
+    const resident = await t.as(org.people.resident);
     expect((await resident.get('/api/v1/metrics/summary')).status).toBe(403);
-    const member = await t.as('13900000016');
+    const member = await t.as(org.people.otherCompoundMember);
     expect((await member.get('/api/v1/metrics/summary')).status).toBe(403);
-    const leader = await t.as('13900000015');
-    expect((await leader.get(`/api/v1/metrics/summary?teamId=${await t.ids.team('幸福里小区民呼我行党员服务队')}`)).status).toBe(404);
+    const leader = await t.as(org.people.otherCompoundLeader);
+    expect((await leader.get(`/api/v1/metrics/summary?teamId=${org.teams.compound.id}`)).status).toBe(404);
   });
 });
