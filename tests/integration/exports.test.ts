@@ -10,7 +10,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedgerRepository, type LedgerRepository } from '@minhu/db';
 import { createExportsService } from '../../apps/api/src/services/exports.service.js';
-import { PHONES, startTestApp, type Client, type TestApp } from '../support/test-app.js';
+import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -18,7 +19,6 @@ const HEADERS = [
   '编号', '类别', '紧急程度', '状态', '地址', '服务队', '处理人', '提交时间', '签收时间', '办结时间', '完成时间',
   '签收用时(分钟)', '办结用时(分钟)', '是否超时', '评价星级', '是否满意',
 ];
-const HPY_TEAM = '和平苑小区民呼我行党员服务队';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** China time as the ledger writes it, computed independently of the implementation. */
@@ -109,22 +109,27 @@ async function listAll(who: Client, scope: string) {
 
 describe('ledger export (台账)', () => {
   let t: TestApp;
+  let org: SmallOrg;
   let admin: Client, hpSecretary: Client, xfSecretary: Client, leader: Client, resident: Client;
   let t0: Date;
   let window: string;
   const made: Record<string, { id: string; number: string }> = {};
 
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
+    t = await startTestApp();
+    org = await smallOrg(t.make);
+    const { people } = org;
     [admin, hpSecretary, xfSecretary, leader, resident] = [
-      await t.as(PHONES.admin),
-      await t.as('13900000022'), // 冯玉梅, secretary of 和平社区
-      await t.as(PHONES.secretary), // 周建华, secretary of 幸福社区
-      await t.as('13900000015'), // 郭海燕, leader of 和平苑's team
-      await t.as(PHONES.resident),
+      await t.as(people.admin),
+      await t.as(people.otherCommunitySecretary), // of 和睦社区
+      await t.as(people.secretary), // of 春晖社区
+      await t.as(people.otherCompoundLeader), // leader of 和睦家园's team
+      await t.as(people.resident),
     ];
-    const filer = await t.as('13900000104'); // 赵敏, 和平苑小区
-    const member = await t.as('13900000016'); // 何永刚, 和平苑's team
+    const filer = await t.as(people.otherCompoundResident); // 和睦家园
+    const member = await t.as(people.otherCompoundMember); // 和睦家园's team
+    // Something in the other community too, which the first secretary's ledger must leave out.
+    await resident.file({ category: 'help', urgency: 'normal', description: '春晖小区的求助' });
     t0 = t.clock.now();
     window = `from=${new Date(t0.getTime() - 1000).toISOString()}&to=${new Date(t0.getTime() + DAY).toISOString()}`;
     const file = async (name: string, category = 'supplies') => {
@@ -170,6 +175,7 @@ describe('ledger export (台账)', () => {
 
   it('when a ticket has been claimed, resolved and rated, then its line says so in China time and minutes', async () => {
     const rows = await csvRows(t, hpSecretary, window);
+    const [team, member] = [org.teams.otherCompound.name, org.people.otherCompoundMember.name];
     const { body: ticket } = await admin.get(`/api/v1/tickets/${made.done!.id}`);
     const line = rows.find((r) => r[0] === made.done!.number);
     expect(line).toEqual([
@@ -178,8 +184,8 @@ describe('ledger export (台账)', () => {
       '一般',
       '已完成',
       ticket.ticket.address,
-      HPY_TEAM,
-      '何永刚',
+      team,
+      member,
       chinaTime(t0),
       chinaTime(new Date(t0.getTime() + 10 * MIN)),
       chinaTime(new Date(t0.getTime() + 60 * MIN)),
@@ -194,9 +200,9 @@ describe('ledger export (台账)', () => {
     expect(line![7]!.slice(11)).toBe('10:00:00'); // 02:00 UTC is 10:00 in Beijing
     const byName = (name: string) => rows.find((r) => r[0] === made[name]!.number)!;
     // Claimed after 180 minutes against a 120-minute limit: overdue, though no longer open.
-    expect(byName('late').slice(2, 14)).toEqual(['一般', '已签收', byName('late')[4], HPY_TEAM, '何永刚', chinaTime(t0), chinaTime(new Date(t0.getTime() + 180 * MIN)), '', '', '180', '', '是']);
-    expect(byName('waiting').slice(3, 14)).toEqual(['待签收', byName('waiting')[4], HPY_TEAM, '', chinaTime(t0), '', '', '', '', '', '是']);
-    expect(byName('cancelled').slice(1, 16)).toEqual(['购药', '一般', '已取消', byName('cancelled')[4], HPY_TEAM, '', chinaTime(t0), '', '', '', '', '', '否', '', '']);
+    expect(byName('late').slice(2, 14)).toEqual(['一般', '已签收', byName('late')[4], team, member, chinaTime(t0), chinaTime(new Date(t0.getTime() + 180 * MIN)), '', '', '180', '', '是']);
+    expect(byName('waiting').slice(3, 14)).toEqual(['待签收', byName('waiting')[4], team, '', chinaTime(t0), '', '', '', '', '', '是']);
+    expect(byName('cancelled').slice(1, 16)).toEqual(['购药', '一般', '已取消', byName('cancelled')[4], team, '', chinaTime(t0), '', '', '', '', '', '否', '', '']);
     expect(byName('fresh')[13]).toBe('否'); // filed a minute ago
   });
 
@@ -233,15 +239,15 @@ describe('ledger export (台账)', () => {
     expect(all).toEqual(expect.arrayContaining([...hp, ...xf]));
 
     // The leader: the team's tickets; the same as the secretary narrowing to the team or the compound.
-    const hpyTeam = await t.ids.team(HPY_TEAM);
+    const hpyTeam = org.teams.otherCompound.id;
     const teamNumbers = inWindow(await listAll(admin, 'area')).filter((i) => i.teamId === hpyTeam).map((i) => i.number).sort();
     expect(numbers(await csvRows(t, leader, wide))).toEqual(teamNumbers);
     expect(numbers(await csvRows(t, hpSecretary, `${wide}&teamId=${hpyTeam}`))).toEqual(teamNumbers);
-    const [compound] = await t.handle.rows<{ id: string }>(sql`SELECT id FROM areas WHERE code = 'XH-JSL-HP-HPY'`);
+    const compound = org.areas.otherCompound;
     const inCompound = await t.handle.rows<{ number: string }>(
-      sql`SELECT number FROM tickets WHERE compound_id = ${compound!.id} AND created_at >= ${new Date(from).toISOString()}::timestamptz ORDER BY number`,
+      sql`SELECT number FROM tickets WHERE compound_id = ${compound.id} AND created_at >= ${new Date(from).toISOString()}::timestamptz ORDER BY number`,
     );
-    expect(numbers(await csvRows(t, hpSecretary, `${wide}&areaId=${compound!.id}`))).toEqual(inCompound.map((r) => r.number).sort());
+    expect(numbers(await csvRows(t, hpSecretary, `${wide}&areaId=${compound.id}`))).toEqual(inCompound.map((r) => r.number).sort());
 
     // The window: only what was filed in [from, to), in filing order.
     const narrow = await csvRows(t, hpSecretary, window);
@@ -286,11 +292,11 @@ describe('ledger export (台账)', () => {
     await expectError(hpSecretary, 'from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 400, 'INVALID_WINDOW');
     await expectError(hpSecretary, 'from=yesterday', 400, 'VALIDATION_ERROR');
     await expectError(hpSecretary, 'format=pdf', 400, 'VALIDATION_ERROR');
-    await expectError(hpSecretary, `areaId=${await t.ids.area('XH-JSL-XF')}`, 404, 'NOT_FOUND');
-    await expectError(hpSecretary, `teamId=${await t.ids.team('幸福里小区民呼我行党员服务队')}`, 404, 'NOT_FOUND');
-    await expectError(leader, `teamId=${await t.ids.team('幸福里小区民呼我行党员服务队')}`, 404, 'NOT_FOUND');
+    await expectError(hpSecretary, `areaId=${org.areas.community.id}`, 404, 'NOT_FOUND');
+    await expectError(hpSecretary, `teamId=${org.teams.compound.id}`, 404, 'NOT_FOUND');
+    await expectError(leader, `teamId=${org.teams.compound.id}`, 404, 'NOT_FOUND');
     await expectError(resident, '', 403, 'FORBIDDEN');
-    await expectError(await t.as('13900000016'), '', 403, 'FORBIDDEN');
+    await expectError(await t.as(org.people.otherCompoundMember), '', 403, 'FORBIDDEN');
     const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/exports/tickets.csv' });
     expect(anonymous.statusCode).toBe(401);
   });
@@ -406,13 +412,14 @@ describe('ledger export at scale', () => {
   const base = new Date('2026-06-01T00:00:00.000Z');
   const query = `from=${base.toISOString()}&to=${new Date(base.getTime() + 7 * DAY).toISOString()}`;
   let t: TestApp;
+  let people: SmallOrg['people'];
 
   beforeAll(async () => {
-    t = await startTestApp({ demo: true });
-    const [template] = await t.handle.rows<{ id: string }>(
-      sql`SELECT id FROM tickets WHERE team_id = (SELECT id FROM teams WHERE name = ${HPY_TEAM}) LIMIT 1`,
-    );
-    const assignee = await t.ids.user('13900000016');
+    t = await startTestApp();
+    ({ people } = await smallOrg(t.make));
+    // One ticket of 和睦家园's team, the pattern of the bulk.
+    const { body: template } = await (await t.as(people.otherCompoundResident)).file({ category: 'help', urgency: 'normal', description: '模板' });
+    const assignee = people.otherCompoundMember.id;
     // Filed every 5 seconds from `base`, most of them claimed, resolved, closed and rated.
     const started = performance.now();
     await t.handle.rows(sql`
@@ -425,7 +432,7 @@ describe('ledger export at scale', () => {
         c + interval '2 hours', c + interval '2 days', 7200, 172800, 1 + i % 5, i % 5 <> 0
       FROM generate_series(1, ${ROWS}) AS i
       CROSS JOIN LATERAL (SELECT ${base.toISOString()}::timestamptz + i * interval '5 seconds' AS c) AS tm
-      CROSS JOIN (SELECT * FROM tickets WHERE id = ${template!.id}) AS s`);
+      CROSS JOIN (SELECT * FROM tickets WHERE id = ${template.id}) AS s`);
     await t.handle.rows(sql`ANALYZE tickets`);
     console.info(`inserted ${ROWS} tickets in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     t.app.services.exports = createExportsService({ ledger: createLedgerRepository(t.handle), metrics: t.app.services.metrics, batchSize: BATCH });
@@ -468,7 +475,7 @@ describe('ledger export at scale', () => {
   }
 
   it(`when ${ROWS.toLocaleString('en-US')} rows are exported as CSV, then they stream in order without being held in memory`, async () => {
-    const secretary = await t.as('13900000022');
+    const secretary = await t.as(people.otherCommunitySecretary);
     let carry = '';
     let lines = 0;
     let expected = 1;
@@ -519,7 +526,7 @@ describe('ledger export at scale', () => {
       },
     };
     const service = createExportsService({ ledger: counting, metrics: t.app.services.metrics, batchSize: BATCH });
-    const secretary = await t.as('13900000022');
+    const secretary = await t.as(people.otherCommunitySecretary);
     const viewer = await t.app.services.viewerOf(secretary.userId);
     for (const format of ['csv', 'xlsx'] as const) {
       batches = 0;
@@ -537,7 +544,7 @@ describe('ledger export at scale', () => {
   });
 
   it(`when ${ROWS.toLocaleString('en-US')} rows are exported as XLSX, then the workbook streams out whole`, async () => {
-    const admin = await t.as(PHONES.admin);
+    const admin = await t.as(people.admin);
     // To a file, not to memory: what is held is then the server's.
     const path = join(mkdtempSync(join(tmpdir(), 'minhu-ledger-')), 'ledger.xlsx');
     const fd = openSync(path, 'w');
