@@ -158,18 +158,3 @@ export async function startTestApp(
     },
   };
 }
-
-/** The demo's accounts that the tests still on the demo data sign in as. */
-export const PHONES = {
-  resident: '13900000001',
-  otherResident: '13900000002',
-  leader: '13900000010',
-  member: '13900000011',
-  member2: '13900000012',
-  otherMember: '13900000013',
-  secretary: '13900000020',
-  admin: '13900000099',
-} as const;
-
-export const XFL_TEAM = '幸福里小区民呼我行党员服务队';
-export const HSZ_TEAM = '槐树庄民呼我行党员服务队';
