@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { sql, type SQL } from 'drizzle-orm';
 import { createOrgRepository, createOrgWriteRepository, type Database, type DbHandle, type Executor } from '@minhu/db';
 import type { CreateTicketBody } from '@minhu/contracts';
-import type { Services } from '../app.js';
+import type { Services } from '../services/create-services.js';
 import { importOrganisation } from '../org-import/importer.js';
 import { DEMO_TICKETS } from './demo-tickets.js';
 
