@@ -43,9 +43,7 @@ export default tseslint.config(
   },
   {
     files: ['apps/**/*.{ts,tsx}'],
-    // TEMPORARY: the demo seed's hand-built organisation is being replaced by CSV files loaded
-    // through the importer; its SQL goes with it.
-    ignores: ['apps/*/config/**', 'apps/*/scripts/**', 'apps/api/src/demo/demo-seed.ts'],
+    ignores: ['apps/*/config/**', 'apps/*/scripts/**'],
     rules: {
       'no-restricted-imports': [
         'error',

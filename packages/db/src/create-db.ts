@@ -58,6 +58,19 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
   });
 }
 
+/**
+ * Runs `work` in one transaction that holds an advisory lock on `lockKey` (on PostgreSQL, where
+ * several processes may start at once; PGlite is one process), and hands it a handle whose
+ * statements and transactions run inside that transaction (a nested one becomes a savepoint), so
+ * repositories and the importer work inside it unchanged.
+ */
+export async function exclusively<T>(handle: DbHandle, lockKey: number, work: (inside: DbHandle) => Promise<T>): Promise<T> {
+  return handle.db.transaction(async (tx) => {
+    if (handle.kind === 'postgres') await tx.execute(sql`SELECT pg_advisory_xact_lock(${lockKey})`);
+    return work({ ...handle, db: tx as Database, rows: <T>(query: SQL, executor: Executor = tx) => handle.rows<T>(query, executor) });
+  });
+}
+
 async function createPostgres(url: string, poolSize: number): Promise<Omit<DbHandle, 'ping'>> {
   const client = postgres(url, {
     max: poolSize,

@@ -85,6 +85,10 @@ const personColumns = {
 export function createOrgWriteRepository(handle: DbHandle) {
   const { db } = handle;
   return {
+    /** Whether the organisation has any area at all (an empty database gets the demo). */
+    async hasAreas(executor: Executor = db): Promise<boolean> {
+      return (await executor.select({ id: areas.id }).from(areas).limit(1)).length > 0;
+    },
     async areasByCode(codes: readonly string[], executor: Executor = db): Promise<AreaRecord[]> {
       if (codes.length === 0) return [];
       return executor.select(areaColumns).from(areas).where(inArray(areas.code, [...codes]));
