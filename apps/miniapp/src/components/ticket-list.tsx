@@ -8,7 +8,7 @@ import { TicketCard } from './ticket-card';
 import { Notice } from './notice';
 
 /**
- * A list of tickets from GET /tickets with the given query, refreshed when shown, on pull-down,
+ * A list of tickets from listTickets with the given query, refreshed when shown, on pull-down,
  * and every 30 s while open (members watch their queue). Claiming happens on the card; a lost
  * race says who won and refreshes.
  */
