@@ -17,9 +17,10 @@ import { prepareQueueTeams, queueScript } from './lib/queue-sql.js';
 import { childrenOf, cpuMeter, LoadGenerator, ROOT, startServer, type Server } from './lib/processes.js';
 import { startSqlCounter } from './lib/sql-counter.js';
 import { machineInfo, machineLine, markdownTable, updateReadme, type Row } from './lib/report.js';
+import { auditFirstScreens } from './lib/lighthouse.js';
 import { buildMiniapp, coldStart, h5FirstLoad, weappSize } from './lib/sizes.js';
 
-const STEPS = ['create', 'claim', 'queue', 'detail', 'summary', 'sweep', 'ceiling', 'pgbench', 'sql', 'sizes', 'coldstart'] as const;
+const STEPS = ['create', 'claim', 'queue', 'detail', 'summary', 'sweep', 'ceiling', 'pgbench', 'sql', 'sizes', 'lighthouse', 'coldstart'] as const;
 type Step = (typeof STEPS)[number];
 
 function parseArgs(argv: string[]) {
@@ -588,6 +589,18 @@ async function main() {
       else rows.push({ key: 'weapp', label: `weapp main package (built ${weapp.builtAt.slice(0, 16).replace('T', ' ')})`, value: kib(weapp.mainBytes), budget: '≤ 600 KB', pass: weapp.mainBytes <= 600 * 1024 });
       if ('missing' in h5) rows.push({ key: 'h5', label: 'H5 first load, gzipped', value: 'not built', notes: h5.missing, pass: null });
       else rows.push({ key: 'h5', label: `H5 first load, gzipped (${h5.files.length} files, ${kib(h5.bytes)} raw)`, value: kib(h5.gzipBytes), pass: null });
+    }
+    if (args.steps.has('lighthouse')) {
+      if (args.build && !args.steps.has('sizes')) buildMiniapp();
+      const audits = await auditFirstScreens(log);
+      results.lighthouse = audits;
+      if ('missing' in audits) rows.push({ key: 'lighthouse', label: 'Lighthouse, mobile slow 4G', value: 'not run', notes: audits.missing, pass: null });
+      else
+        for (const a of audits) {
+          const key = a.page.replace(/\W+/g, '_');
+          rows.push({ key: `lcp_${key}`, label: `H5 ${a.page}: LCP, Lighthouse 12 mobile slow 4G, cold cache (FCP ${(a.fcpMs / 1000).toFixed(2)} s, TBT ${Math.round(a.tbtMs)} ms)`, value: `${(a.lcpMs / 1000).toFixed(2)} s`, budget: '≤ 2.5 s', pass: a.lcpMs <= 2500 });
+          rows.push({ key: `js_${key}`, label: `H5 ${a.page}: JavaScript sent on first load, compressed (${a.scriptFiles} files)`, value: kib(a.scriptBytes), budget: '≤ 200 KB', pass: a.scriptBytes <= 200 * 1024 });
+        }
     }
     if (args.steps.has('coldstart')) {
       const cold = await coldStart();
