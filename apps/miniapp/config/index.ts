@@ -33,7 +33,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
     cache: { enable: false },
     logger: { quiet: isCI, stats: false },
     mini: {
-      postcss: { pxtransform: { enable: true, config: {} }, cssModules: { enable: false } },
+      // Design units become real px (32px → 16px), not rpx: rpx follows the screen's width and
+      // shrinks on a 360-wide phone, below 关怀模式's 18 px floor (styles/tokens.scss). postcss-pxtransform
+      // takes 'px' for mini-programs; Taro's type lists only the others.
+      postcss: { pxtransform: { enable: true, config: { targetUnit: 'px' as 'rpx' } }, cssModules: { enable: false } },
       // Shared code goes into one common chunk; every kilobyte counts against the 2 MB package.
       optimizeMainPackage: { enable: true },
       compile,
