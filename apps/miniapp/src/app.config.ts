@@ -22,6 +22,8 @@ export default defineAppConfig({
     navigationBarTextStyle: 'white',
     backgroundColor: '#F5F6F7',
     backgroundTextStyle: 'dark',
+    // WeChat's default; in the browser it turns on Taro's own bar: the title and a back button.
+    navigationStyle: 'default',
   },
   tabBar: {
     color: '#555555',

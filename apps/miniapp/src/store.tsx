@@ -38,6 +38,10 @@ export function AppProvider({ children }: PropsWithChildren) {
   const [me, setMe] = useState<Me | null>(() => (hasTokens() ? cachedMe() : null));
   const [view, setViewState] = useState<View>(() => (me ? defaultView(me) : 'resident'));
   const [careMode, setCare] = useState(initialCareMode);
+  // In the browser the tab bar and the navigation bar are outside the page: 关怀模式 is on the root too.
+  useEffect(() => {
+    if (process.env.TARO_ENV === 'h5') document.documentElement.classList.toggle('care', careMode);
+  }, [careMode]);
 
   const signOut = useCallback(() => {
     logout();

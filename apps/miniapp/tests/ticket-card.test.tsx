@@ -83,9 +83,12 @@ describe('TicketCard', () => {
     expect(screen.getByText(/紧急/)).toBeTruthy();
   });
 
-  it('when tapped, then it opens the ticket', () => {
+  it('when tapped, then it opens the ticket; to a screen reader and a keyboard it is a button', () => {
     render(<TicketCard ticket={aTicket()} now={now} />);
-    fireEvent.click(card());
+    const open = card().querySelector('.open')!;
+    expect(open.getAttribute('role')).toBe('button');
+    expect(open.getAttribute('tabindex')).toBe('0');
+    fireEvent.click(open);
     expect(taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/ticket/index?id=00000000-0000-4000-8000-000000000001' });
   });
 

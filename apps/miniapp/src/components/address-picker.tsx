@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { AreaItem } from '@minhu/contracts';
 import { api, messageOf } from '../services/api';
 import { Notice } from './notice';
+import { Tap } from './tap';
 
 export interface PickedAddress {
   areaId: string;
@@ -60,7 +61,7 @@ export function AddressPicker({ onPick }: { onPick: (address: PickedAddress) => 
   return (
     <View className='address-picker'>
       <View className='field'>
-        <Input
+        <Input nativeProps={{ 'aria-label': '搜索小区名称' }}
           className='input'
           placeholder='搜索小区名称，如“幸福里”'
           value={query}
@@ -73,28 +74,28 @@ export function AddressPicker({ onPick }: { onPick: (address: PickedAddress) => 
           <Text className='muted'>
             已选：{trail.map((a) => a.name).join(' › ')}
           </Text>
-          <Text className='link' onClick={() => setTrail(trail.slice(0, -1))}>
+          <Tap inline className='link' onTap={() => setTrail(trail.slice(0, -1))}>
             返回上一级
-          </Text>
+          </Tap>
         </View>
       )}
       {last && SELECTABLE.has(last.kind) && !query && (
-        <View className='btn small block' onClick={() => onPick({ areaId: last.id, label: label(trail) })}>
+        <Tap className='btn small block' onTap={() => onPick({ areaId: last.id, label: label(trail) })}>
           就选“{last.name}”（不细到下一级）
-        </View>
+        </Tap>
       )}
       {error && <Notice kind='error'>{error}</Notice>}
       {loading && items.length === 0 && <View className='empty'>加载中…</View>}
       {!loading && items.length === 0 && !error && <View className='empty'>没有找到，换个名称试试</View>}
       <View>
         {items.map((item) => (
-          <View key={item.id} className='list-item' onClick={() => choose(item)} data-testid='area-option'>
+          <Tap key={item.id} className='list-item' onTap={() => choose(item)} data-testid='area-option'>
             <Text>
               {item.name}
               {item.parentName ? <Text className='muted'>（{item.parentName}）</Text> : null}
             </Text>
             <Text className='muted'>{item.hasChildren ? '›' : '选择'}</Text>
-          </View>
+          </Tap>
         ))}
       </View>
     </View>

@@ -1,13 +1,14 @@
 import { View } from '@tarojs/components';
+import { Tap } from './tap';
 
 /** Big tappable chips, one of which is chosen. */
 export function OneOf<T extends string>({ options, labels, value, onChange }: { options: readonly T[]; labels: Record<T, string>; value: T; onChange: (value: T) => void }) {
   return (
     <View className='choice-row'>
       {options.map((o) => (
-        <View key={o} className={`choice ${value === o ? 'on' : ''}`} onClick={() => onChange(o)}>
+        <Tap key={o} className={`choice ${value === o ? 'on' : ''}`} onTap={() => onChange(o)}>
           {labels[o]}
-        </View>
+        </Tap>
       ))}
     </View>
   );
@@ -19,10 +20,10 @@ export function SomeOf<T extends string>({ options, labels, value, onChange }: {
   return (
     <View className='choice-row'>
       {options.map((o) => (
-        <View key={o} className={`choice ${value.includes(o) ? 'on' : ''}`} onClick={() => toggle(o)}>
+        <Tap key={o} className={`choice ${value.includes(o) ? 'on' : ''}`} onTap={() => toggle(o)}>
           {value.includes(o) ? '✓ ' : ''}
           {labels[o]}
-        </View>
+        </Tap>
       ))}
     </View>
   );

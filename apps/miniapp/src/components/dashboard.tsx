@@ -6,6 +6,7 @@ import { api, messageOf } from '../services/api';
 import { listPage } from '../routes';
 import { Notice } from './notice';
 import './dashboard.scss';
+import { Tap } from './tap';
 
 const SPANS = [
   { key: 'today', label: '今天', days: 0 },
@@ -73,9 +74,9 @@ export function Dashboard({ teamId }: { teamId?: string }) {
     <View>
       <View className='tabs'>
         {SPANS.map((s) => (
-          <View key={s.key} className={`tab ${span === s.key ? 'on' : ''}`} onClick={() => choose(s.key)}>
+          <Tap key={s.key} className={`tab ${span === s.key ? 'on' : ''}`} onTap={() => choose(s.key)}>
             {s.label}
-          </View>
+          </Tap>
         ))}
       </View>
       {error && <Notice kind='error'>{error}</Notice>}
@@ -108,10 +109,10 @@ export function Dashboard({ teamId }: { teamId?: string }) {
               <View className='n'>{summary.resolved}</View>
               <Text>已办结</Text>
             </View>
-            <View className='counter' onClick={() => Taro.navigateTo({ url: listPage({ ...listScope, open: true, overdue: true }, '超时工单') })} data-testid='overdue-counter'>
+            <Tap className='counter' onTap={() => Taro.navigateTo({ url: listPage({ ...listScope, open: true, overdue: true }, '超时工单') })} data-testid='overdue-counter'>
               <View className={`n ${summary.overdueOpen ? 'late' : ''}`}>{summary.overdueOpen}</View>
               <Text>超时 ›</Text>
-            </View>
+            </Tap>
           </View>
           <View className='card mt-12'>
             <View className='row'>
@@ -137,12 +138,13 @@ export function Dashboard({ teamId }: { teamId?: string }) {
                       {daily.items.length <= 7 && <Text>{d.created}</Text>}
                       {/* Inline on purpose: the bar's height is the day's count, data, not a look a class could name. */}
                       <View className='fill' style={{ height: `${(d.created / peak) * 70}%` }} />
-                      {daily.items.length <= 7 && <Text className='muted'>{d.date.slice(5).replace('-', '/')}</Text>}
+                      {/* The day of the month only: "11/26" in 18 px is wider than a bar on a 360-wide phone. */}
+                      {daily.items.length <= 7 && <Text className='muted'>{Number(d.date.slice(8))}</Text>}
                     </View>
                   ))}
                 </View>
-                {daily.items.length > 7 && (
-                  <View className='row muted'>
+                {daily.items.length > 0 && (
+                  <View className='row wrap muted'>
                     <Text>{daily.items[0]!.date.slice(5)}</Text>
                     <Text>最多一天 {peak} 条</Text>
                     <Text>{daily.items.at(-1)!.date.slice(5)}</Text>
@@ -154,10 +156,10 @@ export function Dashboard({ teamId }: { teamId?: string }) {
           <View className='section-title'>{teamId ? '本队' : '各服务队'}（按超时排序）</View>
           {summary.byTeam.length === 0 && <View className='empty'>这段时间没有求助。</View>}
           {summary.byTeam.map((t) => (
-            <View
+            <Tap
               key={t.teamId ?? 'none'}
               className='list-item'
-              onClick={() => t.teamId && Taro.navigateTo({ url: `/pages/team/index?teamId=${t.teamId}&name=${encodeURIComponent(t.teamName)}` })}
+              onTap={() => t.teamId && Taro.navigateTo({ url: `/pages/team/index?teamId=${t.teamId}&name=${encodeURIComponent(t.teamName)}` })}
               data-testid='team-row'
             >
               <View className='grow'>
@@ -167,7 +169,7 @@ export function Dashboard({ teamId }: { teamId?: string }) {
                 </Text>
               </View>
               <Text className={t.overdueOpen ? 'due late' : 'muted'}>超时 {t.overdueOpen} ›</Text>
-            </View>
+            </Tap>
           ))}
         </View>
       )}

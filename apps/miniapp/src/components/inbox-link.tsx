@@ -1,8 +1,9 @@
 import Taro, { useDidShow } from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import { Text } from '@tarojs/components';
 import { useState } from 'react';
 import { api } from '../services/api';
 import { ROUTES } from '../routes';
+import { Tap } from './tap';
 
 /** 🔔 消息, with how many are unread. */
 export function InboxLink() {
@@ -11,9 +12,9 @@ export function InboxLink() {
     api.listNotifications({ query: { limit: 1 } }).then((r) => setUnread(r.unreadCount), () => undefined);
   });
   return (
-    <View className='list-item' onClick={() => Taro.navigateTo({ url: ROUTES.inbox })} data-testid='inbox-link'>
+    <Tap className='list-item' onTap={() => Taro.navigateTo({ url: ROUTES.inbox })} data-testid='inbox-link'>
       <Text>🔔 消息</Text>
       <Text className={unread ? 'badge overdue' : 'muted'}>{unread ? `${unread} 条未读` : '›'}</Text>
-    </View>
+    </Tap>
   );
 }

@@ -1,5 +1,6 @@
 import { Input, Switch, Text, View } from '@tarojs/components';
 import './items-editor.scss';
+import { Tap } from './tap';
 
 export interface ItemRow {
   name: string;
@@ -28,7 +29,7 @@ export function ItemsEditor({
       {items.map((item, index) => (
         <View key={index} className={`card item-row ${errors[index] ? 'invalid' : ''}`} data-testid='item-row'>
           <View className='field item-name'>
-            <Input
+            <Input nativeProps={{ 'aria-label': `第 ${index + 1} 项的名称` }}
               className='input'
               value={item.name}
               placeholder={namePlaceholder}
@@ -38,31 +39,31 @@ export function ItemsEditor({
             />
           </View>
           <View className='row'>
-            <Input
+            <Input nativeProps={{ 'aria-label': `第 ${index + 1} 项的数量` }}
               className='input quantity'
               type='digit'
               value={item.quantity}
               onInput={(e) => set(index, { quantity: e.detail.value })}
               data-testid='item-quantity'
             />
-            <Input className='input unit' value={item.unit} maxlength={20} placeholder='单位' onInput={(e) => set(index, { unit: e.detail.value })} />
+            <Input nativeProps={{ 'aria-label': `第 ${index + 1} 项的单位` }} className='input unit' value={item.unit} maxlength={20} placeholder='单位' onInput={(e) => set(index, { unit: e.detail.value })} />
             <View className='row substitute'>
               <Text className='muted'>可替代</Text>
-              <Switch checked={item.substitute} color='#C8161D' onChange={(e) => set(index, { substitute: e.detail.value })} />
+              <Switch nativeProps={{ 'aria-label': `第 ${index + 1} 项可以用替代品` }} checked={item.substitute} color='#C8161D' onChange={(e) => set(index, { substitute: e.detail.value })} />
             </View>
           </View>
           {errors[index] && <View className='error'>{errors[index]}</View>}
           {items.length > 1 && (
-            <Text className='muted' onClick={() => onChange(items.filter((_, i) => i !== index))}>
+            <Tap inline className='muted' onTap={() => onChange(items.filter((_, i) => i !== index))}>
               删除这一项
-            </Text>
+            </Tap>
           )}
         </View>
       ))}
       {items.length < 50 && (
-        <View className='btn small block' onClick={() => onChange([...items, emptyItem(items[items.length - 1]?.unit)])}>
+        <Tap className='btn small block' onTap={() => onChange([...items, emptyItem(items[items.length - 1]?.unit)])}>
           + 再加一项
-        </View>
+        </Tap>
       )}
     </View>
   );

@@ -7,6 +7,7 @@ import { useApp } from '../store';
 import { TicketList } from './ticket-list';
 import { InboxLink } from './inbox-link';
 import { ROUTES } from '../routes';
+import { Tap } from './tap';
 
 type Queue = 'unclaimed' | 'mine' | 'overdue';
 
@@ -39,10 +40,10 @@ export function MemberHome() {
   useDidShow(() => void count());
 
   const counter = (q: Queue, label: string) => (
-    <View className={`counter ${queue === q ? 'on' : ''}`} onClick={() => setQueue(q)} data-testid={`counter-${q}`}>
+    <Tap className={`counter ${queue === q ? 'on' : ''}`} onTap={() => setQueue(q)} data-testid={`counter-${q}`}>
       <View className={`n ${q === 'overdue' && counts.overdue ? 'late' : ''}`}>{counts[q] ?? '–'}</View>
       <Text>{label}</Text>
-    </View>
+    </Tap>
   );
 
   return (
@@ -55,10 +56,10 @@ export function MemberHome() {
         {me?.teams
           .filter((t) => t.role === 'leader')
           .map((t) => (
-            <View key={t.id} className='list-item' onClick={() => Taro.navigateTo({ url: `${ROUTES.stats}?teamId=${t.id}` })} data-testid='team-stats'>
+            <Tap key={t.id} className='list-item' onTap={() => Taro.navigateTo({ url: `${ROUTES.stats}?teamId=${t.id}` })} data-testid='team-stats'>
               <Text>📊 {t.name} 统计</Text>
               <Text className='muted'>›</Text>
-            </View>
+            </Tap>
           ))}
       </View>
       <View className='counters'>

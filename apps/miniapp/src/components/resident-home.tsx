@@ -9,6 +9,7 @@ import { ROUTES } from '../routes';
 import { TicketCard } from './ticket-card';
 import { Notice } from './notice';
 import './resident-home.scss';
+import { Tap } from './tap';
 
 const TILES = [
   { category: 'medicine', icon: '💊', name: '购药', hint: '代购药品、配药' },
@@ -38,47 +39,51 @@ export function ResidentHome() {
   return (
     <View>
       <View className='home-band'>
-        <View className='place' onClick={() => !me?.home && Taro.navigateTo({ url: ROUTES.profile })}>
-          {me?.home ? `🏠 ${me.home.address}` : '🏠 点此填写住址，求助更快送到'}
-        </View>
+        {me?.home ? (
+          <View className='place'>🏠 {me.home.address}</View>
+        ) : (
+          <Tap className='place set-home' onTap={() => Taro.navigateTo({ url: ROUTES.profile })}>
+            🏠 点此填写住址，求助更快送到
+          </Tap>
+        )}
         {contacts?.team && <View className='helper'>{contacts.team.name}</View>}
         {helper && (
           <View className='row'>
             <View className='helper'>
               {contacts?.responsible ? '包保队员' : '队长'}：{helper.name}
             </View>
-            <View className='btn small call' onClick={() => call(helper.phone)}>
+            <Tap className='btn small call' onTap={() => call(helper.phone)}>
               📞 打电话
-            </View>
+            </Tap>
           </View>
         )}
       </View>
       <View className='tiles'>
         {TILES.map((t) => (
-          <View key={t.category} className='tile' onClick={() => open(t.category)} data-testid={`tile-${t.category}`}>
+          <Tap key={t.category} className='tile' onTap={() => open(t.category)} data-testid={`tile-${t.category}`}>
             <View className='icon'>{t.icon}</View>
             <View className='name'>{t.name}</View>
             <View className='hint'>{t.hint}</View>
-          </View>
+          </Tap>
         ))}
       </View>
-      <View className='sos' onClick={() => open('medical', 'emergency')} data-testid='sos'>
+      <Tap className='sos' onTap={() => open('medical', 'emergency')} data-testid='sos'>
         🚨 紧急求助
         <View className='hint'>突发疾病、危及安全，服务队长和书记立即收到</View>
-      </View>
+      </Tap>
       {helper && (
         <View className='section'>
-          <View className='btn block danger' onClick={() => call(helper.phone)}>
+          <Tap className='btn block danger' onTap={() => call(helper.phone)}>
             📞 紧急情况直接打给 {helper.name}
-          </View>
+          </Tap>
         </View>
       )}
       {pending > 0 && <Notice>有 {pending} 条求助因网络问题尚未送达，联网后会自动提交，不会重复。</Notice>}
       <View className='section-title'>
         <Text>我的求助</Text>
-        <Text className='more' onClick={() => Taro.switchTab({ url: ROUTES.requests })}>
+        <Tap inline className='more' onTap={() => Taro.switchTab({ url: ROUTES.requests })}>
           全部 ›
-        </Text>
+        </Tap>
       </View>
       {latest.length === 0 ? (
         <View className='empty'>还没有求助。需要帮助时，点上面的按钮。</View>

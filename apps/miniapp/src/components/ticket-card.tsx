@@ -5,6 +5,7 @@ import { CATEGORY_LABELS, countdown, humanTime } from '../services/format';
 import { ROUTES } from '../routes';
 import { TicketBadges } from './badges';
 import './ticket-card.scss';
+import { Tap } from './tap';
 
 export const CATEGORY_ICONS: Record<Ticket['category'], string> = {
   medicine: '💊',
@@ -33,38 +34,38 @@ export function TicketCard({
   const due = countdown(ticket.dueAt, now);
   const firstLine = ticket.description.split('\n')[0];
   const open = () => Taro.navigateTo({ url: `${ROUTES.ticket}?id=${ticket.id}` });
+  const claimable = forMember && ticket.actions.includes('claim');
+  const status = due ? <Text className={`due ${due.overdue ? 'late' : ''}`}>{due.text}</Text> : <Text className='muted'>{ticket.number}</Text>;
   return (
-    <View className='card ticket-card' onClick={open} data-testid='ticket-card' data-number={ticket.number}>
-      <View className='row'>
-        <TicketBadges ticket={ticket} />
-        <Text className='muted'>{humanTime(ticket.createdAt, now)}</Text>
-      </View>
-      <View className='title'>
-        {CATEGORY_ICONS[ticket.category]} {CATEGORY_LABELS[ticket.category]}：{firstLine}
-      </View>
-      {forMember ? (
-        <View className='meta'>
-          📍 {ticket.address} · {ticket.beneficiary ? `${ticket.beneficiary.name} (${ticket.filedBy.name}代)` : ticket.filedBy.name}
+    <View className='card ticket-card' data-testid='ticket-card' data-number={ticket.number}>
+      {/* The card opens the ticket; 签收 sits beside it, not inside it (a button in a button is neither, to a screen reader). */}
+      <Tap className='open' onTap={open}>
+        <View className='row'>
+          <TicketBadges ticket={ticket} />
+          <Text className='muted'>{humanTime(ticket.createdAt, now)}</Text>
         </View>
-      ) : (
-        <View className='meta'>
-          {ticket.assignee ? `处理人：${ticket.assignee.name}` : ticket.team ? `服务队：${ticket.team.name}` : '正在安排服务队'}
+        <View className='title'>
+          {CATEGORY_ICONS[ticket.category]} {CATEGORY_LABELS[ticket.category]}：{firstLine}
         </View>
-      )}
-      <View className='row'>
-        {due ? <Text className={`due ${due.overdue ? 'late' : ''}`}>{due.text}</Text> : <Text className='muted'>{ticket.number}</Text>}
-        {forMember && onClaim && ticket.actions.includes('claim') && (
-          <View
-            className={`btn primary small ${claiming ? 'disabled' : ''}`}
-            onClick={(e) => {
-              e.stopPropagation();
-              if (!claiming) onClaim(ticket);
-            }}
-          >
-            {claiming ? '签收中…' : '签收'}
+        {forMember ? (
+          <View className='meta'>
+            📍 {ticket.address} · {ticket.beneficiary ? `${ticket.beneficiary.name} (${ticket.filedBy.name}代)` : ticket.filedBy.name}
+          </View>
+        ) : (
+          <View className='meta'>
+            {ticket.assignee ? `处理人：${ticket.assignee.name}` : ticket.team ? `服务队：${ticket.team.name}` : '正在安排服务队'}
           </View>
         )}
-      </View>
+        {!claimable && status}
+      </Tap>
+      {claimable && onClaim && (
+        <View className='row'>
+          {status}
+          <Tap className={`btn primary small ${claiming ? 'disabled' : ''}`} disabled={claiming} onTap={() => onClaim(ticket)}>
+            {claiming ? '签收中…' : '签收'}
+          </Tap>
+        </View>
+      )}
     </View>
   );
 }

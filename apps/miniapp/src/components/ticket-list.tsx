@@ -6,6 +6,7 @@ import { api, messageOf } from '../services/api';
 import { ROUTES } from '../routes';
 import { TicketCard } from './ticket-card';
 import { Notice } from './notice';
+import { Tap } from './tap';
 
 /**
  * A list of tickets from listTickets with the given query, refreshed when shown, on pull-down,
@@ -103,9 +104,9 @@ export function TicketList({
       ))}
       {cursor && (
         <View className='section'>
-          <View className='btn block' onClick={more}>
+          <Tap className='btn block' onTap={more}>
             加载更多
-          </View>
+          </Tap>
         </View>
       )}
     </View>

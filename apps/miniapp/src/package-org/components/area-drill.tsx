@@ -5,6 +5,7 @@ import { Notice } from '../../components/notice';
 import { areaKindLabel } from '../format';
 import type { AreaItem as AreaSummary } from '@minhu/contracts';
 import '../org.scss';
+import { Tap } from '../../components/tap';
 
 /** What a member can be responsible for (包网格、包单元、包重点户). Grids are skipped by the API's list. */
 const RESPONSIBLE_KINDS = new Set(['grid', 'building', 'unit', 'household']);
@@ -52,15 +53,15 @@ export function AreaDrill({ rootId, rootName, onPick }: { rootId: string; rootNa
       <View className='row wrap'>
         <Text className='muted'>位置：{[rootName, ...trail.map((a) => a.name)].join(' › ')}</Text>
         {trail.length > 0 && (
-          <Text className='link' onClick={() => setTrail(trail.slice(0, -1))}>
+          <Tap inline className='link' onTap={() => setTrail(trail.slice(0, -1))}>
             返回上一级
-          </Text>
+          </Tap>
         )}
       </View>
       {last && RESPONSIBLE_KINDS.has(last.kind) && (
-        <View className='btn small block gap' onClick={() => onPick({ id: last.id, label: label(trail) })} data-testid='pick-whole'>
+        <Tap className='btn small block gap' onTap={() => onPick({ id: last.id, label: label(trail) })} data-testid='pick-whole'>
           就选“{last.name}”整个{areaKindLabel(last.kind)}
-        </View>
+        </Tap>
       )}
       {error && <Notice kind='error'>{error}</Notice>}
       {items === null && !error && <View className='empty'>加载中…</View>}
@@ -68,13 +69,13 @@ export function AreaDrill({ rootId, rootName, onPick }: { rootId: string; rootNa
       {items?.map((item) => {
         const selectable = RESPONSIBLE_KINDS.has(item.kind);
         return (
-          <View key={item.id} className='group-item' onClick={() => choose(item)} data-testid='drill-option'>
+          <Tap key={item.id} className='group-item' onTap={() => choose(item)} data-testid='drill-option'>
             <Text>
               {item.name}
               <Text className='muted'> {areaKindLabel(item.kind, item.compoundType)}</Text>
             </Text>
             <Text className={item.hasChildren ? 'muted' : 'link'}>{item.hasChildren ? '›' : selectable ? '选择' : ''}</Text>
-          </View>
+          </Tap>
         );
       })}
     </View>

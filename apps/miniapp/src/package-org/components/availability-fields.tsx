@@ -1,6 +1,7 @@
 import { Input, View } from '@tarojs/components';
 import { AVAILABILITIES, AVAILABILITY_LABELS, type Availability } from '@minhu/domain';
 import type { TeamMemberRow } from '@minhu/contracts';
+import { Tap } from '../../components/tap';
 
 export interface AvailabilityValue {
   availability: Availability;
@@ -36,15 +37,15 @@ export function AvailabilityFields({
         <View className='label'>在岗状态</View>
         <View className='choice-row'>
           {AVAILABILITIES.map((a) => (
-            <View
+            <Tap
               key={a}
               className={`choice ${value.availability === a ? 'on' : ''}`}
-              onClick={() => onChange({ ...value, availability: a })}
+              onTap={() => onChange({ ...value, availability: a })}
               data-availability={a}
             >
               {value.availability === a ? '✓ ' : ''}
               {AVAILABILITY_LABELS[a]}
-            </View>
+            </Tap>
           ))}
         </View>
         <View className='muted gap'>{HINTS[value.availability]}</View>
@@ -53,27 +54,27 @@ export function AvailabilityFields({
         <View className='field'>
           <View className='label'>替班队员（您不在岗时，派给您的求助交给他/她）</View>
           <View className='choice-row'>
-            <View className={`choice ${value.backupMemberId === null ? 'on' : ''}`} onClick={() => onChange({ ...value, backupMemberId: null })} data-backup=''>
+            <Tap className={`choice ${value.backupMemberId === null ? 'on' : ''}`} onTap={() => onChange({ ...value, backupMemberId: null })} data-backup=''>
               不指定（交给服务队）
-            </View>
+            </Tap>
             {backups.map((m) => (
-              <View
+              <Tap
                 key={m.id}
                 className={`choice ${value.backupMemberId === m.id ? 'on' : ''}`}
-                onClick={() => onChange({ ...value, backupMemberId: m.id })}
+                onTap={() => onChange({ ...value, backupMemberId: m.id })}
                 data-backup={m.name}
               >
                 {value.backupMemberId === m.id ? '✓ ' : ''}
                 {m.name}
                 {m.availability !== 'on_duty' ? `（${AVAILABILITY_LABELS[m.availability]}）` : ''}
-              </View>
+              </Tap>
             ))}
           </View>
         </View>
       )}
       <View className='field'>
         <View className='label'>说明（选填）</View>
-        <Input
+        <Input nativeProps={{ 'aria-label': '在岗状态说明（选填）' }}
           className='input'
           value={value.availabilityNote}
           maxlength={100}

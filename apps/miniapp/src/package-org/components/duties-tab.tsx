@@ -9,6 +9,7 @@ import type { AreaDetail, Responsibility, TeamMemberRow, TeamItem as TeamSummary
 import { AreaDrill, type PickedArea } from './area-drill';
 import '../org.scss';
 import './duties-tab.scss';
+import { Tap } from '../../components/tap';
 
 /**
  * 包保: who looks after which building, unit, household or special person ("一对一、点对点").
@@ -51,9 +52,9 @@ export function DutiesTab({ team, members }: { team: TeamSummary; members: TeamM
     <View>
       {!adding ? (
         <View className='section'>
-          <View className='btn block' onClick={() => setAdding(true)} data-testid='add-duty'>
+          <Tap className='btn block' onTap={() => setAdding(true)} data-testid='add-duty'>
             ＋ 安排包保
-          </View>
+          </Tap>
         </View>
       ) : (
         <AssignForm
@@ -82,9 +83,9 @@ export function DutiesTab({ team, members }: { team: TeamSummary; members: TeamM
                       {r.target.kind === 'area' ? '🏠 ' : '👤 '}
                       {r.target.name}
                     </Text>
-                    <View className='btn small' onClick={() => void remove(r)} data-testid='remove-duty'>
+                    <Tap className='btn small' onTap={() => void remove(r)} data-testid='remove-duty'>
                       取消包保
-                    </View>
+                    </Tap>
                   </View>
                 ))}
               </View>
@@ -98,9 +99,9 @@ export function DutiesTab({ team, members }: { team: TeamSummary; members: TeamM
                 <Text className='grow'>
                   {r.memberName}（已离队）→ {r.target.name}
                 </Text>
-                <View className='btn small' onClick={() => void remove(r)}>
+                <Tap className='btn small' onTap={() => void remove(r)}>
                   取消包保
-                </View>
+                </Tap>
               </View>
             ))}
         </View>
@@ -165,28 +166,28 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
         <View className='label'>1. 哪位队员负责</View>
         <View className='choice-row'>
           {members.map((m) => (
-            <View key={m.id} className={`choice ${memberId === m.id ? 'on' : ''}`} onClick={() => setMemberId(m.id)} data-member={m.name}>
+            <Tap key={m.id} className={`choice ${memberId === m.id ? 'on' : ''}`} onTap={() => setMemberId(m.id)} data-member={m.name}>
               {memberId === m.id ? '✓ ' : ''}
               {m.name}
-            </View>
+            </Tap>
           ))}
         </View>
       </View>
       <View className='field'>
         <View className='label'>2. 负责哪里或哪位</View>
         <View className='choice-row'>
-          <View className={`choice ${kind === 'area' ? 'on' : ''}`} onClick={() => {
+          <Tap className={`choice ${kind === 'area' ? 'on' : ''}`} onTap={() => {
               setKind('area');
               setTarget(null);
             }}>
             楼栋 / 单元 / 户
-          </View>
-          <View className={`choice ${kind === 'person' ? 'on' : ''}`} onClick={() => {
+          </Tap>
+          <Tap className={`choice ${kind === 'person' ? 'on' : ''}`} onTap={() => {
               setKind('person');
               setTarget(null);
             }} data-testid='target-person'>
             重点人员
-          </View>
+          </Tap>
         </View>
       </View>
       {target ? (
@@ -194,9 +195,9 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
           <Text className='grow strong' data-testid='picked-target'>
             已选：{targetName}
           </Text>
-          <View className='btn small' onClick={() => setTarget(null)}>
+          <Tap className='btn small' onTap={() => setTarget(null)}>
             重新选择
-          </View>
+          </Tap>
         </View>
       ) : kind === 'area' ? (
         <View className='assign-target'>
@@ -209,7 +210,7 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
           {people?.length === 0 && <View className='muted'>这里的重点人员都已有包保队员。</View>}
           {people && people.length > 0 && <View className='muted'>尚无人包保的重点人员：</View>}
           {people?.map((p) => (
-            <View key={p.id} className='group-item' onClick={() => setTarget({ kind: 'person', id: p.id, name: p.name })} data-testid='person-option'>
+            <Tap key={p.id} className='group-item' onTap={() => setTarget({ kind: 'person', id: p.id, name: p.name })} data-testid='person-option'>
               <Text>
                 {p.name}
                 <Text className='muted'>
@@ -218,7 +219,7 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
                 </Text>
               </Text>
               <Text className='link'>选择</Text>
-            </View>
+            </Tap>
           ))}
         </View>
       )}
@@ -229,12 +230,12 @@ function AssignForm({ team, members, onDone }: { team: TeamSummary; members: Tea
       )}
       {error && <Notice kind='error'>{error}</Notice>}
       <View className='btn-row'>
-        <View className='btn' onClick={() => void onDone(false)}>
+        <Tap className='btn' onTap={() => void onDone(false)}>
           取消
-        </View>
-        <View className={`btn primary ${saving || !member || !target ? 'disabled' : ''}`} onClick={() => !saving && void save()} data-testid='save-duty'>
+        </Tap>
+        <Tap className={`btn primary ${saving || !member || !target ? 'disabled' : ''}`} onTap={() => !saving && void save()} data-testid='save-duty'>
           {saving ? '保存中…' : '确定安排'}
-        </View>
+        </Tap>
       </View>
     </View>
   );

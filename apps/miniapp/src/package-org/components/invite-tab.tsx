@@ -9,6 +9,7 @@ import { load, save } from '../../services/storage';
 import { Notice } from '../../components/notice';
 import '../org.scss';
 import './invite-tab.scss';
+import { Tap } from '../../components/tap';
 
 const VALIDITY = [
   { hours: 24, label: '1 天' },
@@ -62,16 +63,16 @@ export function InviteTab({ teamId }: { teamId: string }) {
             有效期至 {fullTime(invite.expiresAt)}，最多 {invite.maxUses} 人使用
           </View>
           <View className='gap'>加入链接：</View>
-          <View className='break link' data-testid='invite-link' onClick={() => void Taro.setClipboardData({ data: link })}>
+          <Tap className='break link' data-testid='invite-link' onTap={() => void Taro.setClipboardData({ data: link })}>
             {link}
-          </View>
+          </Tap>
           <View className='btn-row gap'>
-            <View className='btn small' onClick={() => void Taro.setClipboardData({ data: invite.code })}>
+            <Tap className='btn small' onTap={() => void Taro.setClipboardData({ data: invite.code })}>
               复制邀请码
-            </View>
-            <View className='btn small' onClick={() => void Taro.setClipboardData({ data: link })}>
+            </Tap>
+            <Tap className='btn small' onTap={() => void Taro.setClipboardData({ data: link })}>
               复制链接
-            </View>
+            </Tap>
           </View>
           <View className='muted gap'>
             把邀请码或链接发给要加入的人（在职党员双报到、志愿者）。对方打开链接，或在「我的 › 用邀请码加入服务队」输入邀请码后申请；申请出现在本页上方，您同意后才成为队员。
@@ -84,9 +85,9 @@ export function InviteTab({ teamId }: { teamId: string }) {
           <View className='label'>有效期</View>
           <View className='choice-row'>
             {VALIDITY.map((v) => (
-              <View key={v.hours} className={`choice ${hours === v.hours ? 'on' : ''}`} onClick={() => setHours(v.hours)}>
+              <Tap key={v.hours} className={`choice ${hours === v.hours ? 'on' : ''}`} onTap={() => setHours(v.hours)}>
                 {v.label}
-              </View>
+              </Tap>
             ))}
           </View>
         </View>
@@ -94,16 +95,16 @@ export function InviteTab({ teamId }: { teamId: string }) {
           <View className='label'>最多几人使用</View>
           <View className='choice-row'>
             {USES.map((n) => (
-              <View key={n} className={`choice ${uses === n ? 'on' : ''}`} onClick={() => setUses(n)}>
+              <Tap key={n} className={`choice ${uses === n ? 'on' : ''}`} onTap={() => setUses(n)}>
                 {n} 人
-              </View>
+              </Tap>
             ))}
           </View>
         </View>
         {error && <Notice kind='error'>{error}</Notice>}
-        <View className={`btn primary block ${busy ? 'disabled' : ''}`} onClick={() => !busy && void create()} data-testid='create-invite'>
+        <Tap className={`btn primary block ${busy ? 'disabled' : ''}`} onTap={() => !busy && void create()} data-testid='create-invite'>
           {busy ? '生成中…' : '生成邀请码'}
-        </View>
+        </Tap>
         {invite && <View className='muted gap'>生成新的邀请码后，旧的在有效期内仍可使用。</View>}
       </View>
     </View>

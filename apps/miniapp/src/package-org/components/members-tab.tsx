@@ -10,6 +10,7 @@ import { AvailabilityFields, type AvailabilityValue } from './availability-field
 import { OneOf, SomeOf } from '../../components/choices';
 import '../org.scss';
 import './members-tab.scss';
+import { Tap } from '../../components/tap';
 
 /** The team's members: role, duties, availability; each can be changed; new ones added by phone. */
 export function MembersTab({ teamId, members, onChanged }: { teamId: string; members: TeamMemberRow[]; onChanged: () => Promise<void> }) {
@@ -20,9 +21,9 @@ export function MembersTab({ teamId, members, onChanged }: { teamId: string; mem
     <View>
       {!adding ? (
         <View className='section'>
-          <View className='btn block' onClick={() => setAdding(true)} data-testid='add-member'>
+          <Tap className='btn block' onTap={() => setAdding(true)} data-testid='add-member'>
             ＋ 添加队员
-          </View>
+          </Tap>
         </View>
       ) : (
         <AddMemberForm teamId={teamId} onDone={async (added) => {
@@ -59,9 +60,9 @@ export function MembersTab({ teamId, members, onChanged }: { teamId: string; mem
               {m.dutyRoles.length > 0 ? ` · ${m.dutyRoles.map((d) => DUTY_ROLE_LABELS[d]).join('、')}` : ''}
             </View>
             {(m.availability !== 'on_duty' || m.availabilityNote) && <View className='muted'>{availabilityLine(m, members)}</View>}
-            <View className='btn small block gap' onClick={() => setEditing(m.id)} data-testid='edit-member'>
+            <Tap className='btn small block gap' onTap={() => setEditing(m.id)} data-testid='edit-member'>
               调整职务、岗位、在岗状态
-            </View>
+            </Tap>
           </View>
         ),
       )}
@@ -125,16 +126,16 @@ function MemberEditor({ teamId, member, team, onDone }: { teamId: string; member
       <AvailabilityFields value={availability} onChange={setAvailability} team={team} self={member.id} />
       {error && <Notice kind='error'>{error}</Notice>}
       <View className='btn-row'>
-        <View className='btn' onClick={() => void onDone(false)}>
+        <Tap className='btn' onTap={() => void onDone(false)}>
           取消
-        </View>
-        <View className={`btn primary ${saving ? 'disabled' : ''}`} onClick={() => !saving && save()} data-testid='save-member'>
+        </Tap>
+        <Tap className={`btn primary ${saving ? 'disabled' : ''}`} onTap={() => !saving && save()} data-testid='save-member'>
           {saving ? '保存中…' : '保存'}
-        </View>
+        </Tap>
       </View>
-      <View className={`btn small block danger gap ${saving ? 'disabled' : ''}`} onClick={() => !saving && void setActive(!member.active)}>
+      <Tap className={`btn small block danger gap ${saving ? 'disabled' : ''}`} onTap={() => !saving && void setActive(!member.active)}>
         {member.active ? '移出服务队' : '恢复在队'}
-      </View>
+      </Tap>
     </View>
   );
 }
@@ -173,14 +174,14 @@ function AddMemberForm({ teamId, onDone }: { teamId: string; onDone: (added: boo
         <View className='label'>
           姓名 <Text className='required'>*</Text>
         </View>
-        <Input className='input' value={name} maxlength={30} onInput={(e) => setName(e.detail.value)} data-testid='member-name' />
+        <Input nativeProps={{ 'aria-label': '队员姓名' }} className='input' value={name} maxlength={30} onInput={(e) => setName(e.detail.value)} data-testid='member-name' />
         {errors.name && <View className='error'>{errors.name}</View>}
       </View>
       <View className={`field ${errors.phone ? 'invalid' : ''}`}>
         <View className='label'>
           手机号 <Text className='required'>*</Text>
         </View>
-        <Input className='input' type='number' value={phone} maxlength={11} onInput={(e) => setPhone(e.detail.value)} data-testid='member-phone' />
+        <Input nativeProps={{ 'aria-label': '队员手机号' }} className='input' type='number' value={phone} maxlength={11} onInput={(e) => setPhone(e.detail.value)} data-testid='member-phone' />
         {errors.phone && <View className='error'>{errors.phone}</View>}
       </View>
       <View className='field'>
@@ -194,12 +195,12 @@ function AddMemberForm({ teamId, onDone }: { teamId: string; onDone: (added: boo
       <View className='muted mb-16'>此人用这个手机号登录后，就能看到并签收本队的求助。</View>
       {errors.form && <Notice kind='error'>{errors.form}</Notice>}
       <View className='btn-row'>
-        <View className='btn' onClick={() => void onDone(false)}>
+        <Tap className='btn' onTap={() => void onDone(false)}>
           取消
-        </View>
-        <View className={`btn primary ${saving ? 'disabled' : ''}`} onClick={() => !saving && void save()} data-testid='save-new-member'>
+        </Tap>
+        <Tap className={`btn primary ${saving ? 'disabled' : ''}`} onTap={() => !saving && void save()} data-testid='save-new-member'>
           {saving ? '添加中…' : '添加'}
-        </View>
+        </Tap>
       </View>
     </View>
   );

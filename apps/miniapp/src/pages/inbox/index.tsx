@@ -7,6 +7,7 @@ import { humanTime } from '../../services/format';
 import { Notice } from '../../components/notice';
 import { Page } from '../../components/page';
 import { ROUTES } from '../../routes';
+import { Tap } from '../../components/tap';
 
 /** The person's notifications: new requests, claims, overdue reminders; newest first. */
 export default function Inbox() {
@@ -38,14 +39,14 @@ export default function Inbox() {
       {unread > 0 && (
         <View className='section row'>
           <Text className='muted'>{unread} 条未读</Text>
-          <Text className='link' onClick={() => void api.markNotificationsRead().then(load)}>
+          <Tap inline className='link' onTap={() => void api.markNotificationsRead().then(load)}>
             全部标为已读
-          </Text>
+          </Tap>
         </View>
       )}
       {items?.length === 0 && <View className='empty'>还没有消息。</View>}
       {items?.map((n) => (
-        <View key={n.id} className='card' onClick={() => void open(n)} data-testid='notification'>
+        <Tap key={n.id} className='card' onTap={() => void open(n)} data-testid='notification'>
           <View className='row'>
             <Text className={n.readAt ? '' : 'strong'}>
               {n.readAt ? '' : '● '}
@@ -54,7 +55,7 @@ export default function Inbox() {
             <Text className='muted'>{humanTime(n.createdAt)}</Text>
           </View>
           <Text className='muted'>{n.body}</Text>
-        </View>
+        </Tap>
       ))}
     </Page>
   );

@@ -9,6 +9,7 @@ import { Notice } from '../../components/notice';
 import { Page } from '../../components/page';
 import { useApp } from '../../store';
 import { ROUTES } from '../../routes';
+import { Tap } from '../../components/tap';
 
 type Outcome = { kind: 'ok' | 'info' | 'error'; text: string };
 
@@ -65,9 +66,9 @@ export default function Join() {
         <View className='card mt-16'>
           <View className='title-lg'>邀请码 {code}</View>
           <View className='muted gap'>加入服务队需要先登录。登录后会回到这里，再点“申请加入”。</View>
-          <View className='btn primary block gap' onClick={signIn} data-testid='sign-in-to-join'>
+          <Tap className='btn primary block gap' onTap={signIn} data-testid='sign-in-to-join'>
             登录
-          </View>
+          </Tap>
         </View>
       )}
       {error && <Notice kind='error'>{error}</Notice>}
@@ -85,17 +86,17 @@ export default function Join() {
       {outcome && <Notice kind={outcome.kind}>{outcome.text}</Notice>}
       {info && !member && info.valid && !outcome && (
         <View className='section'>
-          <View className={`btn primary block ${busy ? 'disabled' : ''}`} onClick={() => !busy && void join()} data-testid='join'>
+          <Tap className={`btn primary block ${busy ? 'disabled' : ''}`} onTap={() => !busy && void join()} data-testid='join'>
             {busy ? '正在提交…' : '申请加入'}
-          </View>
+          </Tap>
           <View className='muted gap'>提交后由队长审核，同意后您就成为队员。</View>
         </View>
       )}
       {signedIn && (outcome || member || error || (info && !info.valid)) && (
         <View className='section'>
-          <View className='btn block' onClick={() => Taro.switchTab({ url: ROUTES.me })}>
+          <Tap className='btn block' onTap={() => Taro.switchTab({ url: ROUTES.me })}>
             回到「我的」
-          </View>
+          </Tap>
         </View>
       )}
     </Page>

@@ -9,6 +9,7 @@ import { useApp } from '../../store';
 import { Page } from '../../components/page';
 import { Notice } from '../../components/notice';
 import { ROUTES } from '../../routes';
+import { Tap } from '../../components/tap';
 
 const IS_WEAPP = process.env.TARO_ENV === 'weapp';
 
@@ -67,16 +68,16 @@ export default function Login() {
       {error && <Notice kind='error'>{error}</Notice>}
       {IS_WEAPP ? (
         <View className='section'>
-          <View className={`btn primary block ${busy ? 'disabled' : ''}`} onClick={() => !busy && run(loginWithWechat)}>
+          <Tap className={`btn primary block ${busy ? 'disabled' : ''}`} onTap={() => !busy && run(loginWithWechat)}>
             {busy ? '正在登录…' : '微信一键登录'}
-          </View>
+          </Tap>
         </View>
       ) : (
         <View>
           <View className='section-title'>手机号登录（演示）</View>
           <View className='card'>
             <View className='field'>
-              <Input
+              <Input nativeProps={{ 'aria-label': '手机号' }}
                 className='input'
                 type='number'
                 maxlength={11}
@@ -86,24 +87,24 @@ export default function Login() {
                 data-testid='phone-input'
               />
             </View>
-            <View
+            <Tap
               className={`btn primary block ${busy || phone.length !== 11 ? 'disabled' : ''}`}
-              onClick={() => phone.length === 11 && !busy && run(() => loginWithPhone(phone))}
+              onTap={() => phone.length === 11 && !busy && run(() => loginWithPhone(phone))}
             >
               登录
-            </View>
+            </Tap>
           </View>
           {accounts.length > 0 && (
             <View>
               <View className='section-title'>演示账号，点一下即可登录</View>
               {accounts.map((a) => (
-                <View key={a.phone} className='card row' onClick={() => !busy && run(() => loginWithPhone(a.phone))} data-phone={a.phone}>
+                <Tap key={a.phone} className='card row' onTap={() => !busy && run(() => loginWithPhone(a.phone))} data-phone={a.phone}>
                   <View className='grow'>
                     <View className='strong'>{a.name}</View>
                     <Text className='muted'>{a.description}</Text>
                   </View>
                   <Text className='muted'>{a.phone}</Text>
-                </View>
+                </Tap>
               ))}
             </View>
           )}

@@ -10,6 +10,7 @@ import { useApp } from '../../store';
 import { ROUTES } from '../../routes';
 import type { View as Face } from '../../services/session';
 import './index.scss';
+import { Tap } from '../../components/tap';
 
 const FACE_LABELS: Record<Face, string> = { resident: '居民', member: '服务队员', secretary: '书记 / 管理' };
 
@@ -42,9 +43,9 @@ export default function MePage() {
             ))}
           </View>
         )}
-        <View className='btn small mt-12' onClick={() => Taro.navigateTo({ url: ROUTES.profile })}>
+        <Tap className='btn small mt-12' onTap={() => Taro.navigateTo({ url: ROUTES.profile })}>
           修改姓名、住址和特殊情况
-        </View>
+        </Tap>
       </View>
 
       <InboxLink />
@@ -55,7 +56,7 @@ export default function MePage() {
           <View className='strong'>关怀模式</View>
           <Text className='muted'>字更大、对比更强、按钮更大</Text>
         </View>
-        <Switch checked={careMode} color='#C8161D' onChange={(e) => setCareMode(e.detail.value)} data-testid='care-switch' />
+        <Switch nativeProps={{ 'aria-label': '关怀模式' }} checked={careMode} color='#C8161D' onChange={(e) => setCareMode(e.detail.value)} data-testid='care-switch' />
       </View>
 
       {views.length > 1 && (
@@ -63,26 +64,26 @@ export default function MePage() {
           <View className='strong mb-8'>切换身份</View>
           <View className='choice-row'>
             {views.map((v) => (
-              <View
+              <Tap
                 key={v}
                 className={`choice ${v === view ? 'on' : ''}`}
-                onClick={() => {
+                onTap={() => {
                   setView(v);
                   Taro.switchTab({ url: ROUTES.home });
                 }}
                 data-view={v}
               >
                 {FACE_LABELS[v]}
-              </View>
+              </Tap>
             ))}
           </View>
         </View>
       )}
 
       <View className='section'>
-        <View className='btn block' onClick={signOut}>
+        <Tap className='btn block' onTap={signOut}>
           退出登录
-        </View>
+        </Tap>
       </View>
     </Page>
   );
@@ -97,28 +98,28 @@ function OrgLinks({ me }: { me: Me }) {
   return (
     <View>
       {me.teams.length > 0 && (
-        <View className='list-item' onClick={go(ROUTES.availability)} data-testid='my-availability'>
+        <Tap className='list-item' onTap={go(ROUTES.availability)} data-testid='my-availability'>
           <Text>🟢 我的在岗状态</Text>
           <Text className='muted'>›</Text>
-        </View>
+        </Tap>
       )}
       {led.map((t) => (
-        <View key={t.id} className='list-item' onClick={go(`${ROUTES.teamAdmin}?teamId=${t.id}`)} data-testid='team-admin-link'>
+        <Tap key={t.id} className='list-item' onTap={go(`${ROUTES.teamAdmin}?teamId=${t.id}`)} data-testid='team-admin-link'>
           <Text className='grow'>🛠 服务队管理：{t.name}</Text>
           <Text className='muted'>›</Text>
-        </View>
+        </Tap>
       ))}
       {(isAdmin || me.roles.includes('secretary')) && (
-        <View className='list-item' onClick={go(ROUTES.org)} data-testid='org-link'>
+        <Tap className='list-item' onTap={go(ROUTES.org)} data-testid='org-link'>
           <Text>🏛 组织管理</Text>
           <Text className='muted'>›</Text>
-        </View>
+        </Tap>
       )}
       {isAdmin && (
-        <View className='list-item' onClick={go(ROUTES.audit)} data-testid='audit-link'>
+        <Tap className='list-item' onTap={go(ROUTES.audit)} data-testid='audit-link'>
           <Text>📋 操作记录</Text>
           <Text className='muted'>›</Text>
-        </View>
+        </Tap>
       )}
       <JoinByCode />
     </View>
@@ -137,17 +138,17 @@ function JoinByCode() {
   };
   if (!open) {
     return (
-      <View className='list-item' onClick={() => setOpen(true)} data-testid='join-by-code'>
+      <Tap className='list-item' onTap={() => setOpen(true)} data-testid='join-by-code'>
         <Text>🤝 用邀请码加入服务队</Text>
         <Text className='muted'>›</Text>
-      </View>
+      </Tap>
     );
   }
   return (
     <View className='card mt-12'>
       <View className='strong mb-8'>用邀请码加入服务队</View>
       <View className={`field ${error ? 'invalid' : ''}`}>
-        <Input
+        <Input nativeProps={{ 'aria-label': '邀请码' }}
           className='input'
           value={text}
           maxlength={60}
@@ -159,12 +160,12 @@ function JoinByCode() {
         {error && <View className='error'>{error}</View>}
       </View>
       <View className='btn-row'>
-        <View className='btn small' onClick={() => setOpen(false)}>
+        <Tap className='btn small' onTap={() => setOpen(false)}>
           取消
-        </View>
-        <View className='btn small primary' onClick={submit} data-testid='open-invite'>
+        </Tap>
+        <Tap className='btn small primary' onTap={submit} data-testid='open-invite'>
           查看
-        </View>
+        </Tap>
       </View>
     </View>
   );

@@ -15,6 +15,7 @@ import { Photo } from '../../components/photo';
 import { useApp } from '../../store';
 import { ROUTES } from '../../routes';
 import './index.scss';
+import { buttonProps, Tap } from '../../components/tap';
 
 const TITLES: Record<Category, string> = { medicine: '购药', supplies: '生活物资', medical: '就医', help: '其他求助' };
 const PLACEHOLDERS: Record<Category, string> = {
@@ -151,7 +152,7 @@ export default function NewTicket() {
       {restored && <Notice>已恢复您上次没提交的内容。</Notice>}
       {!me?.home && !form.forSomeoneElse && (
         <Notice kind='error'>
-          您还没有填写住址。<Text className='inline-link' onClick={() => Taro.navigateTo({ url: ROUTES.profile })}>去填写</Text>，或打开下面的“为他人求助”填写地址。
+          您还没有填写住址。<Tap inline className='inline-link' onTap={() => Taro.navigateTo({ url: ROUTES.profile })}>去填写</Tap>，或打开下面的“为他人求助”填写地址。
         </Notice>
       )}
       <View className='section'>
@@ -160,9 +161,9 @@ export default function NewTicket() {
             <View className='label'>需要什么</View>
             <View className='choice-row'>
               {CATEGORIES.map((c) => (
-                <View key={c} className={`choice ${form.category === c ? 'on' : ''}`} onClick={() => set('category', c)}>
+                <Tap key={c} className={`choice ${form.category === c ? 'on' : ''}`} onTap={() => set('category', c)}>
                   {CATEGORY_LABELS[c]}
-                </View>
+                </Tap>
               ))}
             </View>
           </View>
@@ -172,9 +173,9 @@ export default function NewTicket() {
             <View className='label'>紧急程度</View>
             <View className='choice-row'>
               {(['normal', 'urgent'] as const).map((u) => (
-                <View key={u} className={`choice ${form.urgency === u ? 'on' : ''}`} onClick={() => set('urgency', u)}>
+                <Tap key={u} className={`choice ${form.urgency === u ? 'on' : ''}`} onTap={() => set('urgency', u)}>
                   {u === 'normal' ? '一般' : '比较急'}
-                </View>
+                </Tap>
               ))}
             </View>
           </View>
@@ -199,23 +200,23 @@ export default function NewTicket() {
             <View className='field'>
               <View className='label'>去哪家医院、哪个科室</View>
               <View className='row'>
-                <Input className='input' value={form.hospital} placeholder='医院' onInput={(e) => set('hospital', e.detail.value)} />
-                <Input className='input' value={form.department} placeholder='科室（选填）' onInput={(e) => set('department', e.detail.value)} />
+                <Input nativeProps={{ 'aria-label': '医院' }} className='input' value={form.hospital} placeholder='医院' onInput={(e) => set('hospital', e.detail.value)} />
+                <Input nativeProps={{ 'aria-label': '科室（选填）' }} className='input' value={form.department} placeholder='科室（选填）' onInput={(e) => set('department', e.detail.value)} />
               </View>
             </View>
             <View className='field'>
               <View className='label'>就诊日期</View>
               <Picker mode='date' value={form.visitDate} onChange={(e) => set('visitDate', String(e.detail.value))}>
-                <View className='picker'>{form.visitDate || '选择日期（选填）'}</View>
+                <View className='picker' {...buttonProps()}>{form.visitDate || '选择日期（选填）'}</View>
               </Picker>
             </View>
             <View className='card row in-form'>
               <Text>需要车辆接送</Text>
-              <Switch checked={form.needTransport} color='#C8161D' onChange={(e) => set('needTransport', e.detail.value)} />
+              <Switch nativeProps={{ 'aria-label': '需要车辆接送' }} checked={form.needTransport} color='#C8161D' onChange={(e) => set('needTransport', e.detail.value)} />
             </View>
             <View className='card row in-form last-of-block'>
               <Text>需要出行证明 / 通行证</Text>
-              <Switch checked={form.needPass} color='#C8161D' onChange={(e) => set('needPass', e.detail.value)} />
+              <Switch nativeProps={{ 'aria-label': '需要出行证明 / 通行证' }} checked={form.needPass} color='#C8161D' onChange={(e) => set('needPass', e.detail.value)} />
             </View>
           </View>
         )}
@@ -224,7 +225,7 @@ export default function NewTicket() {
           <View className='label'>
             {withItems ? '补充说明' : '情况说明'} {!withItems && <Text className='required'>*</Text>}
           </View>
-          <Textarea
+          <Textarea nativeProps={{ 'aria-label': withItems ? '补充说明' : '情况说明' }}
             className='textarea'
             value={form.description}
             maxlength={2000}
@@ -243,9 +244,9 @@ export default function NewTicket() {
                 <Photo key={id} id={id} />
               ))}
               {form.attachments.length < 9 && (
-                <View className={`btn small ${uploading ? 'disabled' : ''}`} onClick={() => !uploading && addPhoto()}>
+                <Tap className={`btn small ${uploading ? 'disabled' : ''}`} onTap={() => !uploading && addPhoto()}>
                   {uploading ? '上传中…' : '📷 拍照 / 选照片'}
-                </View>
+                </Tap>
               )}
             </View>
           </View>
@@ -256,7 +257,7 @@ export default function NewTicket() {
             <View>为他人求助</View>
             <Text className='muted'>家人、邻居没有手机时，替他提交</Text>
           </View>
-          <Switch checked={form.forSomeoneElse} color='#C8161D' onChange={(e) => set('forSomeoneElse', e.detail.value)} data-testid='proxy-switch' />
+          <Switch nativeProps={{ 'aria-label': '为他人求助' }} checked={form.forSomeoneElse} color='#C8161D' onChange={(e) => set('forSomeoneElse', e.detail.value)} data-testid='proxy-switch' />
         </View>
         {form.forSomeoneElse && (
           <View className='card in-form proxy'>
@@ -264,12 +265,12 @@ export default function NewTicket() {
               <View className='label'>
                 求助人姓名 <Text className='required'>*</Text>
               </View>
-              <Input className='input' value={form.beneficiaryName} maxlength={50} onInput={(e) => set('beneficiaryName', e.detail.value)} />
+              <Input nativeProps={{ 'aria-label': '求助人姓名' }} className='input' value={form.beneficiaryName} maxlength={50} onInput={(e) => set('beneficiaryName', e.detail.value)} />
               {errors.beneficiaryName && <View className='error'>{errors.beneficiaryName}</View>}
             </View>
             <View className={`field ${errors.beneficiaryPhone ? 'invalid' : ''}`}>
               <View className='label'>求助人电话（选填，他也能看到进度）</View>
-              <Input className='input' type='number' value={form.beneficiaryPhone} maxlength={13} onInput={(e) => set('beneficiaryPhone', e.detail.value)} />
+              <Input nativeProps={{ 'aria-label': '求助人电话' }} className='input' type='number' value={form.beneficiaryPhone} maxlength={13} onInput={(e) => set('beneficiaryPhone', e.detail.value)} />
               {errors.beneficiaryPhone && <View className='error'>{errors.beneficiaryPhone}</View>}
             </View>
             <View className={`field ${errors.beneficiaryAddress ? 'invalid' : ''}`}>
@@ -279,9 +280,9 @@ export default function NewTicket() {
               {form.beneficiaryAddress ? (
                 <View className='row'>
                   <Text className='grow'>{form.beneficiaryAddress.label}</Text>
-                  <View className='btn small' onClick={() => set('beneficiaryAddress', null)}>
+                  <Tap className='btn small' onTap={() => set('beneficiaryAddress', null)}>
                     重新选择
-                  </View>
+                  </Tap>
                 </View>
               ) : (
                 <AddressPicker onPick={(picked) => set('beneficiaryAddress', picked)} />
@@ -294,8 +295,8 @@ export default function NewTicket() {
         <View className={`field ${errors.contactPhone ? 'invalid' : ''}`}>
           <View className='label'>联系人和电话</View>
           <View className='row'>
-            <Input className='input' value={form.contactName} maxlength={50} placeholder='姓名' onInput={(e) => set('contactName', e.detail.value)} />
-            <Input className='input' type='number' value={form.contactPhone} maxlength={13} placeholder='电话' onInput={(e) => set('contactPhone', e.detail.value)} />
+            <Input nativeProps={{ 'aria-label': '联系人姓名' }} className='input' value={form.contactName} maxlength={50} placeholder='姓名' onInput={(e) => set('contactName', e.detail.value)} />
+            <Input nativeProps={{ 'aria-label': '联系人电话' }} className='input' type='number' value={form.contactPhone} maxlength={13} placeholder='电话' onInput={(e) => set('contactPhone', e.detail.value)} />
           </View>
           {errors.contactPhone && <View className='error'>{errors.contactPhone}</View>}
         </View>
@@ -303,9 +304,9 @@ export default function NewTicket() {
 
       {problem && <Notice kind='error'>{problem}</Notice>}
       <View className='footer-bar'>
-        <View className={`btn primary block ${sending ? 'disabled' : ''}`} onClick={() => !sending && submit()} data-testid='submit'>
+        <Tap className={`btn primary block ${sending ? 'disabled' : ''}`} onTap={() => !sending && submit()} data-testid='submit'>
           {sending ? '正在提交…' : emergency ? '立即提交紧急求助' : '提交求助'}
-        </View>
+        </Tap>
       </View>
     </Page>
   );

@@ -9,6 +9,7 @@ import { Page } from '../../components/page';
 import { useApp } from '../../store';
 import { ROUTES } from '../../routes';
 import { SomeOf } from '../../components/choices';
+import { Tap } from '../../components/tap';
 
 /** First use (and later edits): name, home address down to the unit and room, special circumstances. */
 export default function Profile() {
@@ -51,7 +52,7 @@ export default function Profile() {
           <View className='label'>
             姓名 <Text className='required'>*</Text>
           </View>
-          <Input className='input' value={name} maxlength={30} onInput={(e) => setName(e.detail.value)} placeholder='您的姓名' data-testid='name-input' />
+          <Input nativeProps={{ 'aria-label': '姓名' }} className='input' value={name} maxlength={30} onInput={(e) => setName(e.detail.value)} placeholder='您的姓名' data-testid='name-input' />
         </View>
         <View className='field'>
           <View className='label'>
@@ -60,9 +61,9 @@ export default function Profile() {
           {address && !picking ? (
             <View className='row'>
               <Text className='grow' data-testid='picked-address'>{address.label}</Text>
-              <View className='btn small' onClick={() => setPicking(true)}>
+              <Tap className='btn small' onTap={() => setPicking(true)}>
                 重新选择
-              </View>
+              </Tap>
             </View>
           ) : (
             <AddressPicker
@@ -75,7 +76,7 @@ export default function Profile() {
         </View>
         <View className='field'>
           <View className='label'>门牌号</View>
-          <Input className='input' value={detail} maxlength={30} onInput={(e) => setDetail(e.detail.value)} placeholder='如 502室' data-testid='detail-input' />
+          <Input nativeProps={{ 'aria-label': '门牌号' }} className='input' value={detail} maxlength={30} onInput={(e) => setDetail(e.detail.value)} placeholder='如 502室' data-testid='detail-input' />
         </View>
         <View className='field'>
           <View className='label'>特殊情况（选填，有助于优先安排）</View>
@@ -84,9 +85,9 @@ export default function Profile() {
       </View>
       {error && <Notice kind='error'>{error}</Notice>}
       <View className='footer-bar'>
-        <View className={`btn primary block ${saving ? 'disabled' : ''}`} onClick={() => !saving && saveProfile()} data-testid='save-profile'>
+        <Tap className={`btn primary block ${saving ? 'disabled' : ''}`} onTap={() => !saving && saveProfile()} data-testid='save-profile'>
           {saving ? '保存中…' : '保存'}
-        </View>
+        </Tap>
       </View>
     </Page>
   );

@@ -9,6 +9,7 @@ import { CATEGORY_LABELS, humanTime } from '../../services/format';
 import { useApp } from '../../store';
 import type { View as Face } from '../../services/session';
 import type { ListTicketsQuery } from '@minhu/contracts';
+import { Tap } from '../../components/tap';
 
 const TABS: Record<Face, { key: string; label: string; query: ListTicketsQuery; empty: string }[]> = {
   resident: [
@@ -44,9 +45,9 @@ export default function Requests() {
     <Page>
       <View className='tabs'>
         {tabs.map((t) => (
-          <View key={t.key} className={`tab ${t.key === current.key ? 'on' : ''}`} onClick={() => setTab(t.key)}>
+          <Tap key={t.key} className={`tab ${t.key === current.key ? 'on' : ''}`} onTap={() => setTab(t.key)}>
             {t.label}
-          </View>
+          </Tap>
         ))}
       </View>
       {view === 'resident' && pending.length > 0 && (

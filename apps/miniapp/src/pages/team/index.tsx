@@ -6,6 +6,7 @@ import { api, messageOf } from '../../services/api';
 import { listPage } from '../../routes';
 import { Notice } from '../../components/notice';
 import { Page } from '../../components/page';
+import { Tap } from '../../components/tap';
 
 /** One team's members and their load: open and overdue now, claimed and resolved in 30 days. */
 export default function Team() {
@@ -42,14 +43,14 @@ export default function Team() {
       ))}
       {members?.length === 0 && <View className='empty'>这个服务队还没有队员。</View>}
       <View className='section'>
-        <View
+        <Tap
           className='btn block'
-          onClick={() =>
+          onTap={() =>
             Taro.navigateTo({ url: listPage({ scope: 'area', open: true, teamId }, '未办结的求助') })
           }
         >
           查看本队未办结的求助
-        </View>
+        </Tap>
       </View>
     </Page>
   );

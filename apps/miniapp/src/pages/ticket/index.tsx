@@ -14,6 +14,7 @@ import { Timeline } from '../../components/timeline';
 import { CATEGORY_ICONS } from '../../components/ticket-card';
 import { useApp } from '../../store';
 import './index.scss';
+import { buttonProps, Tap } from '../../components/tap';
 
 const DONE_MESSAGES: Record<TicketAction, string> = {
   claim: '已签收',
@@ -149,9 +150,9 @@ export default function TicketPage() {
       <Page>
         <Notice kind='error'>{error}</Notice>
         <View className='section'>
-          <View className='btn block' onClick={() => void load()}>
+          <Tap className='btn block' onTap={() => void load()}>
             重新加载
-          </View>
+          </Tap>
         </View>
       </Page>
     );
@@ -208,14 +209,14 @@ export default function TicketPage() {
             <Text className='muted'>{ticket.assignee ? `${ticket.status === 'assigned' ? '包保队员' : '处理人'}：${ticket.assignee.name}` : '等待队员签收'}</Text>
           </View>
           {!forTeam && (ticket.assignee?.phone || ticket.team?.phone) && (
-            <View className='btn small' onClick={() => call(ticket.assignee?.phone ?? ticket.team?.phone)}>
+            <Tap className='btn small' onTap={() => call(ticket.assignee?.phone ?? ticket.team?.phone)}>
               📞 联系
-            </View>
+            </Tap>
           )}
           {forTeam && residentPhone && (
-            <View className='btn small' onClick={() => call(residentPhone)}>
+            <Tap className='btn small' onTap={() => call(residentPhone)}>
               📞 打给居民
-            </View>
+            </Tap>
           )}
         </View>
         {ticket.rating !== null && (
@@ -232,26 +233,26 @@ export default function TicketPage() {
           {open === 'transfer' && (
             <View className='field'>
               <Picker mode='selector' range={transferTeams.map((t) => `${t.name}（${t.areaName}）`)} onChange={(e) => setTargetTeam(Number(e.detail.value))}>
-                <View className='picker'>{targetTeam >= 0 ? transferTeams[targetTeam]!.name : '选择要转给的服务队'}</View>
+                <View className='picker' {...buttonProps()}>{targetTeam >= 0 ? transferTeams[targetTeam]!.name : '选择要转给的服务队'}</View>
               </Picker>
             </View>
           )}
           {open === 'assign' && (
             <View className='field'>
               <Picker mode='selector' range={members.map((m) => m.name)} onChange={(e) => setTargetMember(Number(e.detail.value))}>
-                <View className='picker'>{targetMember >= 0 ? members[targetMember]!.name : '选择队员'}</View>
+                <View className='picker' {...buttonProps()}>{targetMember >= 0 ? members[targetMember]!.name : '选择队员'}</View>
               </Picker>
             </View>
           )}
           {open === 'confirm' && (
             <View>
               <View className='choice-row mb-12'>
-                <View className={`choice ${satisfied === true ? 'on' : ''}`} onClick={() => setSatisfied(true)} data-testid='satisfied'>
+                <Tap className={`choice ${satisfied === true ? 'on' : ''}`} onTap={() => setSatisfied(true)} data-testid='satisfied'>
                   😊 满意，问题解决了
-                </View>
-                <View className={`choice ${satisfied === false ? 'on' : ''}`} onClick={() => setSatisfied(false)}>
+                </Tap>
+                <Tap className={`choice ${satisfied === false ? 'on' : ''}`} onTap={() => setSatisfied(false)}>
                   😟 不满意，还没解决
-                </View>
+                </Tap>
               </View>
               <Stars value={stars} onChange={setStars} />
             </View>
@@ -259,15 +260,15 @@ export default function TicketPage() {
           {open === 'cancel' && (
             <View className='choice-row mb-12'>
               {['问题已解决', '不需要了', '填错了'].map((r) => (
-                <View key={r} className={`choice ${text === r ? 'on' : ''}`} onClick={() => setText(r)}>
+                <Tap key={r} className={`choice ${text === r ? 'on' : ''}`} onTap={() => setText(r)}>
                   {r}
-                </View>
+                </Tap>
               ))}
             </View>
           )}
           {open !== 'assign' && (
             <View className='field'>
-              <Textarea
+              <Textarea nativeProps={{ 'aria-label': BUTTON_LABELS[open] }}
                 className='textarea'
                 value={text}
                 maxlength={open === 'transfer' || open === 'cancel' ? 500 : 2000}
@@ -292,18 +293,18 @@ export default function TicketPage() {
               {photos.map((p) => (
                 <Photo key={p} id={p} />
               ))}
-              <View className='btn small' onClick={addPhoto}>
+              <Tap className='btn small' onTap={addPhoto}>
                 📷 加照片
-              </View>
+              </Tap>
             </View>
           )}
           <View className='btn-row'>
-            <View className='btn' onClick={() => setOpen(null)}>
+            <Tap className='btn' onTap={() => setOpen(null)}>
               返回
-            </View>
-            <View className={`btn primary ${busy ? 'disabled' : ''}`} onClick={() => !busy && confirmForm()} data-testid='action-confirm'>
+            </Tap>
+            <Tap className={`btn primary ${busy ? 'disabled' : ''}`} onTap={() => !busy && confirmForm()} data-testid='action-confirm'>
               {busy ? '提交中…' : '确定'}
-            </View>
+            </Tap>
           </View>
         </View>
       )}
@@ -315,14 +316,14 @@ export default function TicketPage() {
         <View className='footer-bar'>
           <View className='btn-row wrap'>
             {ticket.actions.map((action) => (
-              <View
+              <Tap
                 key={action}
                 className={`btn ${PRIMARY.includes(action) ? 'primary' : ''} ${action === 'cancel' ? 'danger' : ''} ${busy ? 'disabled' : ''}`}
-                onClick={() => !busy && begin(action)}
+                onTap={() => !busy && begin(action)}
                 data-action={action}
               >
                 {BUTTON_LABELS[action]}
-              </View>
+              </Tap>
             ))}
           </View>
         </View>

@@ -7,6 +7,7 @@ import { Notice } from '../../../components/notice';
 import { Page } from '../../../components/page';
 import { AUDIT_ENTITIES, changeLine, describeAudit, idsToName, type NameBook } from '../../format';
 import type { AuditEntry, TeamMemberRow, TeamItem as TeamSummary } from '@minhu/contracts';
+import { Tap } from '../../../components/tap';
 
 const PAGE = 30;
 /** At most this many look-ups per page of entries, to name areas and members. */
@@ -93,9 +94,9 @@ export default function Audit() {
       <View className='section'>
         <View className='choice-row'>
           {AUDIT_ENTITIES.map((e) => (
-            <View key={e.key} className={`choice ${entity === e.key ? 'on' : ''}`} onClick={() => choose(e.key)} data-entity={e.key}>
+            <Tap key={e.key} className={`choice ${entity === e.key ? 'on' : ''}`} onTap={() => choose(e.key)} data-entity={e.key}>
               {e.label}
-            </View>
+            </Tap>
           ))}
         </View>
       </View>
@@ -126,9 +127,9 @@ export default function Audit() {
       </View>
       {more && (
         <View className='section'>
-          <View className={`btn block ${loading ? 'disabled' : ''}`} onClick={() => !loading && entries && void load(entity, entries[entries.length - 1]!.id)}>
+          <Tap className={`btn block ${loading ? 'disabled' : ''}`} onTap={() => !loading && entries && void load(entity, entries[entries.length - 1]!.id)}>
             {loading ? '加载中…' : '加载更早的记录'}
-          </View>
+          </Tap>
         </View>
       )}
     </Page>

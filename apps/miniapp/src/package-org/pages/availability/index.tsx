@@ -12,6 +12,7 @@ import { AvailabilityFields, type AvailabilityValue } from '../../components/ava
 import { useOnVisit, useVisits } from '../../visits';
 import '../../org.scss';
 import './index.scss';
+import { Tap } from '../../../components/tap';
 
 /**
  * 我的在岗状态: a member says whether they can take requests now, and who covers for them
@@ -87,9 +88,9 @@ function TeamAvailability({ teamId, teamName, meId, visits }: { teamId: string; 
               )}
             </View>
             <AvailabilityFields value={value} onChange={setValue} team={team!} self={meId} />
-            <View className={`btn primary block ${saving ? 'disabled' : ''}`} onClick={() => !saving && void save()} data-testid='save-availability'>
+            <Tap className={`btn primary block ${saving ? 'disabled' : ''}`} onTap={() => !saving && void save()} data-testid='save-availability'>
               {saving ? '保存中…' : '保存'}
-            </View>
+            </Tap>
           </View>
         )}
       </View>

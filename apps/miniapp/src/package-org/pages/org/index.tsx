@@ -13,6 +13,7 @@ import { useOnVisit, useVisits } from '../../visits';
 import { SomeOf } from '../../../components/choices';
 import '../../org.scss';
 import './index.scss';
+import { Tap } from '../../../components/tap';
 
 /**
  * 组织管理: a secretary's areas (an admin's from the top of the tree), each with its control
@@ -55,10 +56,10 @@ export default function Org() {
           <View>
             <View className='section-title'>我负责的区域</View>
             {roots.map((a) => (
-              <View key={a.id} className='list-item' onClick={() => Taro.navigateTo({ url: `${ROUTES.org}?areaId=${a.id}` })} data-testid='root-area'>
+              <Tap key={a.id} className='list-item' onTap={() => Taro.navigateTo({ url: `${ROUTES.org}?areaId=${a.id}` })} data-testid='root-area'>
                 <Text>{a.name}</Text>
                 <Text className='muted'>{areaKindLabel(a.kind)} ›</Text>
-              </View>
+              </Tap>
             ))}
           </View>
         )
@@ -83,14 +84,14 @@ function AdminNotes() {
         <View className='muted break'>npm run org:import -- 台账.xlsx --dry-run（先检查）</View>
         <View className='muted break'>npm run org:import -- 台账.xlsx（正式导入）</View>
         <View className='gap muted'>也可以通过接口上传（接口文档中的 importOrganisation）。台账有任何问题时整体不导入，并逐行说明问题。</View>
-        <View className='btn small block gap' onClick={() => void Taro.setClipboardData({ data: full })}>
+        <Tap className='btn small block gap' onTap={() => void Taro.setClipboardData({ data: full })}>
           复制模板下载地址
-        </View>
+        </Tap>
       </View>
-      <View className='list-item' onClick={() => Taro.navigateTo({ url: ROUTES.audit })}>
+      <Tap className='list-item' onTap={() => Taro.navigateTo({ url: ROUTES.audit })}>
         <Text>📋 操作记录</Text>
         <Text className='muted'>›</Text>
-      </View>
+      </Tap>
     </View>
   );
 }
@@ -159,28 +160,28 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
           </Text>
         </View>
         {!levelOpen ? (
-          <View className='btn small block gap' onClick={() => setLevelOpen(true)} data-testid='change-level'>
+          <Tap className='btn small block gap' onTap={() => setLevelOpen(true)} data-testid='change-level'>
             调整管控级别
-          </View>
+          </Tap>
         ) : (
           <View className='gap'>
             <View className='muted'>选择新的管控级别。各级别的签收、办结时限由管理员设定，封控区、管控区一般更紧；只影响此后提交的求助。</View>
             <View className='choice-row gap'>
               {CONTROL_LEVELS.map((level) => (
-                <View
+                <Tap
                   key={level}
                   className={`choice ${level === area.controlLevel ? 'on' : ''}`}
-                  onClick={() => void changeLevel(level)}
+                  onTap={() => void changeLevel(level)}
                   data-level={level}
                 >
                   {level === area.controlLevel ? '✓ ' : ''}
                   {CONTROL_LEVEL_LABELS[level]}
-                </View>
+                </Tap>
               ))}
             </View>
-            <View className='btn small block gap' onClick={() => setLevelOpen(false)}>
+            <Tap className='btn small block gap' onTap={() => setLevelOpen(false)}>
               不改了
-            </View>
+            </Tap>
           </View>
         )}
         {levelError && <Notice kind='error'>{levelError}</Notice>}
@@ -189,9 +190,9 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
       <View className='section-title'>
         <Text>服务队</Text>
         {!newTeam && (
-          <Text className='more' onClick={() => setNewTeam(true)} data-testid='new-team'>
+          <Tap inline className='more' onTap={() => setNewTeam(true)} data-testid='new-team'>
             ＋ 新建服务队
-          </Text>
+          </Tap>
         )}
       </View>
       {newTeam && <NewTeamForm areaId={area.id} areaName={area.name} onCancel={() => setNewTeam(false)} />}
@@ -265,10 +266,10 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
         <View>
           <View className='section-title'>下级区域</View>
           {children.map((c) => (
-            <View
+            <Tap
               key={c.id}
               className='list-item'
-              onClick={() => Taro.navigateTo({ url: `${ROUTES.org}?areaId=${c.id}${c.compoundType ? `&type=${c.compoundType}` : ''}` })}
+              onTap={() => Taro.navigateTo({ url: `${ROUTES.org}?areaId=${c.id}${c.compoundType ? `&type=${c.compoundType}` : ''}` })}
               data-testid='child-area'
               data-name={c.name}
             >
@@ -280,7 +281,7 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
                 {c.controlLevel !== 'none' && <Text className={`badge level-${c.controlLevel}`}>{CONTROL_LEVEL_LABELS[c.controlLevel]}</Text>}
                 <Text className='muted'>›</Text>
               </View>
-            </View>
+            </Tap>
           ))}
         </View>
       )}
@@ -290,7 +291,7 @@ function AreaScreen({ id, visits, compoundType }: { id: string; visits: number; 
 
 function TeamCard({ team }: { team: TeamSummary }) {
   return (
-    <View className='card' onClick={() => Taro.navigateTo({ url: `${ROUTES.teamAdmin}?teamId=${team.id}` })} data-testid='team-row'>
+    <Tap className='card' onTap={() => Taro.navigateTo({ url: `${ROUTES.teamAdmin}?teamId=${team.id}` })} data-testid='team-row'>
       <View className='row'>
         <Text className='strong grow'>{team.name}</Text>
         <Text className='link'>管理 ›</Text>
@@ -299,7 +300,7 @@ function TeamCard({ team }: { team: TeamSummary }) {
         {teamKind(team.categories)}
         {team.phone ? ` · ☎ ${team.phone}` : ''}
       </Text>
-    </View>
+    </Tap>
   );
 }
 
@@ -333,7 +334,7 @@ function NewTeamForm({ areaId, areaName, onCancel }: { areaId: string; areaName:
         <View className='label'>
           名称 <Text className='required'>*</Text>
         </View>
-        <Input className='input' value={name} maxlength={50} onInput={(e) => setName(e.detail.value)} data-testid='team-name' />
+        <Input nativeProps={{ 'aria-label': '服务队名称' }} className='input' value={name} maxlength={50} onInput={(e) => setName(e.detail.value)} data-testid='team-name' />
       </View>
       <View className='field'>
         <View className='label'>负责类别（都不选为综合服务队，什么需求都接）</View>
@@ -341,16 +342,16 @@ function NewTeamForm({ areaId, areaName, onCancel }: { areaId: string; areaName:
       </View>
       <View className='field'>
         <View className='label'>服务电话（选填）</View>
-        <Input className='input' value={phone} maxlength={20} placeholder='如 0311-86010001' onInput={(e) => setPhone(e.detail.value)} />
+        <Input nativeProps={{ 'aria-label': '服务电话（选填）' }} className='input' value={phone} maxlength={20} placeholder='如 0311-86010001' onInput={(e) => setPhone(e.detail.value)} />
       </View>
       {error && <Notice kind='error'>{error}</Notice>}
       <View className='btn-row'>
-        <View className='btn' onClick={onCancel}>
+        <Tap className='btn' onTap={onCancel}>
           取消
-        </View>
-        <View className={`btn primary ${saving ? 'disabled' : ''}`} onClick={() => !saving && void save()} data-testid='save-team'>
+        </Tap>
+        <Tap className={`btn primary ${saving ? 'disabled' : ''}`} onTap={() => !saving && void save()} data-testid='save-team'>
           {saving ? '保存中…' : '建立服务队'}
-        </View>
+        </Tap>
       </View>
     </View>
   );

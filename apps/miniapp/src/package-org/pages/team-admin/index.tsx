@@ -14,6 +14,7 @@ import { MembersTab } from '../../components/members-tab';
 import { DutiesTab } from '../../components/duties-tab';
 import { InviteTab } from '../../components/invite-tab';
 import { SomeOf } from '../../../components/choices';
+import { Tap } from '../../../components/tap';
 
 type Tab = 'members' | 'duties' | 'invite';
 
@@ -100,9 +101,9 @@ export default function TeamAdmin() {
           </View>
           <View className='muted'>{team.phone ? `☎ ${team.phone}` : '未填写服务电话'}</View>
           {supervises && (
-            <View className='btn small block gap' onClick={() => setEditing(true)} data-testid='edit-team'>
+            <Tap className='btn small block gap' onTap={() => setEditing(true)} data-testid='edit-team'>
               修改服务队信息
-            </View>
+            </Tap>
           )}
         </View>
       )}
@@ -118,12 +119,12 @@ export default function TeamAdmin() {
               </View>
               <View className='muted'>{r.phone ?? '无手机号'}</View>
               <View className='btn-row gap'>
-                <View className={`btn small danger ${deciding ? 'disabled' : ''}`} onClick={() => !deciding && void decide(r, false)} data-testid='reject'>
+                <Tap className={`btn small danger ${deciding ? 'disabled' : ''}`} onTap={() => !deciding && void decide(r, false)} data-testid='reject'>
                   拒绝
-                </View>
-                <View className={`btn small primary ${deciding ? 'disabled' : ''}`} onClick={() => !deciding && void decide(r, true)} data-testid='approve'>
+                </Tap>
+                <Tap className={`btn small primary ${deciding ? 'disabled' : ''}`} onTap={() => !deciding && void decide(r, true)} data-testid='approve'>
                   {deciding === r.id ? '处理中…' : '同意入队'}
-                </View>
+                </Tap>
               </View>
             </View>
           ))}
@@ -138,9 +139,9 @@ export default function TeamAdmin() {
             ['invite', '邀请入队'],
           ] as const
         ).map(([key, label]) => (
-          <View key={key} className={`tab ${tab === key ? 'on' : ''}`} onClick={() => setTab(key)} data-tab={key}>
+          <Tap key={key} className={`tab ${tab === key ? 'on' : ''}`} onTap={() => setTab(key)} data-tab={key}>
             {label}
-          </View>
+          </Tap>
         ))}
       </View>
       {tab === 'members' && <MembersTab teamId={team.id} members={members} onChanged={load} />}
@@ -198,7 +199,7 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
       </View>
       <View className='field'>
         <View className='label'>名称</View>
-        <Input className='input' value={name} maxlength={50} onInput={(e) => setName(e.detail.value)} />
+        <Input nativeProps={{ 'aria-label': '服务队名称' }} className='input' value={name} maxlength={50} onInput={(e) => setName(e.detail.value)} />
       </View>
       <View className='field'>
         <View className='label'>负责类别（都不选为综合服务队）</View>
@@ -206,20 +207,20 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
       </View>
       <View className='field'>
         <View className='label'>服务电话</View>
-        <Input className='input' value={phone} maxlength={20} placeholder='如 0311-86010001' onInput={(e) => setPhone(e.detail.value)} />
+        <Input nativeProps={{ 'aria-label': '服务电话' }} className='input' value={phone} maxlength={20} placeholder='如 0311-86010001' onInput={(e) => setPhone(e.detail.value)} />
       </View>
       {error && <Notice kind='error'>{error}</Notice>}
       <View className='btn-row'>
-        <View className='btn' onClick={() => void onDone('cancelled')}>
+        <Tap className='btn' onTap={() => void onDone('cancelled')}>
           取消
-        </View>
-        <View className={`btn primary ${saving ? 'disabled' : ''}`} onClick={() => !saving && save()}>
+        </Tap>
+        <Tap className={`btn primary ${saving ? 'disabled' : ''}`} onTap={() => !saving && save()}>
           {saving ? '保存中…' : '保存'}
-        </View>
+        </Tap>
       </View>
-      <View className={`btn small block danger gap ${saving ? 'disabled' : ''}`} onClick={() => !saving && void deactivate()}>
+      <Tap className={`btn small block danger gap ${saving ? 'disabled' : ''}`} onTap={() => !saving && void deactivate()}>
         停用服务队
-      </View>
+      </Tap>
     </View>
   );
 }
