@@ -1,4 +1,4 @@
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import type { DailySeries, MetricsSummary } from '@minhu/contracts';
@@ -6,6 +6,7 @@ import { api, messageOf } from '../services/api';
 import { listPage } from '../routes';
 import { Notice } from './notice';
 import './dashboard.scss';
+import { useShown } from './shown';
 import { Tap } from './tap';
 
 const SPANS = [
@@ -38,7 +39,7 @@ function windowOf(span: Span, now: Date): { from: string; to: string } {
  * The figures a secretary (whole area) or a leader (one team) watches, from the metrics endpoints: the three
  * rates and the medians for today, 7 or 30 days; the daily load; the teams by overdue backlog.
  */
-export function Dashboard({ teamId }: { teamId?: string }) {
+export function Dashboard({ teamId, visits }: { teamId?: string; visits?: number }) {
   const [span, setSpan] = useState<Span>('week');
   const [summary, setSummary] = useState<MetricsSummary | null>(null);
   const [daily, setDaily] = useState<DailySeries | null>(null);
@@ -61,7 +62,7 @@ export function Dashboard({ teamId }: { teamId?: string }) {
     }
   }, [teamId]);
 
-  useDidShow(() => void load(span));
+  useShown(() => load(span), visits);
   const choose = (next: Span) => {
     setSpan(next);
     void load(next);

@@ -1,4 +1,4 @@
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import type { ListTicketsQuery } from '@minhu/contracts';
@@ -7,6 +7,7 @@ import { useApp } from '../store';
 import { TicketList } from './ticket-list';
 import { InboxLink } from './inbox-link';
 import { ROUTES } from '../routes';
+import { useShown } from './shown';
 import { Tap } from './tap';
 
 type Queue = 'unclaimed' | 'mine' | 'overdue';
@@ -23,7 +24,7 @@ const EMPTY: Record<Queue, string> = {
 };
 
 /** A member's home: counters on top, then the queue with 签收 right on each card. */
-export function MemberHome() {
+export function MemberHome({ visits }: { visits?: number }) {
   const { me } = useApp();
   const [queue, setQueue] = useState<Queue>('unclaimed');
   const [counts, setCounts] = useState<Record<Queue, number | null>>({ unclaimed: null, mine: null, overdue: null });
@@ -37,7 +38,7 @@ export function MemberHome() {
       // The list below shows the error.
     }
   }, []);
-  useDidShow(() => void count());
+  useShown(count, visits);
 
   const counter = (q: Queue, label: string) => (
     <Tap className={`counter ${queue === q ? 'on' : ''}`} onTap={() => setQueue(q)} data-testid={`counter-${q}`}>
@@ -52,7 +53,7 @@ export function MemberHome() {
         {me?.teams.map((t) => `${t.name}${t.role === 'leader' ? '（队长）' : ''}`).join('、')}
       </View>
       <View className='mt-8'>
-        <InboxLink />
+        <InboxLink visits={visits} />
         {me?.teams
           .filter((t) => t.role === 'leader')
           .map((t) => (
@@ -68,7 +69,7 @@ export function MemberHome() {
         {counter('overdue', '超时')}
       </View>
       <View className='section-title'>{queue === 'unclaimed' ? '待签收（超时、紧急的在前）' : queue === 'mine' ? '分派给我的' : '超时未办结'}</View>
-      <TicketList query={QUERIES[queue]} forMember empty={EMPTY[queue]} onLoaded={() => void count()} />
+      <TicketList query={QUERIES[queue]} forMember empty={EMPTY[queue]} onLoaded={() => void count()} visits={visits} />
     </View>
   );
 }

@@ -1,4 +1,4 @@
-import Taro, { useDidHide, useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidHide, usePullDownRefresh } from '@tarojs/taro';
 import { View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ListTicketsQuery, Ticket } from '@minhu/contracts';
@@ -6,6 +6,7 @@ import { api, messageOf } from '../services/api';
 import { ROUTES } from '../routes';
 import { TicketCard } from './ticket-card';
 import { Notice } from './notice';
+import { useShown } from './shown';
 import { Tap } from './tap';
 
 /**
@@ -18,11 +19,14 @@ export function TicketList({
   forMember = false,
   empty,
   onLoaded,
+  visits,
 }: {
   query: ListTicketsQuery;
   forMember?: boolean;
   empty: string;
   onLoaded?: (items: Ticket[]) => void;
+  /** The page's count of showings, when the list mounts after its page showed (components/shown.ts). */
+  visits?: number;
 }) {
   const [items, setItems] = useState<Ticket[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -53,10 +57,10 @@ export function TicketList({
     setItems(null);
     void load();
   }, [load]);
-  useDidShow(() => {
+  useShown(() => {
     visible.current = true;
-    void load();
-  });
+    return load();
+  }, visits);
   useDidHide(() => {
     visible.current = false;
   });
