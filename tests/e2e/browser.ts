@@ -108,19 +108,25 @@ export async function phone(browser: Browser, url: string): Promise<Phone> {
     page,
     errors,
     async shot(name) {
-      // Transitions (Taro's page slide, a sheet opening) finish before the picture is taken;
-      // endless ones (a spinner) are left running.
-      await page.evaluate(() =>
-        Promise.all(
-          document
-            .getAnimations()
-            .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
-            .map((animation) => animation.finished.catch(() => undefined)),
-        ),
-      );
+      await settled(page);
       await page.screenshot({ path: join(RESULTS, `${name}.png`) });
     },
   };
+}
+
+/**
+ * Transitions (Taro's page slide, a sheet opening) have finished; endless ones (a spinner) are
+ * left running.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
 }
 
 /**
