@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import { apiRoutesDefine } from './api-routes';
+import { PreloadPages } from './preload-pages';
 
 /**
  * One app, two targets: WeChat (weapp) and the browser (h5). The H5 build is served by the API
@@ -54,7 +55,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
       postcss: { autoprefixer: { enable: true, config: {} }, cssModules: { enable: false } },
       compile,
-      webpackChain,
+      webpackChain: (chain: Parameters<typeof webpackChain>[0] & { plugin(name: string): { use(plugin: unknown): void } }) => {
+        webpackChain(chain);
+        chain.plugin('preload-pages').use(PreloadPages);
+      },
     },
   };
   return merge({}, base);
