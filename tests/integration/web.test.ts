@@ -23,7 +23,7 @@ describe('the H5 pages', () => {
     writeFileSync(join(root, 'index.html'), html);
     writeFileSync(join(root, 'js/app.0123abcd.js'), script);
     compressTree(root);
-    t = await startTestApp({ seed: false, env: { WEB_ROOT: root } });
+    t = await startTestApp({ env: { WEB_ROOT: root } });
   });
   afterAll(() => t?.close());
 
