@@ -61,9 +61,10 @@ let keys = 0;
  * the demo itself.
  */
 export async function startTestApp(
-  options: { demo?: boolean; env?: Record<string, string>; deps?: Partial<AppDeps> } = {},
+  options: { demo?: boolean; env?: Record<string, string>; deps?: Partial<AppDeps>; handle?: DbHandle } = {},
 ): Promise<TestApp> {
-  const handle = await createTestDb();
+  // A handle given is the test's (closed by close() all the same).
+  const handle = options.handle ?? (await createTestDb());
   const clock = new TestClock();
   const config = loadConfig(
     {

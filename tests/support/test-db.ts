@@ -20,6 +20,18 @@ export async function createTestDb(): Promise<DbHandle> {
     await handle.migrate();
     return handle;
   }
+  const database = await createTestDatabase();
+  const handle = await createDb({ databaseUrl: database.url, poolSize: 20 });
+  const close = handle.close.bind(handle);
+  handle.close = async () => {
+    await close();
+    await database.drop();
+  };
+  return handle;
+}
+
+/** PostgreSQL only: a new migrated database of the test's own (cloned from the run's template), by name and URL. */
+export async function createTestDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL!;
   const name = `minhu_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
@@ -28,16 +40,16 @@ export async function createTestDb(): Promise<DbHandle> {
   } finally {
     await admin.end();
   }
-  const handle = await createDb({ databaseUrl: adminUrl(base, name), poolSize: 20 });
-  const close = handle.close.bind(handle);
-  handle.close = async () => {
-    await close();
-    const cleanup = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
-    try {
-      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await cleanup.end();
-    }
+  return {
+    name,
+    url: adminUrl(base, name),
+    async drop() {
+      const cleanup = postgres(adminUrl(base), { max: 1, onnotice: () => {} });
+      try {
+        await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await cleanup.end();
+      }
+    },
   };
-  return handle;
 }

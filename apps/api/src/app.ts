@@ -42,6 +42,9 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
   const handle = await createDb({
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
+    connectTimeoutSeconds: config.databaseConnectTimeoutSeconds,
+    probeAfterMs: config.databaseProbeAfterMs,
+    downForMs: config.databaseRetryAfterSeconds * 1000,
     pgliteDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
   });
   try {

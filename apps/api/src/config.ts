@@ -18,6 +18,12 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PostgreSQL connections per API process. */
   databasePoolSize: number;
+  /** Seconds to wait for a PostgreSQL connection to open. */
+  databaseConnectTimeoutSeconds: number;
+  /** A statement unanswered this long makes the API check that PostgreSQL can still be reached. */
+  databaseProbeAfterMs: number;
+  /** Once PostgreSQL is found down, requests are answered 503 at once for this long (and told Retry-After). */
+  databaseRetryAfterSeconds: number;
   dataDir: string;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
@@ -82,6 +88,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     production,
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 4, 1, 100),
+    databaseConnectTimeoutSeconds: int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 2, 1, 60),
+    databaseProbeAfterMs: int(env, 'DATABASE_PROBE_AFTER_MS', 1000, 0, 600_000),
+    databaseRetryAfterSeconds: int(env, 'DATABASE_RETRY_AFTER_SECONDS', 2, 1, 300),
     dataDir,
     jwtSecret,
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 15 * 60, 10, 24 * 3600),

@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { Breaker, DatabaseUnavailableError } from './availability.js';
 import * as schema from './schema.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -27,8 +28,13 @@ export interface DbHandle {
    * was said meanwhile was missed). Resolves with how to stop.
    */
   listen?(channel: string, on: { message(payload: string): void; listening(): void }): Promise<() => Promise<void>>;
-  /** Resolves when the database answers (the health check); rejects when it cannot be reached. */
+  /**
+   * Resolves when the database answers (the health check); rejects when it cannot be reached or
+   * does not answer within 2 s.
+   */
   ping(): Promise<void>;
+  /** How long a client told "database unavailable" should wait before trying again (Retry-After). */
+  retryAfterSeconds: number;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +46,19 @@ export interface DbOptions {
   /** PGlite's data folder; without it, an in-memory database (tests). */
   pgliteDir?: string | undefined;
   poolSize?: number;
+  /** PostgreSQL: seconds to wait for a connection to open (postgres.js's connect_timeout). */
+  connectTimeoutSeconds?: number;
+  /**
+   * PostgreSQL: a statement not answered within this makes the API try a fresh connection; if
+   * that cannot connect, everything waiting fails as "database unavailable" (0: never).
+   */
+  probeAfterMs?: number;
+  /** PostgreSQL: once the database is found down, statements fail at once for this long. */
+  downForMs?: number;
 }
+
+/** The health check's limit: a load balancer must hear "unavailable" quickly, not wait for TCP. */
+const PING_TIMEOUT_MS = 2000;
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
@@ -50,11 +68,13 @@ const MIGRATION_LOCK_KEY = 72_110_001;
 export class DataDirLockedError extends Error {}
 
 export async function createDb(options: DbOptions): Promise<DbHandle> {
-  const handle = options.databaseUrl ? await createPostgres(options.databaseUrl, options.poolSize ?? 10) : await createPglite(options);
+  if (options.databaseUrl) return createPostgres(options.databaseUrl, options);
+  const handle = await createPglite(options);
   return Object.assign(handle, {
     async ping() {
       await handle.rows(sql`SELECT 1`);
     },
+    retryAfterSeconds: 1,
   });
 }
 
@@ -71,18 +91,37 @@ export async function exclusively<T>(handle: DbHandle, lockKey: number, work: (i
   });
 }
 
-async function createPostgres(url: string, poolSize: number): Promise<Omit<DbHandle, 'ping'>> {
+async function createPostgres(url: string, options: DbOptions): Promise<DbHandle> {
+  const connectTimeout = options.connectTimeoutSeconds ?? 2;
   const client = postgres(url, {
-    max: poolSize,
+    max: options.poolSize ?? 10,
     onnotice: () => {},
     connection: { application_name: 'minhu-api' },
+    // postgres.js waits 30 s by default: a blackholed server would hold every request that long.
+    connect_timeout: connectTimeout,
   });
-  const db = drizzlePostgres(preparing(client), { schema }) as unknown as Database;
+  const breaker = new Breaker({
+    probeAfterMs: options.probeAfterMs ?? 1000,
+    downForMs: options.downForMs ?? 2000,
+    probe: () => probe(url, connectTimeout),
+  });
+  const db = drizzlePostgres(preparing(client, breaker), { schema }) as unknown as Database;
+  const rows = async <T>(query: SQL, executor: Executor = db) => (await executor.execute(query)) as unknown as T[];
   return {
     db,
     kind: 'postgres',
-    async rows<T>(query: SQL, executor: Executor = db) {
-      return (await executor.execute(query)) as unknown as T[];
+    rows,
+    retryAfterSeconds: breaker.retryAfterSeconds,
+    async ping() {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DatabaseUnavailableError(`数据库在 ${PING_TIMEOUT_MS} ms 内没有应答`)), PING_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([rows(sql`SELECT 1`), late]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async listen(channel, on) {
       // postgres.js listens on a connection of its own and listens again after a reconnect,
@@ -92,7 +131,7 @@ async function createPostgres(url: string, poolSize: number): Promise<Omit<DbHan
     },
     async migrate() {
       // One connection of its own, so the advisory lock and the migration share a session.
-      const single = postgres(url, { max: 1, onnotice: () => {} });
+      const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: connectTimeout });
       try {
         await single`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
         await migratePostgres(drizzlePostgres(single), { migrationsFolder: MIGRATIONS_FOLDER });
@@ -112,19 +151,32 @@ async function createPostgres(url: string, poolSize: number): Promise<Omit<DbHan
  * postgres.js waits for a describe round trip before each execution. Through this wrapper every
  * statement (in and out of transactions) is prepared once per connection and reused: the API's
  * statements are a fixed set of texts. (A pooler in transaction mode would need this off.)
+ *
+ * Every statement and transaction also runs under the breaker (availability.ts): statements have
+ * a deadline, and while the database is known to be down they fail at once instead of queueing.
+ * A transaction given up before it got a connection does nothing when it gets one later.
  */
-function preparing(sql: postgres.Sql): postgres.Sql {
-  const wrap = <T>(fn: (tx: postgres.Sql) => T) => (tx: postgres.Sql) => fn(preparing(tx));
+function preparing(sql: postgres.Sql, breaker: Breaker): postgres.Sql {
+  const wrap = <T>(fn: (tx: postgres.Sql) => T) => (tx: postgres.Sql) => fn(preparing(tx, breaker));
   return new Proxy(sql, {
     get(target, property, receiver) {
       switch (property) {
         case 'unsafe':
           return (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
-            target.unsafe(query, params, { ...options, prepare: true });
+            guarded(target.unsafe(query, params, { ...options, prepare: true }), breaker);
         case 'begin':
           return (...args: unknown[]) => {
             const fn = args.pop() as (tx: postgres.Sql) => unknown;
-            return (target.begin as (...a: unknown[]) => unknown)(...args, wrap(fn));
+            let abandoned = false;
+            const work = () =>
+              (target.begin as (...a: unknown[]) => Promise<unknown>)(...args, (tx: postgres.Sql) => {
+                if (abandoned) throw new DatabaseUnavailableError('事务已放弃');
+                return wrap(fn)(tx);
+              });
+            return breaker.run(work).catch((error: unknown) => {
+              abandoned = true;
+              throw error;
+            });
           };
         case 'savepoint':
           return (...args: unknown[]) => {
@@ -138,7 +190,51 @@ function preparing(sql: postgres.Sql): postgres.Sql {
   });
 }
 
-async function createPglite(options: DbOptions): Promise<Omit<DbHandle, 'ping'>> {
+/** Whether a fresh connection can be opened and answers, within the connect timeout and PING_TIMEOUT_MS. */
+async function probe(url: string, connectTimeout: number): Promise<void> {
+  const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: connectTimeout, connection: { application_name: 'minhu-api-probe' } });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      single`SELECT 1`,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('probe timed out')), connectTimeout * 1000 + PING_TIMEOUT_MS))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    void single.end({ timeout: 0 }).catch(() => {});
+  }
+}
+
+/**
+ * A statement under the breaker. drizzle awaits the statement or its `.values()`; postgres.js
+ * sends it when first awaited, so the breaker decides before anything is sent.
+ */
+function guarded(query: postgres.PendingQuery<postgres.Row[]>, breaker: Breaker): postgres.PendingQuery<postgres.Row[]> {
+  let running: Promise<unknown> | undefined;
+  const proxy: postgres.PendingQuery<postgres.Row[]> = new Proxy(query, {
+    get(target, property) {
+      if (property === 'then') {
+        running ??= breaker.run(() => target);
+        return running.then.bind(running);
+      }
+      if (property === 'catch' || property === 'finally') {
+        running ??= breaker.run(() => target);
+        return (running[property] as (...a: unknown[]) => unknown).bind(running);
+      }
+      if (property === 'values' || property === 'raw') {
+        return () => {
+          (target[property] as () => unknown).call(target);
+          return proxy;
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return proxy;
+}
+
+async function createPglite(options: DbOptions): Promise<Omit<DbHandle, 'ping' | 'retryAfterSeconds'>> {
   const dir = options.pgliteDir;
   const releaseLock = dir ? lockDataDir(dir) : () => {};
   let client: PGlite;

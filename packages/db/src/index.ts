@@ -14,3 +14,4 @@ export * from './ledger-repository.js';
 export * from './org-write-repository.js';
 export * from './row-mapper.js';
 export * from './status-sql.js';
+export * from './availability.js';

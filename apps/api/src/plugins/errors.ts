@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { endpoints, errorsOf, type Endpoint, type ErrorCode, type OperationId } from '@minhu/contracts';
+import { isDatabaseUnavailable } from '@minhu/db';
 import { AppError } from '../errors.js';
 
 /** A route answered an error code its entry in the table of endpoints does not list. */
@@ -21,7 +22,8 @@ const DECLARED = new Map(
 
 /**
  * Every failure leaves in one shape. Validation errors name the field in plain words; database
- * outages are 503 so clients know to retry; anything unexpected is logged and reported as 500
+ * outages (packages/db/src/availability.ts says which errors are) are 503 with Retry-After so
+ * clients know to retry; anything unexpected is logged and reported as 500
  * without internals.
  */
 export default fp<Options>(
@@ -51,8 +53,9 @@ export default fp<Options>(
       }
       const mapped = mapKnown(fastifyError);
       if (mapped) return fail(request, reply, ...mapped);
-      if (isDatabaseDown(error)) {
+      if (isDatabaseUnavailable(error)) {
         request.log.error({ err: error }, 'database unavailable');
+        reply.header('retry-after', String(app.db.retryAfterSeconds));
         return fail(request, reply, 503, 'DATABASE_UNAVAILABLE', '数据库暂时无法访问，请稍后重试；已提交的内容不会丢失。');
       }
       request.log.error({ err: error }, 'unexpected error');
@@ -90,27 +93,6 @@ function mapKnown(error: FastifyError): [number, ErrorCode, string] | null {
   if (error.statusCode === 429) return [429, 'RATE_LIMITED', '操作太频繁，请稍后再试。'];
   if (error.statusCode === 400 && error.code?.startsWith('FST_')) return [400, 'BAD_REQUEST', '请求格式不正确。'];
   return null;
-}
-
-const DB_DOWN_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  '57P01', // admin_shutdown
-  '57P03', // cannot_connect_now
-  '53300', // too_many_connections
-]);
-
-function isDatabaseDown(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if (DB_DOWN_CODES.has(String((e as { code?: unknown }).code))) return true;
-    if (e instanceof AggregateError && e.errors.some(isDatabaseDown)) return true;
-  }
-  return false;
 }
 
 interface ValidationItem {

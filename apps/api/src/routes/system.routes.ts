@@ -12,7 +12,7 @@ export default async function systemRoutes(app: FastifyInstance, options: { devL
         return { status: 'ok', db: 'ok' };
       } catch (error) {
         app.log.error({ err: error }, 'health check: database unreachable');
-        return reply.code(503).send({
+        return reply.code(503).header('retry-after', String(app.db.retryAfterSeconds)).send({
           status: 'error',
           db: 'unavailable',
           error: { code: 'DATABASE_UNAVAILABLE', message: '数据库暂时无法访问。' },
