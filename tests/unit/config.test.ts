@@ -30,9 +30,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short', DATA_DIR: dataDir() })).toThrow(/JWT_SECRET/);
   });
 
-  it('when in production, then the dev login is off unless explicitly switched on', () => {
+  it('when in production, then the dev login is off unless switched on twice (AUTH_DEV_LOGIN and AUTH_DEV_LOGIN_I_UNDERSTAND)', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: strong }).devLogin).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: strong, AUTH_DEV_LOGIN: 'true' }).devLogin).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: strong, AUTH_DEV_LOGIN: 'true' })).toThrow(/AUTH_DEV_LOGIN_I_UNDERSTAND/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: strong, AUTH_DEV_LOGIN: 'true', AUTH_DEV_LOGIN_I_UNDERSTAND: 'false' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: strong, AUTH_DEV_LOGIN: 'true', AUTH_DEV_LOGIN_I_UNDERSTAND: 'maybe' })).toThrow(/AUTH_DEV_LOGIN_I_UNDERSTAND/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: strong, AUTH_DEV_LOGIN: 'true', AUTH_DEV_LOGIN_I_UNDERSTAND: 'true' }).devLogin).toBe(true);
+    // Outside production the switch alone is enough (the demo and the tests).
+    expect(loadConfig({ DATA_DIR: dataDir(), AUTH_DEV_LOGIN: 'true' }).devLogin).toBe(true);
   });
 
   it('when a value is malformed, then it says which and why', () => {

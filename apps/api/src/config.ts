@@ -68,6 +68,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const dataDir = resolve(cwd, env.DATA_DIR ?? './data');
 
   const devLogin = bool(env, 'AUTH_DEV_LOGIN', !production);
+  // The dev login signs anyone in as anyone (admins too) by a phone number alone: in production
+  // one switch set by mistake must not be enough.
+  if (production && devLogin && !bool(env, 'AUTH_DEV_LOGIN_I_UNDERSTAND', false)) {
+    throw new ConfigError(
+      '生产环境开启了演示登录 (AUTH_DEV_LOGIN=true)：任何人只凭手机号就能以任何身份 (包括管理员) 登录。' +
+        '如确需开启，请同时设置 AUTH_DEV_LOGIN_I_UNDERSTAND=true；否则请去掉 AUTH_DEV_LOGIN。',
+    );
+  }
   const jwtSecret = nonEmpty(env.JWT_SECRET) ?? (production ? undefined : demoSecret(dataDir));
   if (!jwtSecret) {
     throw new ConfigError('生产环境必须设置 JWT_SECRET (至少 32 个字符的随机串)。');

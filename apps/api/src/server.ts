@@ -14,9 +14,7 @@ async function main() {
   const config = loadConfig();
   if (config.workers > 1 && cluster.isPrimary) return supervise(config, startedAt);
 
-  if (cluster.isPrimary && config.production && config.devLogin) {
-    console.warn('警告：生产环境开启了演示登录 (AUTH_DEV_LOGIN=true)，任何人都可以用手机号直接登录。');
-  }
+  if (cluster.isPrimary) warnAboutDevLogin(config);
   const handle = await openDatabase(config);
   const app = await buildApp(config, { handle });
   app.addHook('onClose', async () => handle.close());
@@ -42,9 +40,7 @@ async function main() {
  * SIGINT/SIGTERM stops them all.
  */
 async function supervise(config: Config, startedAt: number) {
-  if (config.production && config.devLogin) {
-    console.warn('警告：生产环境开启了演示登录 (AUTH_DEV_LOGIN=true)，任何人都可以用手机号直接登录。');
-  }
+  warnAboutDevLogin(config);
   const handle = await openDatabase(config);
   if (config.seedDemo) {
     const app = await buildApp(config, { handle });
@@ -77,6 +73,13 @@ async function supervise(config: Config, startedAt: number) {
   });
   for (let i = 0; i < config.workers; i++) start();
   announce(config, await listening, startedAt);
+}
+
+/** Said at every start while the dev login is on in production (loadConfig refuses it without AUTH_DEV_LOGIN_I_UNDERSTAND). */
+function warnAboutDevLogin(config: Config) {
+  if (config.production && config.devLogin) {
+    console.warn('警告：生产环境开启了演示登录 (AUTH_DEV_LOGIN=true, AUTH_DEV_LOGIN_I_UNDERSTAND=true)，任何人都可以用手机号以任何身份直接登录。');
+  }
 }
 
 function announce(config: Config, port: number, startedAt: number) {
