@@ -45,6 +45,18 @@ import {
   Updated,
 } from './monitoring.js';
 import { Health, OpenApiDocument, UploadReply } from './system.js';
+import {
+  CreateDistributionBody,
+  DeliveryBody,
+  Distribution,
+  DistributionHousehold,
+  DistributionHouseholdList,
+  DistributionHouseholdsQuery,
+  DistributionList,
+  DistributionsQuery,
+  MyDistributions,
+  NotReceivedBody,
+} from './logistics.js';
 
 /**
  * THE table of the API's endpoints, by operation id. The API registers its routes from it
@@ -63,6 +75,10 @@ const LEDGER =
   '提交/签收/办结/完成时间 (北京时间)、签收与办结用时 (分钟，自提交起)、是否超时 (签收或办结超过时限，或仍在办且已过时限)、评价星级、是否满意。' +
   '边读边发，不整表载入内存；超过 1,000,000 行时返回 400 EXPORT_TOO_LARGE，请缩小范围。' +
   '开始发送后若出错，连接会被中断 (不会给出截短的文件)。';
+
+const DISTRIBUTION_LEDGER =
+  '发放台账：每户一行，按发放顺序 (重点户在前)：序号、地址、楼栋、住户、重点人员类别、状态、发放人、发放时间 (北京时间)、备注、居民反馈未收到的时间和说明。' +
+  'CSV 为 UTF-8 带 BOM，以 = + - @ 开头的内容前加单引号；边读边发。';
 
 const METRICS_ERRORS = ['INVALID_WINDOW', 'FORBIDDEN', 'NOT_FOUND'] as const satisfies readonly ErrorCode[];
 const ACTION_ERRORS = ['NOT_FOUND', 'FORBIDDEN', 'INVALID_TRANSITION', 'VERSION_CONFLICT'] as const satisfies readonly ErrorCode[];
@@ -528,6 +544,94 @@ export const endpoints = {
     replies: { 200: AuditList },
     errors: ['FORBIDDEN'],
   }),
+
+  // 封控期物资保障：健康包等物资按户发放
+  createDistribution: endpoint({
+    method: 'POST',
+    path: '/distributions',
+    tag: 'logistics',
+    summary: '发起一轮按户发放 (队长、书记、管理员)：区域内每户一行，重点户在前；台账里没有住户的单元会列出来',
+    body: CreateDistributionBody,
+    replies: { 201: Distribution },
+    errors: ['NOT_FOUND'],
+  }),
+  listDistributions: endpoint({
+    method: 'GET',
+    path: '/distributions',
+    tag: 'logistics',
+    summary: '我能看到的发放轮次，最新的在前 (辖区的，或有本队负责户的)',
+    query: DistributionsQuery,
+    replies: { 200: DistributionList },
+    errors: ['INVALID_CURSOR'],
+  }),
+  getDistribution: endpoint({
+    method: 'GET',
+    path: '/distributions/:id',
+    tag: 'logistics',
+    summary: '一轮发放的总进度和各楼栋进度 (队员只看本队负责的户)',
+    params: IdParams,
+    replies: { 200: Distribution },
+    errors: ['NOT_FOUND'],
+  }),
+  listDistributionHouseholds: endpoint({
+    method: 'GET',
+    path: '/distributions/:id/households',
+    tag: 'logistics',
+    summary: '逐户清单 (重点户在前)；可按状态、楼栋或单元筛选',
+    params: IdParams,
+    query: DistributionHouseholdsQuery,
+    replies: { 200: DistributionHouseholdList },
+    errors: ['NOT_FOUND', 'INVALID_CURSOR'],
+  }),
+  recordDistributionDelivery: endpoint({
+    method: 'POST',
+    path: '/distributions/:id/deliveries',
+    tag: 'logistics',
+    summary: '登记这一户已发放 (负责这户的服务队队员)；每户只登记一次，两人同时登记只有一人成功，另一人 409',
+    params: IdParams,
+    body: DeliveryBody,
+    replies: { 201: DistributionHousehold },
+    errors: ['NOT_FOUND', 'FORBIDDEN', 'BAD_REQUEST', 'UNKNOWN_ATTACHMENT', 'ALREADY_DELIVERED'],
+  }),
+  reportDistributionNotReceived: endpoint({
+    method: 'POST',
+    path: '/distributions/:id/not-received',
+    tag: 'logistics',
+    summary: '居民反映我家没有收到：这一户改回未发放，并通知服务队队长',
+    params: IdParams,
+    body: NotReceivedBody,
+    bodyOptional: true,
+    replies: { 200: DistributionHousehold },
+    errors: ['NOT_FOUND', 'NOT_DELIVERED'],
+  }),
+  listMyDistributions: endpoint({
+    method: 'GET',
+    path: '/me/distributions',
+    tag: 'logistics',
+    summary: '我家的发放记录 (最近 20 轮)',
+    replies: { 200: MyDistributions },
+    errors: [],
+  }),
+  exportDistributionCsv: endpoint({
+    method: 'GET',
+    path: '/exports/distributions/:id.csv',
+    tag: 'logistics',
+    summary: '导出发放台账 (CSV)',
+    description: DISTRIBUTION_LEDGER,
+    params: IdParams,
+    replies: { 200: { file: 'text/csv', description: 'CSV 发放台账，首行为表头' } },
+    errors: ['NOT_FOUND'],
+  }),
+  exportDistributionXlsx: endpoint({
+    method: 'GET',
+    path: '/exports/distributions/:id.xlsx',
+    tag: 'logistics',
+    summary: '导出发放台账 (Excel)',
+    description: DISTRIBUTION_LEDGER,
+    params: IdParams,
+    replies: { 200: { file: XLSX, description: 'Excel 发放台账，工作表「发放台账」' } },
+    errors: ['NOT_FOUND'],
+  }),
 } satisfies Record<string, Endpoint>;
 
 export type Endpoints = typeof endpoints;
@@ -543,6 +647,7 @@ export const TAGS: Record<Endpoints[OperationId]['tag'], string> = {
   notifications: '站内消息',
   monitoring: '时限、统计 (三率) 与台账导出',
   'org-admin': '组织管理：台账导入、服务队、队员、包保、邀请与操作记录',
+  logistics: '封控期物资保障：健康包按户发放',
 };
 
 /** Method and path of each endpoint: all a client needs at run time (no schemas). */

@@ -41,6 +41,8 @@ export const ERRORS = {
   ALREADY_MEMBER: [409, '已是这支服务队的队员'],
   ALREADY_REQUESTED: [409, '已申请加入，等待审核'],
   ALREADY_DECIDED: [409, '申请已经处理过'],
+  ALREADY_DELIVERED: [409, '这一户已经发放过；details.deliveredBy 是发放人'],
+  NOT_DELIVERED: [409, '这一户还没有发放记录'],
   INVITE_EXPIRED: [410, '邀请码已过期或已用完'],
   PAYLOAD_TOO_LARGE: [413, '提交的内容或文件太大'],
   UNSUPPORTED_MEDIA_TYPE: [415, '不支持的内容类型或文件格式'],

@@ -9,3 +9,4 @@ export * from './errors.js';
 export * from './endpoint.js';
 export * from './endpoints.js';
 export * from './openapi.js';
+export * from './logistics.js';

@@ -15,3 +15,4 @@ export * from './org-write-repository.js';
 export * from './row-mapper.js';
 export * from './status-sql.js';
 export * from './availability.js';
+export * from './distributions-repository.js';

@@ -463,3 +463,64 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_entity_idx').on(t.entity, t.entityId)],
 );
+
+/**
+ * 健康包等物资按户发放: a round over an area subtree with its items; its lines (one per household)
+ * are made once when it starts (planDistribution in the domain).
+ */
+export const distributions = pgTable(
+  'distributions',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    areaId: uuid('area_id').notNull().references(() => areas.id),
+    /** The area's path when the round started: who oversees it is a prefix match. */
+    areaPath: text('area_path').notNull(),
+    items: jsonb('items').$type<{ name: string; quantity: number; unit: string }[]>().notNull(),
+    priorityTags: text('priority_tags').array().$type<SpecialTag[]>().notNull().default(sql`'{}'::text[]`),
+    /** Units where the register knows no household, as the round found them. */
+    unitsWithoutHouseholds: jsonb('units_without_households').$type<{ areaId: string; address: string }[]>().notNull().default([]),
+    /** The teams with lines in it: their members may open it. */
+    teamIds: uuid('team_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    createdById: uuid('created_by_id').notNull().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('distributions_area_path_idx').using('btree', sql`${t.areaPath} text_pattern_ops`), index('distributions_team_ids_idx').using('gin', t.teamIds)],
+);
+
+export const distributionLines = pgTable(
+  'distribution_lines',
+  {
+    id: uuid('id').primaryKey(),
+    distributionId: uuid('distribution_id').notNull().references(() => distributions.id),
+    /** `a:<household area>`, `r:<unit>:<room>` or `p:<person>`: once per household per round. */
+    householdKey: text('household_key').notNull(),
+    householdAreaId: uuid('household_area_id').references(() => areas.id),
+    placeId: uuid('place_id').notNull().references(() => areas.id),
+    room: text('room'),
+    buildingId: uuid('building_id').notNull().references(() => areas.id),
+    address: text('address').notNull(),
+    teamId: uuid('team_id').references(() => teams.id),
+    residentIds: uuid('resident_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    specialTags: text('special_tags').array().$type<SpecialTag[]>().notNull().default(sql`'{}'::text[]`),
+    priority: boolean('priority').notNull().default(false),
+    position: integer('position').notNull(),
+    status: text('status').$type<'pending' | 'delivered'>().notNull().default('pending'),
+    deliveredAt: at('delivered_at'),
+    deliveredById: uuid('delivered_by_id').references(() => users.id),
+    note: text('note'),
+    attachments: uuid('attachments').array().notNull().default(sql`'{}'::uuid[]`),
+    /** A resident said it never came: the line went back to pending; kept for the ledger. */
+    reportedMissingAt: at('reported_missing_at'),
+    reportedMissingById: uuid('reported_missing_by_id').references(() => users.id),
+    reportedMissingNote: text('reported_missing_note'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('distribution_lines_household_key').on(t.distributionId, t.householdKey),
+    uniqueIndex('distribution_lines_position_key').on(t.distributionId, t.position),
+    index('distribution_lines_building_idx').on(t.distributionId, t.buildingId, t.status),
+    index('distribution_lines_residents_idx').using('gin', t.residentIds),
+    check('distribution_lines_status_check', oneOf('status', ['pending', 'delivered'])),
+  ],
+);

@@ -4,3 +4,4 @@ export * from './ticket-machine.js';
 export * from './routing.js';
 export * from './escalation.js';
 export * from './notifications.js';
+export * from './distribution.js';

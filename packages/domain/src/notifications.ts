@@ -13,6 +13,8 @@ export const NOTIFICATION_TYPES = [
   'transferred',
   'reopened',
   'overdue',
+  /** A resident says their household's distribution pack never came (to the team's leaders). */
+  'distribution_not_received',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireSignIn } from '../plugins/auth.js';
 import type { UserContexts } from '../services/user-contexts.js';
 import authRoutes from './auth.routes.js';
+import distributionsRoutes from './distributions.routes.js';
 import exportsRoutes from './exports.routes.js';
 import monitoringRoutes from './monitoring.routes.js';
 import orgAdminRoutes from './org-admin.routes.js';
@@ -26,4 +27,5 @@ export default async function apiRoutes(api: FastifyInstance, options: { devLogi
   await api.register(orgAdminRoutes);
   await api.register(monitoringRoutes);
   await api.register(exportsRoutes);
+  await api.register(distributionsRoutes);
 }

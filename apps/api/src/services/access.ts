@@ -65,6 +65,19 @@ export function createAccess(deps: { tickets: Pick<TicketsRepository, 'view'>; o
       return row !== null && canSeeTicket(viewer, row);
     },
 
+    /**
+     * Whether the viewer leads a team whose area holds the area at `areaPath` (a leader runs
+     * logistics for their compound, as a secretary does for their subtree).
+     */
+    async leadsOver(viewer: Viewer, areaPath: string): Promise<boolean> {
+      for (const team of viewer.teams) {
+        if (team.role !== 'leader') continue;
+        const teamArea = await org.area(team.areaId);
+        if (teamArea && areaPath.startsWith(teamArea.path)) return true;
+      }
+      return false;
+    },
+
     /** The area, if the viewer oversees it; otherwise 404. */
     async area(viewer: Viewer, areaId: string): Promise<AreaRow> {
       const area = await org.area(areaId);

@@ -1,5 +1,6 @@
 import {
   createDeliveriesRepository,
+  createDistributionsRepository,
   createIdempotencyRepository,
   createLedgerRepository,
   createMetricsRepository,
@@ -16,6 +17,7 @@ import type { Config } from '../config.js';
 import { createAccess } from './access.js';
 import { createAuthService } from './auth.service.js';
 import { createDispatcherService } from './dispatcher.service.js';
+import { createDistributionsService } from './distributions.service.js';
 import { createTicketsService } from './tickets.service.js';
 import { createMetricsService } from './metrics.service.js';
 import { createExportsService } from './exports.service.js';
@@ -80,6 +82,7 @@ export function createServices(
     notifications: createNotificationsService({ notifications }),
     metrics,
     exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
+    distributions: createDistributionsService({ distributions: createDistributionsRepository(handle), org, uploads, access }),
     sweep: createSweepService({ tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
     dispatcher: createDispatcherService({
       deliveries: createDeliveriesRepository(handle),

@@ -30,13 +30,14 @@ const chinaDay = (d: Date) => chinaWallClock(d).toISOString().slice(0, 10);
 const minutesSince = (from: Date, to: Date | null) => (to === null ? null : Math.round((to.getTime() - from.getTime()) / 6_000) / 10);
 const yesNo = (v: boolean | null) => (v === null ? null : v ? '是' : '否');
 
-type Cell = string | number | Date | null;
-interface Column {
+export type Cell = string | number | Date | null;
+/** A column of a ledger file: its header, width and how a row fills it. */
+export interface Column<R = LedgerRow> {
   header: string;
   /** Width in characters (a Chinese character counts about two). */
   width: number;
   time?: boolean;
-  value: (r: LedgerRow) => Cell;
+  value: (r: R) => Cell;
 }
 
 /** The ledger's columns, in order. */
@@ -134,88 +135,110 @@ export function createExportsService(deps: {
   return {
     async csv(viewer: Viewer, query: MetricsQuery, now: Date, log: ExportLog): Promise<ExportFile> {
       const { w, rows, name, ascii } = await prepare(viewer, query, now);
-      async function* lines() {
-        let written = 0;
-        try {
-          yield BOM + csvLine(LEDGER_COLUMNS.map((c) => c.header));
-          for await (const batch of ledger.batches(w, { batchSize, expectedRows: rows })) {
-            let chunk = '';
-            for (const row of batch) chunk += csvLine(LEDGER_COLUMNS.map((c) => c.value(row)));
-            written += batch.length;
-            yield chunk;
-          }
-        } catch (error) {
-          failed(log, 'csv', w, written, error);
-          throw error;
-        }
-      }
-      // Pulled: the next batch is read only when the client has taken the previous one.
-      return {
-        stream: Readable.from(lines(), { objectMode: false }),
-        contentType: CSV_TYPE,
-        contentDisposition: contentDisposition(`${name}.csv`, `${ascii}.csv`),
-      };
+      return csvFile(LEDGER_COLUMNS, ledger.batches(w, { batchSize, expectedRows: rows }), `${name}.csv`, `${ascii}.csv`, (written, error) =>
+        failed(log, 'csv', w, written, error),
+      );
     },
 
     async xlsx(viewer: Viewer, query: MetricsQuery, now: Date, log: ExportLog): Promise<ExportFile> {
       const { w, rows, name, ascii } = await prepare(viewer, query, now);
-      const out = new PassThrough();
-      void writeWorkbook(out, w, rows).catch(() => {});
-
-      async function writeWorkbook(target: PassThrough, window: MetricsWindow, expectedRows: number) {
-        let written = 0;
-        try {
-          // Inline strings, not a shared-string table: that table would hold every text until the end.
-          const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: target, useStyles: true, useSharedStrings: false });
-          // The zip is exceljs's own archiver; an error there must end this response, not the process.
-          (workbook as unknown as { zip?: NodeJS.EventEmitter }).zip?.on('error', (error: unknown) => target.destroy(error as Error));
-          workbook.creator = '民呼我行';
-          const sheet = workbook.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 1 }] });
-          sheet.columns = LEDGER_COLUMNS.map((c, i) => ({
-            key: String(i),
-            header: c.header,
-            width: c.width,
-            ...(c.time ? { style: { numFmt: 'yyyy-mm-dd hh:mm:ss' } } : {}),
-          }));
-          const header = sheet.getRow(1);
-          header.font = { bold: true };
-          header.alignment = { vertical: 'middle', horizontal: 'center' };
-          header.commit();
-          for await (const batch of ledger.batches(window, { batchSize, expectedRows })) {
-            if (target.destroyed) return; // the client went away
-            for (const [i, row] of batch.entries()) {
-              // Times as spreadsheet dates showing China's wall clock (a spreadsheet has no time zones).
-              sheet.addRow(LEDGER_COLUMNS.map((c) => {
-                const v = c.value(row);
-                return v instanceof Date ? chinaWallClock(v) : v;
-              })).commit();
-              // exceljs takes ~0.1 ms a row: let other requests in now and then.
-              if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await new Promise(setImmediate);
-            }
-            written += batch.length;
-            // exceljs hands the sheet's XML to the zip's compressor without heeding its
-            // backpressure: wait for the compressor (which waits for the client) to catch up,
-            // or a slow download would pile the whole sheet up in memory.
-            for (const compressor of sheetPipes(sheet)) await drained(compressor, target);
-            await drained(target, target);
-          }
-          if (target.destroyed) return;
-          sheet.commit();
-          await workbook.commit();
-        } catch (error) {
-          if (target.destroyed) return;
-          failed(log, 'xlsx', window, written, error);
-          target.destroy(error as Error);
-        }
-      }
-
-      return {
-        stream: out,
-        contentType: XLSX_TYPE,
-        contentDisposition: contentDisposition(`${name}.xlsx`, `${ascii}.xlsx`),
-      };
+      return xlsxFile('台账', LEDGER_COLUMNS, () => ledger.batches(w, { batchSize, expectedRows: rows }), `${name}.xlsx`, `${ascii}.xlsx`, (written, error) =>
+        failed(log, 'xlsx', w, written, error),
+      );
     },
   };
+}
+
+/**
+ * A ledger as CSV (UTF-8 with BOM, formula-safe fields), pulled batch by batch: the next batch is
+ * read only when the client has taken the previous one. `failed` hears of an error after the
+ * first byte (the response is then aborted, never silently short).
+ */
+export function csvFile<R>(
+  columns: readonly Column<R>[],
+  batches: AsyncIterable<readonly R[]>,
+  fileName: string,
+  asciiName: string,
+  failed: (written: number, error: unknown) => void,
+): ExportFile {
+  async function* lines() {
+    let written = 0;
+    try {
+      yield BOM + csvLine(columns.map((c) => c.header));
+      for await (const batch of batches) {
+        let chunk = '';
+        for (const row of batch) chunk += csvLine(columns.map((c) => c.value(row)));
+        written += batch.length;
+        yield chunk;
+      }
+    } catch (error) {
+      failed(written, error);
+      throw error;
+    }
+  }
+  return { stream: Readable.from(lines(), { objectMode: false }), contentType: CSV_TYPE, contentDisposition: contentDisposition(fileName, asciiName) };
+}
+
+/** A ledger as an Excel workbook (header frozen, times as China's wall clock), streamed with backpressure. */
+export function xlsxFile<R>(
+  sheetName: string,
+  columns: readonly Column<R>[],
+  batches: () => AsyncIterable<readonly R[]>,
+  fileName: string,
+  asciiName: string,
+  failed: (written: number, error: unknown) => void,
+): ExportFile {
+  const out = new PassThrough();
+  void writeWorkbook(out).catch(() => {});
+
+  async function writeWorkbook(target: PassThrough) {
+    let written = 0;
+    try {
+      // Inline strings, not a shared-string table: that table would hold every text until the end.
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: target, useStyles: true, useSharedStrings: false });
+      // The zip is exceljs's own archiver; an error there must end this response, not the process.
+      (workbook as unknown as { zip?: NodeJS.EventEmitter }).zip?.on('error', (error: unknown) => target.destroy(error as Error));
+      workbook.creator = '民呼我行';
+      const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+      sheet.columns = columns.map((c, i) => ({
+        key: String(i),
+        header: c.header,
+        width: c.width,
+        ...(c.time ? { style: { numFmt: 'yyyy-mm-dd hh:mm:ss' } } : {}),
+      }));
+      const header = sheet.getRow(1);
+      header.font = { bold: true };
+      header.alignment = { vertical: 'middle', horizontal: 'center' };
+      header.commit();
+      for await (const batch of batches()) {
+        if (target.destroyed) return; // the client went away
+        for (const [i, row] of batch.entries()) {
+          // Times as spreadsheet dates showing China's wall clock (a spreadsheet has no time zones).
+          sheet.addRow(columns.map((c) => {
+            const v = c.value(row);
+            return v instanceof Date ? chinaWallClock(v) : v;
+          })).commit();
+          // exceljs takes ~0.1 ms a row: let other requests in now and then.
+          if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await new Promise(setImmediate);
+        }
+        written += batch.length;
+        // exceljs hands the sheet's XML to the zip's compressor without heeding its
+        // backpressure: wait for the compressor (which waits for the client) to catch up,
+        // or a slow download would pile the whole sheet up in memory.
+        for (const compressor of sheetPipes(sheet)) await drained(compressor, target);
+        await drained(target, target);
+      }
+      if (target.destroyed) return;
+      sheet.commit();
+      await workbook.commit();
+    } catch (error) {
+      if (target.destroyed) return;
+      failed(written, error);
+      target.destroy(error as Error);
+    }
+  }
+
+  return { stream: out, contentType: XLSX_TYPE, contentDisposition: contentDisposition(fileName, asciiName) };
 }
 
 /** What a writable stream says about its buffer (exceljs's zip uses readable-stream 2's, which predates writableNeedDrain). */

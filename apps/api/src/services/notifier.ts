@@ -55,6 +55,9 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
         title: `求助超时（督办 ${String(d.level)} 级）`,
         body: `${need}（${t.address}），${t.claimedAt ? '超过办结时限' : '超过签收时限'}。编号 ${t.number}`,
       };
+    case 'distribution_not_received':
+      // Written by the distributions repository, never planned for a ticket.
+      return { title: '居民反映物资未收到', body: t.address };
   }
 }
 
