@@ -29,7 +29,7 @@ describe('scopes', () => {
 
   it('when residents look at each other’s tickets, then 404 for detail and every action, and absent from lists', async () => {
     expect((await otherResident.get(`/api/v1/tickets/${xflTicket.id}`)).status).toBe(404);
-    for (const action of ['claim', 'start', 'note', 'resolve', 'cancel', 'confirm', 'transfer', 'assign']) {
+    for (const action of ['claim', 'start', 'note', 'resolve', 'cancel', 'confirm', 'transfer', 'assign', 'handoff/accept', 'handoff/decline', 'return', 'return/approve', 'return/reject', 'extension', 'extension/approve', 'extension/reject']) {
       const reply = await otherResident.post(`/api/v1/tickets/${xflTicket.id}/${action}`, {});
       // Either the body is wrong (400, checked before anything is looked up) or the ticket is hidden (404).
       expect([400, 404]).toContain(reply.status);

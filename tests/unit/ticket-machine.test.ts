@@ -23,10 +23,18 @@ type Role =
   | 'assignee'
   | 'leader'
   | 'other_team_member'
+  | 'receiving_member'
   | 'secretary'
   | 'admin';
 
-const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: TicketStatus | 'same' }> = {
+const OPEN: TicketStatus[] = ['assigned', 'claimed', 'in_progress'];
+
+/**
+ * `to`: the status it leads to. `pending`: the request it answers, which the ticket carries in
+ * the table's cases (a hand-off to the receiving team, a return, an extension asked by the assignee).
+ */
+type Outcome = TicketStatus | 'same';
+const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outcome | ((role: Role) => Outcome); pending?: 'handoff' | 'returnRequest' | 'extension' }> = {
   claim: { roles: ['member', 'assignee', 'leader'], from: ['assigned'], to: 'claimed' },
   start: { roles: ['assignee', 'leader'], from: ['claimed'], to: 'in_progress' },
   note: {
@@ -35,11 +43,20 @@ const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Tick
     to: 'same',
   },
   resolve: { roles: ['assignee', 'leader'], from: ['claimed', 'in_progress'], to: 'resolved' },
+  // The assignee and the leader offer a hand-off (it stays); a secretary over both teams and an admin move it.
   transfer: {
     roles: ['assignee', 'leader', 'secretary', 'admin'],
-    from: ['assigned', 'claimed', 'in_progress'],
-    to: 'assigned',
+    from: OPEN,
+    to: (role) => (role === 'secretary' || role === 'admin' ? 'assigned' : 'same'),
   },
+  acceptHandoff: { roles: ['receiving_member'], from: OPEN, to: 'claimed', pending: 'handoff' },
+  declineHandoff: { roles: ['receiving_member'], from: OPEN, to: 'same', pending: 'handoff' },
+  return: { roles: ['assignee', 'leader'], from: OPEN, to: 'same' },
+  approveReturn: { roles: ['secretary', 'admin'], from: OPEN, to: 'assigned', pending: 'returnRequest' },
+  rejectReturn: { roles: ['secretary', 'admin'], from: OPEN, to: 'same', pending: 'returnRequest' },
+  extend: { roles: ['assignee', 'leader'], from: OPEN, to: 'same' },
+  approveExtension: { roles: ['secretary', 'admin'], from: OPEN, to: 'same', pending: 'extension' },
+  rejectExtension: { roles: ['secretary', 'admin'], from: OPEN, to: 'same', pending: 'extension' },
   assign: { roles: ['leader', 'secretary', 'admin'], from: ['assigned', 'claimed', 'in_progress'], to: 'same' },
   cancel: { roles: ['filer'], from: ['assigned', 'claimed', 'in_progress'], to: 'cancelled' },
   confirm: { roles: ['filer', 'beneficiary'], from: ['resolved'], to: 'closed' },
@@ -53,12 +70,14 @@ const ROLES = Object.keys({
   assignee: 1,
   leader: 1,
   other_team_member: 1,
+  receiving_member: 1,
   secretary: 1,
   admin: 1,
 } satisfies Record<Role, 1>) as Role[];
 
 const TEAM = 'team-1';
 const OTHER_TEAM = 'team-2';
+const RECEIVING_TEAM = 'team-3';
 const now = new Date('2026-11-28T08:00:00Z');
 const hours = (h: number) => new Date(now.getTime() + h * 3600_000);
 
@@ -72,6 +91,8 @@ function actorFor(role: Role): Actor {
       return { ...base, teamRoles: new Map([[TEAM, 'leader']]) };
     case 'other_team_member':
       return { ...base, teamRoles: new Map([[OTHER_TEAM, 'member']]) };
+    case 'receiving_member':
+      return { ...base, teamRoles: new Map([[RECEIVING_TEAM, 'member']]) };
     case 'secretary':
       return { ...base, inAreaScope: true };
     case 'admin':
@@ -81,7 +102,9 @@ function actorFor(role: Role): Actor {
   }
 }
 
-function ticketIn(status: TicketStatus): MachineTicket {
+const asked = { reason: '原因', requestedAt: hours(-0.5), requestedById: 'assignee' };
+
+function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 'extension'): MachineTicket {
   const claimed = status !== 'assigned';
   return {
     status,
@@ -98,6 +121,10 @@ function ticketIn(status: TicketStatus): MachineTicket {
     ratingStars: null,
     ratingComment: null,
     escalationLevel: 0,
+    handoff: pending === 'handoff' ? { ...asked, toTeamId: RECEIVING_TEAM } : null,
+    handoffCount: 0,
+    returnRequest: pending === 'returnRequest' ? asked : null,
+    extension: pending === 'extension' ? { ...asked, until: hours(48) } : null,
   };
 }
 
@@ -107,7 +134,16 @@ function inputFor(action: TicketAction): ActionInput {
     case 'resolve':
       return { action, text: '已处理', attachments: [] };
     case 'transfer':
-      return { action, teamId: OTHER_TEAM, reason: '属于其他小区', assigneeId: null };
+      return { action, teamId: OTHER_TEAM, reason: '属于其他小区', assigneeId: null, targetInScope: true };
+    case 'declineHandoff':
+    case 'return':
+    case 'rejectReturn':
+    case 'rejectExtension':
+      return { action, reason: '原因' };
+    case 'approveReturn':
+      return { action, teamId: OTHER_TEAM, assigneeId: null };
+    case 'extend':
+      return { action, until: hours(48), reason: '下周二医院复查' };
     case 'assign':
       return { action, assigneeId: 'member' };
     case 'cancel':
@@ -125,13 +161,14 @@ const cases = TICKET_STATUSES.flatMap((status) =>
 );
 
 describe('ticket state machine: every status × action × role', () => {
-  it('covers 6 statuses × 8 actions × 9 roles', () => {
-    expect(cases).toHaveLength(6 * 8 * 9);
+  it('covers 6 statuses × 16 actions × 10 roles', () => {
+    expect(cases).toHaveLength(6 * 16 * 10);
   });
 
   it.each(cases)('when $role tries $action on a $status ticket', ({ status, action, role }) => {
     const spec = SPEC[action];
-    const result = transition(ticketIn(status), inputFor(action), actorFor(role), ctx);
+    const ticket = ticketIn(status, spec.pending);
+    const result = transition(ticket, inputFor(action), actorFor(role), ctx);
     if (!spec.roles.includes(role)) {
       expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN', action } });
       return;
@@ -144,11 +181,25 @@ describe('ticket state machine: every status × action × role', () => {
     }
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.next.status).toBe(spec.to === 'same' ? status : spec.to);
+    const to = typeof spec.to === 'function' ? spec.to(role) : spec.to;
+    expect(result.next.status).toBe(to === 'same' ? status : to);
     expect(result.events.length).toBeGreaterThan(0);
     // The buttons offered are exactly what would succeed.
-    expect(availableActions(ticketIn(status), actorFor(role))).toContain(action);
+    expect(availableActions(ticket, actorFor(role))).toContain(action);
   });
+
+  it.each((Object.keys(SPEC) as TicketAction[]).filter((a) => SPEC[a].pending))(
+    'when nothing is pending, then %s is refused with NOTHING_PENDING and not offered',
+    (action) => {
+      const spec = SPEC[action];
+      const role = spec.roles[0]!;
+      const result = transition(ticketIn('claimed'), inputFor(action), actorFor(role), ctx);
+      // The receiving team stands in no relation to a ticket nobody offered it.
+      if (role === 'receiving_member') expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN', action } });
+      else expect(result).toEqual({ ok: false, error: { code: 'NO_REQUEST', request: spec.pending } });
+      expect(availableActions(ticketIn('claimed'), actorFor(role))).not.toContain(action);
+    },
+  );
 });
 
 describe('transition effects', () => {
@@ -198,11 +249,11 @@ describe('transition effects', () => {
     expect(result.ok && result.events.map((e) => e.type)).toEqual(['confirmed', 'closed']);
   });
 
-  it('when transferred, then it waits for the new team, unassigned, on the original clock', () => {
+  it('when a secretary over both teams transfers, then it waits for the new team at once, unassigned, on the original clock', () => {
     const result = transition(
       ticketIn('in_progress'),
-      { action: 'transfer', teamId: OTHER_TEAM, reason: '不属于本小区', assigneeId: null },
-      leader,
+      { action: 'transfer', teamId: OTHER_TEAM, reason: '不属于本小区', assigneeId: null, targetInScope: true },
+      actorFor('secretary'),
       ctx,
     );
     expect(result.ok && result.next).toMatchObject({ status: 'assigned', teamId: OTHER_TEAM, assigneeId: null, claimedAt: hours(-2) });
@@ -212,7 +263,7 @@ describe('transition effects', () => {
   it('when transferred to its own team, then it is refused', () => {
     const result = transition(
       ticketIn('claimed'),
-      { action: 'transfer', teamId: TEAM, reason: 'x', assigneeId: null },
+      { action: 'transfer', teamId: TEAM, reason: 'x', assigneeId: null, targetInScope: false },
       leader,
       ctx,
     );
@@ -237,5 +288,119 @@ describe('the deadline that matters', () => {
     for (const status of ['resolved', 'closed', 'cancelled'] as const) {
       expect(activeDueAt(ticketIn(status))).toBeNull();
     }
+  });
+});
+
+describe('hand-offs (首接负责)', () => {
+  const handOff = (t: MachineTicket, by: Role = 'assignee') =>
+    transition(t, { action: 'transfer', teamId: RECEIVING_TEAM, reason: '住址属于其他小区', assigneeId: null, targetInScope: false }, actorFor(by), ctx);
+
+  it('when the assignee hands off, then the ticket stays with its team, assignee and clock, offered to the other team', () => {
+    const result = handOff(ticketIn('in_progress'));
+    expect(result.ok && result.next).toMatchObject({
+      status: 'in_progress',
+      teamId: TEAM,
+      assigneeId: 'assignee',
+      resolveDueAt: hours(10),
+      handoff: { toTeamId: RECEIVING_TEAM, reason: '住址属于其他小区', requestedById: 'assignee', requestedAt: now },
+    });
+    expect(result.ok && result.events.map((e) => e.type)).toEqual(['handoff_requested']);
+    // Its receiving team now sees it and may accept or decline; nobody claims it meanwhile.
+    const offered = result.ok ? result.next : ticketIn('assigned');
+    expect(availableActions(offered, actorFor('receiving_member'))).toEqual(['acceptHandoff', 'declineHandoff']);
+  });
+
+  it('when the receiving member accepts, then it moves to their team, claimed by them, on the first clock', () => {
+    const offered = { ...ticketIn('assigned', 'handoff'), claimedAt: null };
+    const result = transition(offered, { action: 'acceptHandoff' }, actorFor('receiving_member'), ctx);
+    expect(result.ok && result.next).toMatchObject({
+      status: 'claimed',
+      teamId: RECEIVING_TEAM,
+      assigneeId: 'receiving_member',
+      claimedAt: now,
+      responseDueAt: hours(-1),
+      resolveDueAt: hours(10),
+      handoff: null,
+      handoffCount: 1,
+    });
+    expect(result.ok && result.events.map((e) => e.type)).toEqual(['transferred', 'claimed']);
+    // The first claim stands when it had one.
+    const worked = transition(ticketIn('in_progress', 'handoff'), { action: 'acceptHandoff' }, actorFor('receiving_member'), ctx);
+    expect(worked.ok && worked.next.claimedAt).toEqual(hours(-2));
+  });
+
+  it('when the receiving member declines, then the first team keeps it and nothing else changes', () => {
+    const offered = ticketIn('claimed', 'handoff');
+    const result = transition(offered, { action: 'declineHandoff', reason: '不在本队范围' }, actorFor('receiving_member'), ctx);
+    expect(result.ok && result.next).toEqual({ ...offered, handoff: null });
+    expect(result.ok && result.events[0]).toMatchObject({ type: 'handoff_declined', data: { reason: '不在本队范围', requestedById: 'assignee' } });
+  });
+
+  it('when a hand-off is pending, then a second one and a claim are refused', () => {
+    const offered = ticketIn('assigned', 'handoff');
+    expect(handOff(offered, 'leader')).toEqual({ ok: false, error: { code: 'REQUEST_PENDING', request: 'handoff' } });
+    expect(transition(offered, { action: 'claim' }, actorFor('member'), ctx)).toEqual({ ok: false, error: { code: 'REQUEST_PENDING', request: 'handoff' } });
+    expect(availableActions(offered, actorFor('member'))).not.toContain('claim');
+  });
+
+  it('when it has moved three times, then only a secretary or an admin moves it', () => {
+    const bounced = { ...ticketIn('claimed'), handoffCount: 3 };
+    expect(handOff(bounced)).toEqual({ ok: false, error: { code: 'HANDOFF_LIMIT' } });
+    expect(availableActions(bounced, actorFor('assignee'))).not.toContain('transfer');
+    const direct = transition(bounced, { action: 'transfer', teamId: RECEIVING_TEAM, reason: '书记协调', assigneeId: null, targetInScope: true }, actorFor('secretary'), ctx);
+    expect(direct.ok && direct.next).toMatchObject({ teamId: RECEIVING_TEAM, status: 'assigned', handoffCount: 4 });
+  });
+
+  it('when a secretary does not oversee the target team, then they cannot move it there', () => {
+    const result = transition(ticketIn('claimed'), { action: 'transfer', teamId: RECEIVING_TEAM, reason: '试试', assigneeId: null, targetInScope: false }, actorFor('secretary'), ctx);
+    expect(result).toEqual({ ok: false, error: { code: 'TEAM_OUT_OF_SCOPE' } });
+  });
+});
+
+describe('退单 and 延期', () => {
+  const secretary = actorFor('secretary');
+
+  it('when a return is approved, then it waits for the team it goes to, unassigned, on the first clock', () => {
+    const asked = transition(ticketIn('claimed'), { action: 'return', reason: '不属于本队职责' }, actorFor('assignee'), ctx);
+    expect(asked.ok && asked.next.returnRequest).toEqual({ reason: '不属于本队职责', requestedAt: now, requestedById: 'assignee' });
+    const returned = asked.ok ? asked.next : ticketIn('claimed');
+    const approved = transition(returned, { action: 'approveReturn', teamId: OTHER_TEAM, assigneeId: null }, secretary, ctx);
+    expect(approved.ok && approved.next).toMatchObject({ status: 'assigned', teamId: OTHER_TEAM, assigneeId: null, returnRequest: null, resolveDueAt: hours(10) });
+    expect(approved.ok && approved.events[0]).toMatchObject({ type: 'return_approved', data: { toTeamId: OTHER_TEAM, requestedById: 'assignee' } });
+  });
+
+  it('when a return is rejected, then the team keeps working it', () => {
+    const result = transition(ticketIn('in_progress', 'returnRequest'), { action: 'rejectReturn', reason: '请继续办理' }, secretary, ctx);
+    expect(result.ok && result.next).toMatchObject({ status: 'in_progress', teamId: TEAM, assigneeId: 'assignee', returnRequest: null });
+  });
+
+  it('when someone would rule on their own request, then it is refused', () => {
+    const own = { ...ticketIn('claimed', 'returnRequest'), returnRequest: { ...asked, requestedById: 'secretary' } };
+    expect(transition(own, { action: 'approveReturn', teamId: OTHER_TEAM, assigneeId: null }, secretary, ctx)).toEqual({ ok: false, error: { code: 'OWN_REQUEST' } });
+  });
+
+  it('when an extension is approved, then the resolve clock ends at the new time and it is no longer overdue', () => {
+    const late = { ...ticketIn('in_progress'), resolveDueAt: hours(-1) };
+    const asked = transition(late, { action: 'extend', until: hours(72), reason: '下周二医院复查' }, actorFor('assignee'), ctx);
+    expect(asked.ok && asked.next).toMatchObject({ resolveDueAt: hours(-1), extension: { until: hours(72), reason: '下周二医院复查' } });
+    const approved = transition(asked.ok ? asked.next : late, { action: 'approveExtension' }, secretary, ctx);
+    expect(approved.ok && approved.next).toMatchObject({ resolveDueAt: hours(72), extension: null });
+    expect(approved.ok && activeDueAt(approved.next)).toEqual(hours(72));
+    expect(approved.ok && approved.events[0]).toMatchObject({ type: 'extended', data: { until: hours(72).toISOString(), reason: '下周二医院复查' } });
+  });
+
+  it('when an extension reaches into the past or beyond 30 days, then it is refused', () => {
+    const extend = (until: Date) => transition(ticketIn('claimed'), { action: 'extend', until, reason: 'x' }, actorFor('assignee'), ctx);
+    expect(extend(hours(-1))).toEqual({ ok: false, error: { code: 'INVALID_EXTENSION', reason: 'past' } });
+    // Not later than the due time it has: no extension at all.
+    expect(extend(hours(5))).toEqual({ ok: false, error: { code: 'INVALID_EXTENSION', reason: 'past' } });
+    expect(extend(hours(30 * 24 + 1))).toEqual({ ok: false, error: { code: 'INVALID_EXTENSION', reason: 'too_far' } });
+    expect(extend(hours(30 * 24)).ok).toBe(true);
+  });
+
+  it('when a ticket is resolved or cancelled, then whatever was pending goes with it', () => {
+    const pending = { ...ticketIn('in_progress', 'handoff'), returnRequest: asked, extension: { ...asked, until: hours(48) } };
+    const resolved = transition(pending, { action: 'resolve', text: '已送到', attachments: [] }, actorFor('assignee'), ctx);
+    expect(resolved.ok && resolved.next).toMatchObject({ handoff: null, returnRequest: null, extension: null });
   });
 });

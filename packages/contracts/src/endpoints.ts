@@ -83,11 +83,16 @@ const DISTRIBUTION_LEDGER =
 const METRICS_ERRORS = ['INVALID_WINDOW', 'FORBIDDEN', 'NOT_FOUND'] as const satisfies readonly ErrorCode[];
 const ACTION_ERRORS = ['NOT_FOUND', 'FORBIDDEN', 'INVALID_TRANSITION', 'VERSION_CONFLICT'] as const satisfies readonly ErrorCode[];
 
-/** A ticket action: `POST /tickets/:id/<action>`, replying with the updated ticket. */
-const action = <const A extends TicketAction, const X extends readonly ErrorCode[]>(name: A, summary: string, errors: X) =>
+/** A ticket action: `POST /tickets/:id/<path>` (the action's name unless given), replying with the updated ticket. */
+const action = <const A extends TicketAction, const X extends readonly ErrorCode[], const P extends string = A>(
+  name: A,
+  summary: string,
+  errors: X,
+  path?: P,
+) =>
   endpoint({
     method: 'POST',
-    path: `/tickets/:id/${name}` as `/tickets/:id/${A}`,
+    path: `/tickets/:id/${path ?? name}` as `/tickets/:id/${P}`,
     tag: 'tickets',
     summary,
     params: IdParams,
@@ -252,11 +257,33 @@ export const endpoints = {
     replies: { 200: TicketDetail },
     errors: ['NOT_FOUND'],
   }),
-  claimTicket: action('claim', '签收 (本队队员；并发签收只有一人成功，其余 409)', ['ALREADY_CLAIMED']),
+  claimTicket: action('claim', '签收 (本队队员；并发签收只有一人成功，其余 409；转交等待接收时不能签收)', ['ALREADY_CLAIMED', 'REQUEST_PENDING']),
   startTicket: action('start', '开始办理 (签收人或队长)', []),
   noteTicket: action('note', '添加办理记录 (签收人、队长、书记)', ['UNKNOWN_ATTACHMENT']),
   resolveTicket: action('resolve', '办结 (签收人或队长)', ['UNKNOWN_ATTACHMENT']),
-  transferTicket: action('transfer', '转派到其他服务队 (签收人、队长、书记)', ['SAME_TEAM', 'UNKNOWN_TEAM']),
+  transferTicket: action(
+    'transfer',
+    '转交其他服务队 (首接负责)：签收人或队长发起后仍由本队负责、按原时限，直到对方接收；辖区同时覆盖两队的书记或管理员直接转派；已转交三次的只能由书记转派',
+    ['SAME_TEAM', 'UNKNOWN_TEAM', 'REQUEST_PENDING', 'HANDOFF_LIMIT'],
+  ),
+  acceptHandoffTicket: action('acceptHandoff', '接收转交 (接收服务队的队员或队长)：工单转入本队并由接收人签收，时限不变', ['NOTHING_PENDING'], 'handoff/accept'),
+  declineHandoffTicket: action('declineHandoff', '拒收转交 (接收服务队的队员或队长)：工单留在原服务队', ['NOTHING_PENDING'], 'handoff/decline'),
+  returnTicket: action('return', '退单 (签收人或队长)：写明原因，等待辖区书记审批', ['REQUEST_PENDING']),
+  approveReturnTicket: action(
+    'approveReturn',
+    '同意退单 (辖区书记、管理员)：转给指定服务队，或重新分派 (不含退单的服务队)',
+    ['NOTHING_PENDING', 'OWN_REQUEST', 'SAME_TEAM', 'UNKNOWN_TEAM'],
+    'return/approve',
+  ),
+  rejectReturnTicket: action('rejectReturn', '驳回退单 (辖区书记、管理员)：仍由原服务队办理', ['NOTHING_PENDING', 'OWN_REQUEST'], 'return/reject'),
+  extendTicket: action('extend', '申请延期 (签收人或队长)：新的办结时限和原因，等待辖区书记审批', ['REQUEST_PENDING', 'INVALID_EXTENSION'], 'extension'),
+  approveExtensionTicket: action(
+    'approveExtension',
+    '同意延期 (辖区书记、管理员)：办结时限改为申请的时间 (督办、超时和三率都按新时限)',
+    ['NOTHING_PENDING', 'OWN_REQUEST'],
+    'extension/approve',
+  ),
+  rejectExtensionTicket: action('rejectExtension', '驳回延期 (辖区书记、管理员)', ['NOTHING_PENDING', 'OWN_REQUEST'], 'extension/reject'),
   assignTicket: action('assign', '指派给本队队员 (队长、书记)', ['NOT_A_MEMBER']),
   cancelTicket: action('cancel', '取消求助 (提交人，办结前)', []),
   confirmTicket: action('confirm', '确认办结并评价；不满意则重新办理并督办 (提交人或求助对象)', []),

@@ -60,10 +60,21 @@ const ACTION_NAMES: readonly TicketAction[] = [
   'note',
   'resolve',
   'transfer',
+  'acceptHandoff',
+  'declineHandoff',
+  'return',
+  'approveReturn',
+  'rejectReturn',
+  'extend',
+  'approveExtension',
+  'rejectExtension',
   'assign',
   'cancel',
   'confirm',
 ];
+
+/** Who asked for something waiting for an answer, when and why. */
+const RequestFields = { reason: Type.String(), requestedAt: DateTime, requestedById: Id };
 
 export const TicketItem = Type.Object({
   name: Type.String(),
@@ -119,6 +130,14 @@ export const Ticket = Type.Object({
   rating: Nullable(Type.Integer()),
   satisfied: Nullable(Type.Boolean()),
   ratingComment: Nullable(Type.String()),
+  /** 首接负责: offered to another team, still this team's (queue, clock) until that team accepts. */
+  handoff: Nullable(Type.Object({ toTeamId: Id, ...RequestFields })),
+  /** How many times it has moved to another team; after 3 only a secretary moves it. */
+  handoffCount: Type.Integer(),
+  /** 退单 waiting for a secretary's ruling. */
+  returnRequest: Nullable(Type.Object(RequestFields)),
+  /** 延期 waiting for a secretary's ruling: the resolve due time asked for. */
+  extension: Nullable(Type.Object({ until: DateTime, ...RequestFields })),
   /** What the caller may do with it now. */
   actions: Type.Array(StringEnum(ACTION_NAMES)),
 });
@@ -137,7 +156,7 @@ export type TicketEvent = Static<typeof TicketEvent>;
 export const TicketDetail = Type.Object({ ticket: Ticket, events: Type.Array(TicketEvent) });
 export type TicketDetail = Static<typeof TicketDetail>;
 
-export const TICKET_SCOPES = ['mine', 'filed', 'assigned', 'team', 'area'] as const;
+export const TICKET_SCOPES = ['mine', 'filed', 'assigned', 'team', 'incoming', 'area'] as const;
 export type TicketScope = (typeof TICKET_SCOPES)[number];
 
 export const ListTicketsQuery = Type.Object(
@@ -145,7 +164,7 @@ export const ListTicketsQuery = Type.Object(
     scope: Type.Optional(
       StringEnum(TICKET_SCOPES, {
         description:
-          'mine: 我提交的、为我提交的和分派给我的; filed: 我提交的和为我提交的; assigned: 分派给我的; team: 我所在服务队的; area: 我负责的辖区 (书记、管理员)',
+          'mine: 我提交的、为我提交的和分派给我的; filed: 我提交的和为我提交的; assigned: 分派给我的; team: 我所在服务队的; incoming: 转交给我所在服务队、等待接收的; area: 我负责的辖区 (书记、管理员)',
       }),
     ),
     status: Type.Optional(StringEnum(TICKET_STATUSES)),
@@ -178,6 +197,20 @@ export const ActionBodies = {
     { additionalProperties: false },
   ),
   transfer: Type.Object({ ...Version, teamId: Id, reason: Text(500) }, { additionalProperties: false }),
+  acceptHandoff: Type.Object({ ...Version }, { additionalProperties: false }),
+  declineHandoff: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
+  return: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
+  approveReturn: Type.Object(
+    { ...Version, teamId: Type.Optional(Type.String({ format: 'uuid', description: '转给这个服务队；不传则重新分派 (不含退单的服务队)' })) },
+    { additionalProperties: false },
+  ),
+  rejectReturn: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
+  extend: Type.Object(
+    { ...Version, until: Type.String({ format: 'date-time', description: '新的办结时限：晚于现在的时限，至多 30 天后' }), reason: Text(500) },
+    { additionalProperties: false },
+  ),
+  approveExtension: Type.Object({ ...Version }, { additionalProperties: false }),
+  rejectExtension: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
   assign: Type.Object({ ...Version, assigneeId: Id }, { additionalProperties: false }),
   cancel: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
   confirm: Type.Object(

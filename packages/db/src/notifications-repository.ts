@@ -10,6 +10,8 @@ export interface AudienceTicket {
   filedById: string;
   beneficiaryUserId: string | null;
   areaPath: string;
+  /** The team a pending hand-off is offered to (audience `handoff_team`). */
+  handoffToTeamId?: string | null;
 }
 
 export interface NewNotification {
@@ -72,6 +74,7 @@ export function createNotificationsRepository(handle: DbHandle) {
       for (const { ticket, wanted } of requests) {
         if (ticket.teamId && wanted.includes('team')) wholeTeams.add(ticket.teamId);
         else if (ticket.teamId && wanted.includes('leaders')) leaderTeams.add(ticket.teamId);
+        if (ticket.handoffToTeamId && wanted.includes('handoff_team')) wholeTeams.add(ticket.handoffToTeamId);
         if (wanted.some((a) => a === 'area_secretaries' || a === 'subdistrict_secretaries')) chainOf(ticket).forEach((id) => areaIds.add(id));
       }
       for (const id of wholeTeams) leaderTeams.delete(id);
@@ -110,6 +113,9 @@ export function createNotificationsRepository(handle: DbHandle) {
               break;
             case 'team':
               found.set(audience, members.map((m) => m.userId));
+              break;
+            case 'handoff_team':
+              found.set(audience, ticket.handoffToTeamId ? (byKey.get(ticket.handoffToTeamId) ?? []).map((m) => m.userId) : []);
               break;
             case 'leaders':
               found.set(audience, members.filter((m) => m.kind === 'leader').map((m) => m.userId));

@@ -244,6 +244,22 @@ export const tickets = pgTable(
     escalationLevel: smallint('escalation_level').notNull().default(0),
     /** When the sweep next needs to look at it: the next escalation, or the auto-close of a resolved ticket. */
     sweepAt: at('sweep_at'),
+    // 首接负责: a hand-off offered to another team; the ticket stays with its team until accepted.
+    handoffToTeamId: uuid('handoff_to_team_id').references(() => teams.id),
+    handoffReason: text('handoff_reason'),
+    handoffRequestedAt: at('handoff_requested_at'),
+    handoffRequestedById: uuid('handoff_requested_by_id').references(() => users.id),
+    /** How many times it has moved to another team (after three, only a secretary moves it). */
+    handoffCount: smallint('handoff_count').notNull().default(0),
+    // 退单 waiting for a secretary's ruling.
+    returnReason: text('return_reason'),
+    returnRequestedAt: at('return_requested_at'),
+    returnRequestedById: uuid('return_requested_by_id').references(() => users.id),
+    // 延期 waiting for a secretary's ruling (granted, it becomes resolve_due_at).
+    extensionUntil: at('extension_until'),
+    extensionReason: text('extension_reason'),
+    extensionRequestedAt: at('extension_requested_at'),
+    extensionRequestedById: uuid('extension_requested_by_id').references(() => users.id),
     version: integer('version').notNull().default(1),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
@@ -261,6 +277,12 @@ export const tickets = pgTable(
     index('tickets_team_created_idx').on(t.teamId, t.createdAt),
     // The ledger export of a whole scope reads in filing order, batch after batch (keyset).
     index('tickets_created_idx').on(t.createdAt, t.id),
+    // Hand-offs waiting for a team (its 待接收 list), and requests waiting for a secretary (待审批):
+    // a handful of rows at any time, whatever the table's size.
+    index('tickets_handoff_team_idx').on(t.handoffToTeamId).where(sql`handoff_to_team_id IS NOT NULL`),
+    index('tickets_pending_compound_idx')
+      .on(t.compoundId)
+      .where(sql`handoff_to_team_id IS NOT NULL OR return_requested_at IS NOT NULL OR extension_requested_at IS NOT NULL`),
     check('tickets_category_check', oneOf('category', ['medicine', 'supplies', 'medical', 'help'])),
     check('tickets_urgency_check', oneOf('urgency', ['normal', 'urgent', 'emergency'])),
     check('tickets_status_check', oneOf('status', TICKET_STATUSES)),

@@ -48,6 +48,8 @@ export type SweepUpdate =
 export type TicketScopeFilter =
   | { kind: 'people'; filedOrFor?: string; assignedTo?: string }
   | { kind: 'teams'; teamIds: string[] }
+  /** Tickets offered to these teams by a hand-off not yet answered (their 待接收). */
+  | { kind: 'handoffs'; teamIds: string[] }
   /** Everything under these area paths; `null`: everything (admins). */
   | { kind: 'areas'; paths: string[] | null };
 
@@ -169,6 +171,24 @@ function writtenView(row: WrittenViewRow): TicketViewRow {
     }),
   ) as TicketRow;
   return { ticket, areaPath: row.area_path, team: row.team, assignee: row.assignee, filer: row.filer, items: row.items };
+}
+
+/** A machine ticket's pending requests as the ticket row's columns (null where none waits). */
+function requestColumns(next: MachineTicket) {
+  return {
+    handoffToTeamId: next.handoff?.toTeamId ?? null,
+    handoffReason: next.handoff?.reason ?? null,
+    handoffRequestedAt: next.handoff?.requestedAt ?? null,
+    handoffRequestedById: next.handoff?.requestedById ?? null,
+    handoffCount: next.handoffCount,
+    returnReason: next.returnRequest?.reason ?? null,
+    returnRequestedAt: next.returnRequest?.requestedAt ?? null,
+    returnRequestedById: next.returnRequest?.requestedById ?? null,
+    extensionUntil: next.extension?.until ?? null,
+    extensionReason: next.extension?.reason ?? null,
+    extensionRequestedAt: next.extension?.requestedAt ?? null,
+    extensionRequestedById: next.extension?.requestedById ?? null,
+  };
 }
 
 const assignee = alias(users, 'assignee');
@@ -365,6 +385,7 @@ export function createTicketsRepository(handle: DbHandle) {
         ratingSatisfied: next.ratingSatisfied,
         ratingStars: next.ratingStars,
         ratingComment: next.ratingComment,
+        ...requestColumns(next),
         updatedAt: input.now,
       });
       const [row] = await handle.rows<WrittenViewRow & { attached: number }>(
@@ -440,6 +461,10 @@ export function scopeCondition(scope: TicketScopeFilter, bind: Bind = inline): S
     }
     case 'teams':
       return scope.teamIds.length > 0 ? inArray(tickets.teamId, scope.teamIds.map((id, i) => bind(`team${i}`, id))) : sql`false`;
+    case 'handoffs':
+      return scope.teamIds.length > 0
+        ? inArray(tickets.handoffToTeamId, scope.teamIds.map((id, i) => bind(`team${i}`, id)))
+        : sql`false`;
     case 'areas':
       if (scope.paths === null) return undefined;
       if (scope.paths.length === 0) return sql`false`;

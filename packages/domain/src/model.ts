@@ -142,6 +142,17 @@ export const EVENT_TYPES = [
   'reopened',
   'cancelled',
   'escalated',
+  // 首接负责: a hand-off asked for (the ticket stays until the receiving team accepts), declined.
+  'handoff_requested',
+  'handoff_declined',
+  // 退单 and its ruling.
+  'return_requested',
+  'return_approved',
+  'return_rejected',
+  // 延期: asked for, granted (`extended`), refused.
+  'extension_requested',
+  'extended',
+  'extension_rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -15,6 +15,17 @@ export const NOTIFICATION_TYPES = [
   'overdue',
   /** A resident says their household's distribution pack never came (to the team's leaders). */
   'distribution_not_received',
+  /** A team is asked to take a ticket over (转交), and what came of it. */
+  'handoff',
+  'handoff_accepted',
+  'handoff_declined',
+  /** 退单 and 延期 waiting for a secretary, and the ruling to whoever asked. */
+  'return_requested',
+  'return_approved',
+  'return_rejected',
+  'extension_requested',
+  'extended',
+  'extension_rejected',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -28,7 +39,11 @@ export type Audience =
   /** Secretaries of the compound and the community (or village) it is in. */
   | 'area_secretaries'
   /** Secretaries of the subdistrict. */
-  | 'subdistrict_secretaries';
+  | 'subdistrict_secretaries'
+  /** Every active member of the team a pending hand-off is offered to. */
+  | 'handoff_team'
+  /** Whoever asked for what the event answers (its `data.requestedById`). */
+  | 'requester';
 
 export interface NotificationPlan {
   type: NotificationType;
@@ -69,7 +84,30 @@ export function notificationPlan(
     case 'cancelled':
       return ticket.claimed ? [{ type: 'cancelled', audiences: ['assignee'] }] : [];
     case 'transferred':
-      return [{ type: 'transferred', audiences: ['team'] }];
+      // Accepted hand-offs tell the one who offered it; the new team hears either way.
+      return [
+        { type: 'transferred', audiences: ['team'] },
+        ...(d.accepted ? [{ type: 'handoff_accepted' as const, audiences: ['requester'] as Audience[] }] : []),
+      ];
+    case 'handoff_requested':
+      return [{ type: 'handoff', audiences: ['handoff_team'] }];
+    case 'handoff_declined':
+      return [{ type: 'handoff_declined', audiences: ['requester', 'leaders'] }];
+    case 'return_requested':
+      return [{ type: 'return_requested', audiences: ['area_secretaries'] }];
+    case 'return_approved':
+      return [
+        { type: 'return_approved', audiences: ['requester'] },
+        ...(d.toTeamId ? [{ type: 'transferred' as const, audiences: ['team'] as Audience[] }] : []),
+      ];
+    case 'return_rejected':
+      return [{ type: 'return_rejected', audiences: ['requester'] }];
+    case 'extension_requested':
+      return [{ type: 'extension_requested', audiences: ['area_secretaries'] }];
+    case 'extended':
+      return [{ type: 'extended', audiences: ['requester'] }];
+    case 'extension_rejected':
+      return [{ type: 'extension_rejected', audiences: ['requester'] }];
     case 'assigned':
       // A reassignment by the leader (routing's own assignment is told by `created`).
       return d.previousAssigneeId !== undefined ? [{ type: 'assigned', audiences: ['assignee'] }] : [];

@@ -15,6 +15,14 @@ export type TicketAction =
   | 'note'
   | 'resolve'
   | 'transfer'
+  | 'acceptHandoff'
+  | 'declineHandoff'
+  | 'return'
+  | 'approveReturn'
+  | 'rejectReturn'
+  | 'extend'
+  | 'approveExtension'
+  | 'rejectExtension'
   | 'assign'
   | 'cancel'
   | 'confirm';
@@ -26,13 +34,25 @@ export type Relation =
   | 'team_member'
   | 'team_leader'
   | 'assignee'
+  /** A member (or leader) of the team a pending hand-off is offered to. */
+  | 'handoff_member'
   | 'area_secretary'
   | 'admin';
+
+/** The requests a ticket may have waiting for someone's answer (one of each at a time). */
+export type PendingRequest = 'handoff' | 'returnRequest' | 'extension';
 
 interface ActionRule {
   from: readonly TicketStatus[];
   by: readonly Relation[];
+  /** Answers this pending request: without one there is nothing to answer (409). */
+  answers?: PendingRequest;
 }
+
+/** A ticket already handed across this many times moves only by a secretary's (or admin's) hand. */
+export const MAX_HANDOFFS = 3;
+/** The furthest an extension may reach, from the moment it is asked for. */
+export const MAX_EXTENSION_MS = 30 * 24 * 3600_000;
 
 // The status sets the rest of the system asks about (the database turns them into SQL with
 // packages/db's statusIn), so that what "open" means is written once.
@@ -55,7 +75,19 @@ export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
     by: ['assignee', 'team_leader', 'area_secretary', 'admin'],
   },
   resolve: { from: WORKING_STATUSES, by: ['assignee', 'team_leader'] },
+  // 首接负责: the assignee or leader offers it to another team (it stays theirs until accepted);
+  // a secretary covering both teams, or an admin, moves it at once.
   transfer: { from: OPEN_STATUSES, by: ['assignee', 'team_leader', 'area_secretary', 'admin'] },
+  acceptHandoff: { from: OPEN_STATUSES, by: ['handoff_member'], answers: 'handoff' },
+  declineHandoff: { from: OPEN_STATUSES, by: ['handoff_member'], answers: 'handoff' },
+  // 退单: the team gives it back with a reason; a secretary of the area rules on it.
+  return: { from: OPEN_STATUSES, by: ['assignee', 'team_leader'] },
+  approveReturn: { from: OPEN_STATUSES, by: ['area_secretary', 'admin'], answers: 'returnRequest' },
+  rejectReturn: { from: OPEN_STATUSES, by: ['area_secretary', 'admin'], answers: 'returnRequest' },
+  // 延期: more time to resolve, with a reason; a secretary of the area grants it or not.
+  extend: { from: OPEN_STATUSES, by: ['assignee', 'team_leader'] },
+  approveExtension: { from: OPEN_STATUSES, by: ['area_secretary', 'admin'], answers: 'extension' },
+  rejectExtension: { from: OPEN_STATUSES, by: ['area_secretary', 'admin'], answers: 'extension' },
   // Reassigning within the team (the leader's job; a secretary may step in).
   assign: { from: OPEN_STATUSES, by: ['team_leader', 'area_secretary', 'admin'] },
   cancel: { from: OPEN_STATUSES, by: ['filer'] },
@@ -78,6 +110,25 @@ export interface MachineTicket {
   ratingComment: string | null;
   /** The highest escalation level reached (see escalation.ts). */
   escalationLevel: number;
+  /** A hand-off offered to another team and not yet answered. */
+  handoff: Handoff | null;
+  /** How many times it has moved to another team. */
+  handoffCount: number;
+  /** A 退单 waiting for a secretary's ruling. */
+  returnRequest: Request | null;
+  /** A 延期 waiting for a secretary's ruling. */
+  extension: (Request & { until: Date }) | null;
+}
+
+/** Who asked for something, when and why. */
+export interface Request {
+  reason: string;
+  requestedAt: Date;
+  requestedById: string;
+}
+
+export interface Handoff extends Request {
+  toTeamId: string;
 }
 
 export interface Actor {
@@ -94,7 +145,20 @@ export type ActionInput =
   | { action: 'start' }
   | { action: 'note'; text: string; attachments: string[] }
   | { action: 'resolve'; text: string; attachments: string[] }
-  | { action: 'transfer'; teamId: string; reason: string; assigneeId: string | null }
+  /**
+   * `targetInScope`: whether the actor oversees the target team's area as a secretary (the
+   * caller works it out): then, with the ticket in their area too, it moves at once.
+   */
+  | { action: 'transfer'; teamId: string; reason: string; assigneeId: string | null; targetInScope: boolean }
+  | { action: 'acceptHandoff' }
+  | { action: 'declineHandoff'; reason: string }
+  | { action: 'return'; reason: string }
+  /** `teamId`: the team it goes to (the secretary's choice, or routing's without the returning team); null: nobody, flagged. */
+  | { action: 'approveReturn'; teamId: string | null; assigneeId: string | null }
+  | { action: 'rejectReturn'; reason: string }
+  | { action: 'extend'; until: Date; reason: string }
+  | { action: 'approveExtension' }
+  | { action: 'rejectExtension'; reason: string }
   | { action: 'assign'; assigneeId: string }
   | { action: 'cancel'; reason: string }
   | { action: 'confirm'; satisfied: boolean; rating: number; comment: string | null };
@@ -108,7 +172,17 @@ export type TransitionError =
   | { code: 'FORBIDDEN'; action: TicketAction }
   | { code: 'INVALID_TRANSITION'; action: TicketAction; status: TicketStatus }
   | { code: 'ALREADY_CLAIMED'; claimedById: string | null }
-  | { code: 'SAME_TEAM' };
+  | { code: 'SAME_TEAM' }
+  /** There is already one waiting (a hand-off, a return, an extension). */
+  | { code: 'REQUEST_PENDING'; request: PendingRequest }
+  /** Nothing waits for this answer. */
+  | { code: 'NO_REQUEST'; request: PendingRequest }
+  | { code: 'HANDOFF_LIMIT' }
+  /** A secretary may move a ticket only to a team of their own area. */
+  | { code: 'TEAM_OUT_OF_SCOPE' }
+  /** Nobody rules on their own request. */
+  | { code: 'OWN_REQUEST' }
+  | { code: 'INVALID_EXTENSION'; reason: 'past' | 'too_far' };
 
 /** A ticket's next state and what happened to get there. */
 export interface TicketChange {
@@ -133,6 +207,7 @@ export function relationsOf(ticket: MachineTicket, actor: Actor): Set<Relation> 
   if (teamRole === 'leader') relations.add('team_leader');
   // The claimer once claimed; before that, the member routing suggested (the responsible one).
   if (ticket.assigneeId !== null && ticket.assigneeId === actor.userId) relations.add('assignee');
+  if (ticket.handoff && actor.teamRoles.has(ticket.handoff.toTeamId)) relations.add('handoff_member');
   if (actor.inAreaScope) relations.add('area_secretary');
   if (actor.isAdmin) relations.add('admin');
   return relations;
@@ -143,11 +218,30 @@ export function mayAct(ticket: MachineTicket, actor: Actor, action: TicketAction
   return TICKET_ACTIONS[action].by.some((r) => relations.has(r));
 }
 
-/** The actions this person could take on the ticket now (for the UI's buttons). */
+/** Whether the request an action answers is there to answer. */
+function answerable(ticket: MachineTicket, rule: ActionRule): boolean {
+  return rule.answers === undefined || ticket[rule.answers] !== null;
+}
+
+/**
+ * The actions this person could take on the ticket now (for the UI's buttons): allowed from its
+ * status, for them, with the request it answers waiting, and not a request of a kind already
+ * waiting (nor a hand-off after three, unless they may move it at once).
+ */
 export function availableActions(ticket: MachineTicket, actor: Actor): TicketAction[] {
-  return (Object.keys(TICKET_ACTIONS) as TicketAction[]).filter(
-    (action) => TICKET_ACTIONS[action].from.includes(ticket.status) && mayAct(ticket, actor, action),
-  );
+  return (Object.keys(TICKET_ACTIONS) as TicketAction[]).filter((action) => {
+    const rule = TICKET_ACTIONS[action];
+    if (!rule.from.includes(ticket.status) || !mayAct(ticket, actor, action) || !answerable(ticket, rule)) return false;
+    if (action === 'claim') return ticket.handoff === null;
+    if (action === 'return') return ticket.returnRequest === null;
+    if (action === 'extend') return ticket.extension === null;
+    if (action === 'transfer') {
+      const relations = relationsOf(ticket, actor);
+      const mover = relations.has('admin') || relations.has('area_secretary');
+      return mover || (ticket.handoff === null && ticket.handoffCount < MAX_HANDOFFS);
+    }
+    return true;
+  });
 }
 
 /** Which of a ticket's two clocks runs (see activePhase). */
@@ -213,6 +307,10 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
       ratingStars: null,
       ratingComment: null,
       escalationLevel: 0,
+      handoff: null,
+      handoffCount: 0,
+      returnRequest: null,
+      extension: null,
     },
     created: {
       type: 'created',
@@ -245,6 +343,11 @@ export function transition(
   ctx: TransitionContext,
 ): TransitionResult {
   const rule = TICKET_ACTIONS[input.action];
+  // An answer that came too late (another accepted or ruled first) is told so, to anyone who
+  // still sees the ticket, rather than that they may not answer what is no longer asked.
+  if (!answerable(ticket, rule) && relationsOf(ticket, actor).size > 0) {
+    return { ok: false, error: { code: 'NO_REQUEST', request: rule.answers! } };
+  }
   if (!mayAct(ticket, actor, input.action)) {
     return { ok: false, error: { code: 'FORBIDDEN', action: input.action } };
   }
@@ -258,6 +361,10 @@ export function transition(
     };
   }
   const { now } = ctx;
+  const refused = (error: TransitionError): TransitionResult => ({ ok: false, error });
+  const asked = (reason: string): Request => ({ reason, requestedAt: now, requestedById: actor.userId });
+  // A finished ticket has nothing left to hand over, give back or extend.
+  const settled = { handoff: null, returnRequest: null, extension: null };
   const done = (next: MachineTicket, ...events: DomainEvent[]): TransitionResult => ({
     ok: true,
     next,
@@ -266,6 +373,8 @@ export function transition(
 
   switch (input.action) {
     case 'claim':
+      // While another team is asked to take it, nobody claims it from under the offer.
+      if (ticket.handoff) return refused({ code: 'REQUEST_PENDING', request: 'handoff' });
       return done(
         // The first claim is the response; a transferred ticket keeps it (首接负责).
         { ...ticket, status: 'claimed', assigneeId: actor.userId, claimedAt: ticket.claimedAt ?? now },
@@ -277,18 +386,121 @@ export function transition(
       return done(ticket, { type: 'note', data: { text: input.text, attachments: input.attachments } });
     case 'resolve':
       return done(
-        { ...ticket, status: 'resolved', resolvedAt: now },
+        { ...ticket, ...settled, status: 'resolved', resolvedAt: now },
         { type: 'resolved', data: { text: input.text, attachments: input.attachments } },
       );
-    case 'transfer':
-      if (input.teamId === ticket.teamId) return { ok: false, error: { code: 'SAME_TEAM' } };
+    case 'transfer': {
+      if (input.teamId === ticket.teamId) return refused({ code: 'SAME_TEAM' });
+      const relations = relationsOf(ticket, actor);
+      const transferred: DomainEvent = {
+        type: 'transferred',
+        data: { fromTeamId: ticket.teamId, toTeamId: input.teamId, reason: input.reason },
+      };
+      // A secretary over both teams (or an admin) moves it at once, whatever was pending.
+      if (relations.has('admin') || (relations.has('area_secretary') && input.targetInScope)) {
+        return done(
+          { ...ticket, status: 'assigned', teamId: input.teamId, assigneeId: input.assigneeId, handoff: null, handoffCount: ticket.handoffCount + 1 },
+          transferred,
+        );
+      }
+      if (!relations.has('assignee') && !relations.has('team_leader')) return refused({ code: 'TEAM_OUT_OF_SCOPE' });
+      if (ticket.handoff) return refused({ code: 'REQUEST_PENDING', request: 'handoff' });
+      if (ticket.handoffCount >= MAX_HANDOFFS) return refused({ code: 'HANDOFF_LIMIT' });
+      // 首接负责: it stays in this team's queue, on this team's clock, until the other accepts.
       return done(
-        { ...ticket, status: 'assigned', teamId: input.teamId, assigneeId: input.assigneeId },
+        { ...ticket, handoff: { ...asked(input.reason), toTeamId: input.teamId } },
+        { type: 'handoff_requested', data: { fromTeamId: ticket.teamId, toTeamId: input.teamId, reason: input.reason } },
+      );
+    }
+    case 'acceptHandoff': {
+      const handoff = ticket.handoff!;
+      // Accepting is signing for it: the accepter holds it, on the first clock (the first claim stands).
+      return done(
+        {
+          ...ticket,
+          status: 'claimed',
+          teamId: handoff.toTeamId,
+          assigneeId: actor.userId,
+          claimedAt: ticket.claimedAt ?? now,
+          handoff: null,
+          handoffCount: ticket.handoffCount + 1,
+        },
         {
           type: 'transferred',
-          data: { fromTeamId: ticket.teamId, toTeamId: input.teamId, reason: input.reason },
+          data: { fromTeamId: ticket.teamId, toTeamId: handoff.toTeamId, reason: handoff.reason, requestedById: handoff.requestedById, accepted: true },
+        },
+        { type: 'claimed', data: { teamId: handoff.toTeamId } },
+      );
+    }
+    case 'declineHandoff': {
+      const handoff = ticket.handoff!;
+      return done(
+        { ...ticket, handoff: null },
+        { type: 'handoff_declined', data: { toTeamId: handoff.toTeamId, reason: input.reason, requestedById: handoff.requestedById } },
+      );
+    }
+    case 'return':
+      if (ticket.returnRequest) return refused({ code: 'REQUEST_PENDING', request: 'returnRequest' });
+      return done(
+        { ...ticket, returnRequest: asked(input.reason) },
+        { type: 'return_requested', data: { teamId: ticket.teamId, reason: input.reason } },
+      );
+    case 'approveReturn': {
+      const request = ticket.returnRequest!;
+      if (request.requestedById === actor.userId) return refused({ code: 'OWN_REQUEST' });
+      // Back to waiting for a claim, in the team it goes to, on the first clock.
+      return done(
+        { ...ticket, status: 'assigned', teamId: input.teamId, assigneeId: input.assigneeId, ...settled },
+        {
+          type: 'return_approved',
+          data: { fromTeamId: ticket.teamId, toTeamId: input.teamId, reason: request.reason, requestedById: request.requestedById },
         },
       );
+    }
+    case 'rejectReturn': {
+      const request = ticket.returnRequest!;
+      if (request.requestedById === actor.userId) return refused({ code: 'OWN_REQUEST' });
+      return done(
+        { ...ticket, returnRequest: null },
+        { type: 'return_rejected', data: { reason: input.reason, requestedReason: request.reason, requestedById: request.requestedById } },
+      );
+    }
+    case 'extend': {
+      if (ticket.extension) return refused({ code: 'REQUEST_PENDING', request: 'extension' });
+      const until = input.until.getTime();
+      if (until <= now.getTime() || until <= ticket.resolveDueAt.getTime()) return refused({ code: 'INVALID_EXTENSION', reason: 'past' });
+      if (until > now.getTime() + MAX_EXTENSION_MS) return refused({ code: 'INVALID_EXTENSION', reason: 'too_far' });
+      return done(
+        { ...ticket, extension: { ...asked(input.reason), until: input.until } },
+        { type: 'extension_requested', data: { until: input.until.toISOString(), reason: input.reason, dueAt: ticket.resolveDueAt.toISOString() } },
+      );
+    }
+    case 'approveExtension': {
+      const extension = ticket.extension!;
+      if (extension.requestedById === actor.userId) return refused({ code: 'OWN_REQUEST' });
+      // The resolve clock now ends where the extension says: the sweep, the overdue flag and the
+      // rates all read resolveDueAt.
+      return done(
+        { ...ticket, resolveDueAt: extension.until, extension: null },
+        {
+          type: 'extended',
+          data: {
+            until: extension.until.toISOString(),
+            previousDueAt: ticket.resolveDueAt.toISOString(),
+            reason: extension.reason,
+            requestedById: extension.requestedById,
+          },
+        },
+      );
+    }
+    case 'rejectExtension': {
+      const extension = ticket.extension!;
+      if (extension.requestedById === actor.userId) return refused({ code: 'OWN_REQUEST' });
+      return done(
+        { ...ticket, extension: null },
+        { type: 'extension_rejected', data: { reason: input.reason, until: extension.until.toISOString(), requestedById: extension.requestedById } },
+      );
+    }
     case 'assign':
       return done(
         { ...ticket, assigneeId: input.assigneeId },
@@ -302,7 +514,7 @@ export function transition(
         },
       );
     case 'cancel':
-      return done({ ...ticket, status: 'cancelled' }, { type: 'cancelled', data: { reason: input.reason } });
+      return done({ ...ticket, ...settled, status: 'cancelled' }, { type: 'cancelled', data: { reason: input.reason } });
     case 'confirm': {
       const rating = {
         ratingSatisfied: input.satisfied,

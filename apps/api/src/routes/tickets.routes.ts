@@ -10,7 +10,18 @@ function actionInput(action: TicketAction, body: Record<string, unknown>): Actio
     case 'resolve':
       return { action, text: body.text as string, attachments: (body.attachments as string[] | undefined) ?? [] };
     case 'transfer':
-      return { action, teamId: body.teamId as string, reason: body.reason as string, assigneeId: null };
+      // Whether the caller oversees the target team is the service's to find out.
+      return { action, teamId: body.teamId as string, reason: body.reason as string, assigneeId: null, targetInScope: false };
+    case 'declineHandoff':
+    case 'return':
+    case 'rejectReturn':
+    case 'rejectExtension':
+      return { action, reason: body.reason as string };
+    case 'approveReturn':
+      // Without a team, the service routes it again.
+      return { action, teamId: (body.teamId as string | undefined) ?? null, assigneeId: null };
+    case 'extend':
+      return { action, until: new Date(body.until as string), reason: body.reason as string };
     case 'assign':
       return { action, assigneeId: body.assigneeId as string };
     case 'cancel':
@@ -24,6 +35,8 @@ function actionInput(action: TicketAction, body: Record<string, unknown>): Actio
       };
     case 'claim':
     case 'start':
+    case 'acceptHandoff':
+    case 'approveExtension':
       return { action };
   }
 }
@@ -51,6 +64,14 @@ export default async function ticketsRoutes(app: FastifyInstance) {
     noteTicket: act('note'),
     resolveTicket: act('resolve'),
     transferTicket: act('transfer'),
+    acceptHandoffTicket: act('acceptHandoff'),
+    declineHandoffTicket: act('declineHandoff'),
+    returnTicket: act('return'),
+    approveReturnTicket: act('approveReturn'),
+    rejectReturnTicket: act('rejectReturn'),
+    extendTicket: act('extend'),
+    approveExtensionTicket: act('approveExtension'),
+    rejectExtensionTicket: act('rejectExtension'),
     assignTicket: act('assign'),
     cancelTicket: act('cancel'),
     confirmTicket: act('confirm'),

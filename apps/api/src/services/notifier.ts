@@ -1,6 +1,7 @@
 import {
   CATEGORY_LABELS,
   notificationPlan,
+  type Audience,
   type Category,
   type DomainEvent,
   type NotificationType,
@@ -50,6 +51,24 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
       return { title: '有求助转派到本队', body: `${need}（${t.address}）。原因：${String(d.reason ?? '')}` };
     case 'reopened':
       return { title: '居民不满意，求助退回重办', body: `${need}${d.comment ? `。居民说：${String(d.comment)}` : ''}` };
+    case 'handoff':
+      return { title: '有求助转交给本队，请接收或拒收', body: `${need}（${t.address}）。原因：${String(d.reason ?? '')}。接收前仍由原服务队负责。` };
+    case 'handoff_accepted':
+      return { title: '转交的求助已被接收', body: `编号 ${t.number} 已由${actorName ?? '对方服务队'}接收办理。` };
+    case 'handoff_declined':
+      return { title: '转交被拒收，求助仍由本队办理', body: `编号 ${t.number}。拒收原因：${String(d.reason ?? '')}` };
+    case 'return_requested':
+      return { title: '退单待审批', body: `${need}（${t.address}），编号 ${t.number}。退单原因：${String(d.reason ?? '')}` };
+    case 'return_approved':
+      return { title: '退单已同意', body: `编号 ${t.number} 已${d.toTeamId ? '转给其他服务队' : '交由书记重新安排'}。` };
+    case 'return_rejected':
+      return { title: '退单被驳回，请继续办理', body: `编号 ${t.number}。驳回原因：${String(d.reason ?? '')}` };
+    case 'extension_requested':
+      return { title: '延期待审批', body: `${need}（${t.address}），编号 ${t.number}。延期原因：${String(d.reason ?? '')}` };
+    case 'extended':
+      return { title: '延期已同意', body: `编号 ${t.number} 的办结时限已延至 ${beijing(String(d.until))}。` };
+    case 'extension_rejected':
+      return { title: '延期被驳回，请按原时限办结', body: `编号 ${t.number}。驳回原因：${String(d.reason ?? '')}` };
     case 'overdue':
       return {
         title: `求助超时（督办 ${String(d.level)} 级）`,
@@ -60,6 +79,10 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
       return { title: '居民反映物资未收到', body: t.address };
   }
 }
+
+/** A time as people read it here: Beijing time, to the minute. */
+const beijingFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+const beijing = (iso: string) => beijingFormat.format(new Date(iso));
 
 /**
  * Turns tickets' events into notifications: what the domain's plan says, to the people each
@@ -90,7 +113,9 @@ export function createNotifier(deps: {
           const closing = event.type === 'closed' ? { ...event, data: { ...events.find((e) => e.type === 'confirmed')?.data, ...event.data } } : event;
           for (const plan of plans) {
             const text = message(plan.type, ticket, closing, actor?.name ?? null);
-            for (const userId of new Set(plan.audiences.flatMap((a) => people[i]!.get(a) ?? []))) {
+            // The one who asked for what this event answers is named by the event itself.
+            const of = (a: Audience) => (a === 'requester' ? (typeof event.data.requestedById === 'string' ? [event.data.requestedById] : []) : (people[i]!.get(a) ?? []));
+            for (const userId of new Set(plan.audiences.flatMap(of))) {
               const key = `${plan.type}:${userId}`;
               if (userId === actor?.id || seen.has(key)) continue;
               seen.add(key);

@@ -26,6 +26,17 @@ export function machineOf(t: TicketRow): MachineTicket {
     ratingStars: t.ratingStars,
     ratingComment: t.ratingComment,
     escalationLevel: t.escalationLevel,
+    handoff:
+      t.handoffToTeamId === null
+        ? null
+        : { toTeamId: t.handoffToTeamId, reason: t.handoffReason ?? '', requestedAt: t.handoffRequestedAt!, requestedById: t.handoffRequestedById! },
+    handoffCount: t.handoffCount,
+    returnRequest:
+      t.returnRequestedAt === null ? null : { reason: t.returnReason ?? '', requestedAt: t.returnRequestedAt, requestedById: t.returnRequestedById! },
+    extension:
+      t.extensionRequestedAt === null
+        ? null
+        : { until: t.extensionUntil!, reason: t.extensionReason ?? '', requestedAt: t.extensionRequestedAt, requestedById: t.extensionRequestedById! },
   };
 }
 
@@ -94,6 +105,24 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket 
     rating: t.ratingStars,
     satisfied: t.ratingSatisfied,
     ratingComment: t.ratingComment,
+    handoff: machine.handoff && {
+      toTeamId: machine.handoff.toTeamId,
+      reason: machine.handoff.reason,
+      requestedAt: machine.handoff.requestedAt.toISOString(),
+      requestedById: machine.handoff.requestedById,
+    },
+    handoffCount: machine.handoffCount,
+    returnRequest: machine.returnRequest && {
+      reason: machine.returnRequest.reason,
+      requestedAt: machine.returnRequest.requestedAt.toISOString(),
+      requestedById: machine.returnRequest.requestedById,
+    },
+    extension: machine.extension && {
+      until: machine.extension.until.toISOString(),
+      reason: machine.extension.reason,
+      requestedAt: machine.extension.requestedAt.toISOString(),
+      requestedById: machine.extension.requestedById,
+    },
     actions: availableActions(machine, actor),
   };
 }

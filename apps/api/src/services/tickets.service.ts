@@ -9,6 +9,7 @@ import {
   type MachineTicket,
   type TimeLimit,
   type ActionInput,
+  type PendingRequest,
   type SpecialTag,
   type TransitionError,
 } from '@minhu/domain';
@@ -23,6 +24,7 @@ import {
   type ListCursor,
   type OrgRepository,
   type TicketListFilter,
+  type TicketRow,
   type TicketViewRow,
   type TicketsRepository,
   type UsersRepository,
@@ -222,11 +224,13 @@ export function createTicketsService(deps: Deps) {
           throw conflict('VERSION_CONFLICT', '工单已被他人更新，请刷新后再试。', { version: ticket.version });
         }
         const limit = limitOf(ticket);
-        const result = transition(machine, input, actor, { now, timeLimit: limit });
+        const decided = await resolveInput(viewer, input, ticket);
+        const result = transition(machine, decided, actor, { now, timeLimit: limit });
         if (!result.ok) throw transitionError(result.error, row);
         // Only once the person may act: otherwise a refusal would reveal which teams exist.
-        await checkReferences(ticket.teamId, input);
-        const notifications = await notifier.plan([{ ticket: { ...ticket, ...result.next, areaPath }, events: result.events, actor: viewer }], now);
+        await checkReferences(ticket.teamId, decided);
+        const notified = { ...ticket, ...result.next, handoffToTeamId: result.next.handoff?.toTeamId ?? null, areaPath };
+        const notifications = await notifier.plan([{ ticket: notified, events: result.events, actor: viewer }], now);
         const attachments = 'attachments' in input ? input.attachments : [];
         const written = await writeAttaching(attachments, (executor) =>
           tickets.change(executor, {
@@ -266,11 +270,31 @@ export function createTicketsService(deps: Deps) {
     return { dueAt: activeDueAt(next), sweepAt: sweepAt(next, limit, autoCloseAfterMs) };
   }
 
-  /** Targets named in an action must exist: the team to transfer to, the member to assign, the photos. */
-  async function checkReferences(teamId: string | null, input: ActionInput) {
+  /**
+   * What the domain needs to decide that only the database knows: whether a secretary oversees
+   * the team a ticket is transferred to; where a return goes when the secretary names no team
+   * (routing again, without the team that returned it).
+   */
+  async function resolveInput(viewer: Viewer, input: ActionInput, ticket: TicketRow): Promise<ActionInput> {
     if (input.action === 'transfer') {
       const team = await org.team(input.teamId);
-      if (!team || !team.active) throw badRequest('UNKNOWN_TEAM', '要转派的服务队不存在或已停用。', { field: 'teamId' });
+      const area = team ? await org.area(team.areaId) : null;
+      return { ...input, targetInScope: area !== null && covers(viewer, area.path) };
+    }
+    if (input.action === 'approveReturn' && input.teamId === null) {
+      const person = ticket.beneficiaryName === null ? ticket.filedById : ticket.beneficiaryUserId;
+      const found = await routeAt(org, ticket.areaId, ticket, person ? { id: person, tags: [] } : null, ticket.teamId);
+      return { ...input, teamId: found?.routing.teamId ?? null, assigneeId: found?.routing.assigneeId ?? null };
+    }
+    return input;
+  }
+
+  /** Targets named in an action must exist: the team to transfer to, the member to assign, the photos. */
+  async function checkReferences(teamId: string | null, input: ActionInput) {
+    if (input.action === 'transfer' || (input.action === 'approveReturn' && input.teamId !== null)) {
+      if (input.teamId === teamId) throw badRequest('SAME_TEAM', '工单已在这个服务队，请选择其他服务队。', { field: 'teamId' });
+      const team = await org.team(input.teamId!);
+      if (!team || !team.active) throw badRequest('UNKNOWN_TEAM', '要转给的服务队不存在或已停用。', { field: 'teamId' });
     }
     if (input.action === 'assign') {
       if (!teamId || !(await org.isActiveMember(teamId, input.assigneeId))) {
@@ -295,6 +319,22 @@ export function createTicketsService(deps: Deps) {
         });
       case 'SAME_TEAM':
         return badRequest('SAME_TEAM', '工单已在这个服务队，不需要转派。', { field: 'teamId' });
+      case 'REQUEST_PENDING':
+        return conflict('REQUEST_PENDING', PENDING_MESSAGES[error.request], { request: error.request });
+      case 'NO_REQUEST':
+        return conflict('NOTHING_PENDING', NOTHING_PENDING_MESSAGES[error.request], { request: error.request });
+      case 'HANDOFF_LIMIT':
+        return new AppError(403, 'HANDOFF_LIMIT', '这张工单已转交三次，只能由书记转派。');
+      case 'TEAM_OUT_OF_SCOPE':
+        return forbidden('只能直接转派到您辖区内的服务队。');
+      case 'OWN_REQUEST':
+        return new AppError(403, 'OWN_REQUEST', '不能审批自己提出的申请，请由其他书记审批。');
+      case 'INVALID_EXTENSION':
+        return badRequest(
+          'INVALID_EXTENSION',
+          error.reason === 'past' ? '延期后的时间须晚于现在的办结时限。' : '一次延期最多 30 天。',
+          { field: 'until', reason: error.reason },
+        );
     }
   }
 
@@ -306,11 +346,12 @@ export function createTicketsService(deps: Deps) {
         return { kind: 'people', filedOrFor: viewer.id };
       case 'assigned':
         return { kind: 'people', assignedTo: viewer.id };
-      case 'team': {
+      case 'team':
+      case 'incoming': {
         const mine = viewer.teams.map((t) => t.id);
         if (mine.length === 0) throw forbidden('您还不是任何服务队的队员。');
         if (query.teamId && !mine.includes(query.teamId)) throw notFound('服务队');
-        return { kind: 'teams', teamIds: query.teamId ? [query.teamId] : mine };
+        return { kind: query.scope === 'team' ? 'teams' : 'handoffs', teamIds: query.teamId ? [query.teamId] : mine };
       }
       case 'area': {
         const paths = overseenPaths(viewer);
@@ -328,10 +369,30 @@ const ACTION_LABELS: Record<ActionInput['action'], string> = {
   start: '开始办理',
   note: '添加备注',
   resolve: '办结',
-  transfer: '转派',
+  transfer: '转交',
+  acceptHandoff: '接收',
+  declineHandoff: '拒收',
+  return: '退单',
+  approveReturn: '审批退单',
+  rejectReturn: '驳回退单',
+  extend: '申请延期',
+  approveExtension: '审批延期',
+  rejectExtension: '驳回延期',
   assign: '指派',
   cancel: '取消',
   confirm: '确认',
+};
+
+const PENDING_MESSAGES: Record<PendingRequest, string> = {
+  handoff: '工单正在转交给其他服务队，等待对方接收或拒收。',
+  returnRequest: '已申请退单，正在等待书记审批。',
+  extension: '已申请延期，正在等待书记审批。',
+};
+
+const NOTHING_PENDING_MESSAGES: Record<PendingRequest, string> = {
+  handoff: '没有等待接收的转交，可能已被其他队员接收或已撤回。',
+  returnRequest: '没有等待审批的退单，可能已被其他书记处理。',
+  extension: '没有等待审批的延期，可能已被其他书记处理。',
 };
 
 const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
@@ -339,7 +400,15 @@ const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
   start: '只有签收人或队长可以开始办理。',
   note: '只有签收人、队长或书记可以添加备注。',
   resolve: '只有签收人或队长可以办结。',
-  transfer: '只有签收人、队长或书记可以转派。',
+  transfer: '只有签收人、队长或书记可以转交。',
+  acceptHandoff: '只有接收服务队的队员可以接收。',
+  declineHandoff: '只有接收服务队的队员可以拒收。',
+  return: '只有签收人或队长可以退单。',
+  approveReturn: '只有辖区书记可以审批退单。',
+  rejectReturn: '只有辖区书记可以驳回退单。',
+  extend: '只有签收人或队长可以申请延期。',
+  approveExtension: '只有辖区书记可以审批延期。',
+  rejectExtension: '只有辖区书记可以驳回延期。',
   assign: '只有队长或书记可以指派。',
   cancel: '只有提交人可以取消求助。',
   confirm: '只有提交人或求助对象可以确认和评价。',

@@ -10,30 +10,38 @@ import { ROUTES } from '../routes';
 import { useShown } from './shown';
 import { Tap } from './tap';
 
-type Queue = 'unclaimed' | 'mine' | 'overdue';
+type Queue = 'unclaimed' | 'mine' | 'overdue' | 'incoming';
 
 const QUERIES: Record<Queue, ListTicketsQuery> = {
   unclaimed: { scope: 'team', status: 'assigned', limit: 20 },
   mine: { scope: 'assigned', open: true, limit: 20 },
   overdue: { scope: 'team', open: true, overdue: true, limit: 20 },
+  incoming: { scope: 'incoming', limit: 20 },
 };
 const EMPTY: Record<Queue, string> = {
   unclaimed: '没有待签收的求助。新的求助会自动出现在这里。',
   mine: '没有分派给您、未办结的求助。',
   overdue: '没有超时的求助，保持住！',
+  incoming: '没有转交给本队、等待接收的求助。',
+};
+const TITLES: Record<Queue, string> = {
+  unclaimed: '待签收（超时、紧急的在前）',
+  mine: '分派给我的',
+  overdue: '超时未办结',
+  incoming: '转交给本队，待接收（打开后接收或拒收）',
 };
 
 /** A member's home: counters on top, then the queue with 签收 right on each card. */
 export function MemberHome({ visits }: { visits?: number }) {
   const { me } = useApp();
   const [queue, setQueue] = useState<Queue>('unclaimed');
-  const [counts, setCounts] = useState<Record<Queue, number | null>>({ unclaimed: null, mine: null, overdue: null });
+  const [counts, setCounts] = useState<Record<Queue, number | null>>({ unclaimed: null, mine: null, overdue: null, incoming: null });
 
   const count = useCallback(async () => {
     const n = async (q: Queue) => (await api.listTickets({ query: { ...QUERIES[q], limit: 100 } })).items.length;
     try {
-      const [unclaimed, mine, overdue] = await Promise.all([n('unclaimed'), n('mine'), n('overdue')]);
-      setCounts({ unclaimed, mine, overdue });
+      const [unclaimed, mine, overdue, incoming] = await Promise.all([n('unclaimed'), n('mine'), n('overdue'), n('incoming')]);
+      setCounts({ unclaimed, mine, overdue, incoming });
     } catch {
       // The list below shows the error.
     }
@@ -63,12 +71,18 @@ export function MemberHome({ visits }: { visits?: number }) {
             </Tap>
           ))}
       </View>
+      {(counts.incoming ?? 0) > 0 && (
+        <Tap className={`list-item ${queue === 'incoming' ? 'on' : ''}`} onTap={() => setQueue('incoming')} data-testid='incoming-handoffs'>
+          <Text>📥 转交待接收 {counts.incoming} 条</Text>
+          <Text className='muted'>›</Text>
+        </Tap>
+      )}
       <View className='counters'>
         {counter('unclaimed', '待签收')}
         {counter('mine', '我的')}
         {counter('overdue', '超时')}
       </View>
-      <View className='section-title'>{queue === 'unclaimed' ? '待签收（超时、紧急的在前）' : queue === 'mine' ? '分派给我的' : '超时未办结'}</View>
+      <View className='section-title'>{TITLES[queue]}</View>
       <TicketList query={QUERIES[queue]} forMember empty={EMPTY[queue]} onLoaded={() => void count()} visits={visits} />
     </View>
   );

@@ -28,7 +28,19 @@ function detail(event: TicketEvent, teamName: (id: unknown) => string | null): s
     case 'resolved':
       return typeof d.text === 'string' ? d.text : null;
     case 'transferred':
-      return `转给 ${teamName(d.toTeamId) ?? '其他服务队'}：${String(d.reason ?? '')}`;
+      return `${d.accepted ? '已由' : '转给'} ${teamName(d.toTeamId) ?? '其他服务队'}${d.accepted ? ' 接收' : ''}：${String(d.reason ?? '')}`;
+    case 'handoff_requested':
+      return `请 ${teamName(d.toTeamId) ?? '其他服务队'} 接收（接收前仍由本队负责）：${String(d.reason ?? '')}`;
+    case 'handoff_declined':
+    case 'return_requested':
+    case 'return_rejected':
+    case 'extension_requested':
+    case 'extension_rejected':
+      return typeof d.reason === 'string' ? d.reason : null;
+    case 'return_approved':
+      return d.toTeamId ? `转给 ${teamName(d.toTeamId) ?? '其他服务队'}` : '由书记重新安排';
+    case 'extended':
+      return `办结时限延至 ${fullTime(String(d.until))}：${String(d.reason ?? '')}`;
     case 'cancelled':
       return typeof d.reason === 'string' ? d.reason : null;
     case 'confirmed':

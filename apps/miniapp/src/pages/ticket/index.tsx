@@ -21,25 +21,69 @@ const DONE_MESSAGES: Record<TicketAction, string> = {
   start: '已开始办理',
   note: '已记录',
   resolve: '已办结',
-  transfer: '已转派',
+  transfer: '已转交，等待对方接收',
+  acceptHandoff: '已接收',
+  declineHandoff: '已拒收',
+  return: '已申请退单',
+  approveReturn: '已同意退单',
+  rejectReturn: '已驳回退单',
+  extend: '已申请延期',
+  approveExtension: '已同意延期',
+  rejectExtension: '已驳回延期',
   assign: '已指派',
   cancel: '已取消',
   confirm: '感谢评价',
 };
 
 /** Actions that need a few words (or a choice) first open a small form; the others run at once. */
-const WITH_FORM: readonly TicketAction[] = ['note', 'resolve', 'transfer', 'assign', 'cancel', 'confirm'];
+const WITH_FORM: readonly TicketAction[] = [
+  'note',
+  'resolve',
+  'transfer',
+  'declineHandoff',
+  'return',
+  'rejectReturn',
+  'extend',
+  'rejectExtension',
+  'assign',
+  'cancel',
+  'confirm',
+];
+/** The forms that ask only for a reason. */
+const REASON_ONLY: readonly TicketAction[] = ['declineHandoff', 'return', 'rejectReturn', 'rejectExtension'];
 const BUTTON_LABELS: Record<TicketAction, string> = {
   claim: '签收',
   start: '开始办理',
   note: '添加办理记录',
   resolve: '办结',
-  transfer: '转派其他服务队',
+  transfer: '转交',
+  acceptHandoff: '接收',
+  declineHandoff: '拒收',
+  return: '退单',
+  approveReturn: '同意退单',
+  rejectReturn: '驳回退单',
+  extend: '申请延期',
+  approveExtension: '同意延期',
+  rejectExtension: '驳回延期',
   assign: '指派队员',
   cancel: '取消求助',
   confirm: '确认办结并评价',
 };
-const PRIMARY: readonly TicketAction[] = ['claim', 'start', 'resolve', 'confirm'];
+const PRIMARY: readonly TicketAction[] = ['claim', 'start', 'resolve', 'confirm', 'acceptHandoff', 'approveReturn', 'approveExtension'];
+const PLACEHOLDERS: Partial<Record<TicketAction, string>> = {
+  resolve: '办了什么：如 药已送到门口，已电话告知',
+  transfer: '转交原因（对方接收前仍由本队负责）',
+  declineHandoff: '拒收原因',
+  return: '退单原因（书记审批后重新派单）',
+  rejectReturn: '驳回原因',
+  extend: '延期原因：如 下周二医院复查',
+  rejectExtension: '驳回原因',
+  confirm: '说说您的感受（选填）',
+  cancel: '取消原因（选填）',
+};
+
+/** Choices for the new resolve due time of an extension: 1, 3, 7 and 14 days from the one it has. */
+const EXTENSION_DAYS = [1, 3, 7, 14];
 
 const call = (phone: string | null | undefined) => phone && !phone.includes('*') && Taro.makePhoneCall({ phoneNumber: phone });
 
@@ -58,6 +102,7 @@ export default function TicketPage() {
   const [targetTeam, setTargetTeam] = useState<number>(-1);
   const [targetMember, setTargetMember] = useState<number>(-1);
   const [satisfied, setSatisfied] = useState<boolean | null>(null);
+  const [extensionDays, setExtensionDays] = useState<number>(-1);
   const [stars, setStars] = useState(5);
 
   const load = useCallback(async () => {
@@ -88,6 +133,7 @@ export default function TicketPage() {
     setStars(5);
     setTargetTeam(-1);
     setTargetMember(-1);
+    setExtensionDays(-1);
     if (action === 'assign' && ticket?.teamId) {
       api.listTeamMembers({ params: { id: ticket.teamId } }).then((r) => setMembers(r.items.filter((m) => m.active)), () => setMembers([]));
     }
@@ -130,8 +176,20 @@ export default function TicketPage() {
         return act(open, { text: text.trim(), attachments: photos });
       case 'transfer':
         if (targetTeam < 0) return Taro.showToast({ title: '请选择服务队', icon: 'none' });
-        if (!text.trim()) return Taro.showToast({ title: '请写明转派原因', icon: 'none' });
+        if (!text.trim()) return Taro.showToast({ title: '请写明转交原因', icon: 'none' });
         return act('transfer', { teamId: transferTeams[targetTeam]!.id, reason: text.trim() });
+      case 'declineHandoff':
+      case 'return':
+      case 'rejectReturn':
+      case 'rejectExtension':
+        if (!text.trim()) return Taro.showToast({ title: '请写明原因', icon: 'none' });
+        return act(open, { reason: text.trim() });
+      case 'extend': {
+        if (extensionDays < 0) return Taro.showToast({ title: '请选择延期多久', icon: 'none' });
+        if (!text.trim()) return Taro.showToast({ title: '请写明延期原因', icon: 'none' });
+        const until = new Date(new Date(ticket!.resolveDueAt).getTime() + EXTENSION_DAYS[extensionDays]! * 86_400_000);
+        return act('extend', { until: until.toISOString(), reason: text.trim() });
+      }
       case 'assign':
         if (targetMember < 0) return Taro.showToast({ title: '请选择队员', icon: 'none' });
         return act('assign', { assigneeId: members[targetMember]!.id });
@@ -227,6 +285,29 @@ export default function TicketPage() {
         )}
       </View>
 
+      {(ticket.handoff || ticket.returnRequest || ticket.extension) && (
+        <View className='card' data-testid='pending'>
+          {ticket.handoff && (
+            <View>
+              ⏳ 转交给 {teamName(ticket.handoff.toTeamId) ?? '其他服务队'}，等待对方接收（接收前仍由 {ticket.team?.name ?? '本队'} 负责）
+              <View className='muted'>原因：{ticket.handoff.reason}</View>
+            </View>
+          )}
+          {ticket.returnRequest && (
+            <View>
+              ⏳ 已申请退单，等待书记审批
+              <View className='muted'>原因：{ticket.returnRequest.reason}</View>
+            </View>
+          )}
+          {ticket.extension && (
+            <View>
+              ⏳ 申请延期至 {fullTime(ticket.extension.until)}，等待书记审批
+              <View className='muted'>原因：{ticket.extension.reason}</View>
+            </View>
+          )}
+        </View>
+      )}
+
       {open && (
         <View className='card' data-testid='action-form'>
           <View className='strong mb-8'>{BUTTON_LABELS[open]}</View>
@@ -235,6 +316,15 @@ export default function TicketPage() {
               <Picker mode='selector' range={transferTeams.map((t) => `${t.name}（${t.areaName}）`)} onChange={(e) => setTargetTeam(Number(e.detail.value))}>
                 <View className='picker' {...buttonProps()}>{targetTeam >= 0 ? transferTeams[targetTeam]!.name : '选择要转给的服务队'}</View>
               </Picker>
+            </View>
+          )}
+          {open === 'extend' && (
+            <View className='choice-row mb-12'>
+              {EXTENSION_DAYS.map((days, i) => (
+                <Tap key={days} className={`choice ${extensionDays === i ? 'on' : ''}`} onTap={() => setExtensionDays(i)}>
+                  延 {days} 天
+                </Tap>
+              ))}
             </View>
           )}
           {open === 'assign' && (
@@ -271,18 +361,8 @@ export default function TicketPage() {
               <Textarea nativeProps={{ 'aria-label': BUTTON_LABELS[open] }}
                 className='textarea'
                 value={text}
-                maxlength={open === 'transfer' || open === 'cancel' ? 500 : 2000}
-                placeholder={
-                  open === 'resolve'
-                    ? '办了什么：如 药已送到门口，已电话告知'
-                    : open === 'transfer'
-                      ? '转派原因'
-                      : open === 'confirm'
-                        ? '说说您的感受（选填）'
-                        : open === 'cancel'
-                          ? '取消原因（选填）'
-                          : '记录办理情况'
-                }
+                maxlength={open === 'transfer' || open === 'cancel' || open === 'extend' || REASON_ONLY.includes(open) ? 500 : 2000}
+                placeholder={PLACEHOLDERS[open] ?? '记录办理情况'}
                 onInput={(e) => setText(e.detail.value)}
                 data-testid='action-text'
               />
