@@ -8,6 +8,7 @@ import authPlugin from './plugins/auth.js';
 import { startBackgroundWork } from './plugins/background.js';
 import errorsPlugin, { type ContractBreach } from './plugins/errors.js';
 import { replySerializer } from './plugins/serializer.js';
+import transportPlugin from './plugins/transport.js';
 import { serveWebApp } from './plugins/web.js';
 import apiRoutes from './routes/index.js';
 import { createServices, type Services } from './services/create-services.js';
@@ -37,6 +38,9 @@ declare module 'fastify' {
   }
 }
 
+/** Trusts the n proxies nearest the server (Fastify's number form, which its types lack). */
+const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
+
 /** Opens the database the configuration names and brings its schema up to date. */
 export async function openDatabase(config: Config): Promise<DbHandle> {
   const handle = await createDb({
@@ -61,6 +65,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    // Behind a reverse proxy, the client's address and scheme come from X-Forwarded-* (rate limits per IP, HSTS).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // A connection that sends nothing for this long is closed; a request (headers and body) must
+    // arrive whole within requestTimeout, so slow-body connections cannot pile up.
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: Math.min(15_000, config.requestTimeoutMs), connectionsCheckingInterval: Math.min(5_000, config.requestTimeoutMs) },
     ajv: {
       // Unknown fields are an error, not silently dropped (the contract says so).
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
@@ -74,6 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('db', handle);
   app.decorate('clock', deps.clock ?? (() => new Date()));
   await app.register(errorsPlugin, { onBreach: deps.onContractBreach });
+  await app.register(transportPlugin, { behindProxy: config.trustProxy !== false });
   await app.register(authPlugin, { secret: config.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds });
   app.decorate(
     'services',

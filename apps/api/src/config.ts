@@ -52,6 +52,15 @@ export interface Config {
   /** The mini-program's H5 build, served at / when it exists. */
   webRoot: string;
   logLevel: string;
+  /**
+   * Fastify's trustProxy: false (default), true (any proxy), a number of hops, or addresses/CIDRs.
+   * Set, the client's address and scheme come from X-Forwarded-For/-Proto, and HTTPS replies carry HSTS.
+   */
+  trustProxy: boolean | number | string[];
+  /** A connection idle this long is closed. */
+  connectionTimeoutMs: number;
+  /** A request's headers and body must have arrived within this. */
+  requestTimeoutMs: number;
 }
 
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../miniapp/dist/h5', import.meta.url));
@@ -120,6 +129,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     autoCloseAfterMs: int(env, 'AUTO_CLOSE_AFTER_HOURS', 72, 1, 24 * 90) * 3600 * 1000,
     webRoot: nonEmpty(env.WEB_ROOT) ? resolve(cwd, env.WEB_ROOT!) : DEFAULT_WEB_ROOT,
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    connectionTimeoutMs: int(env, 'CONNECTION_TIMEOUT_MS', 30_000, 100, 3600 * 1000),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 60_000, 100, 3600 * 1000),
   };
 }
 
@@ -172,6 +184,19 @@ function subscribeFields(value: string | undefined): Record<string, MessageField
     throw new ConfigError(`WECHAT_SUBSCRIBE_FIELDS 应为 JSON 对象，键为模板字段 (如 thing1)，值为 ${MESSAGE_FIELDS.join(' / ')} 之一。`);
   }
   return parsed as Record<string, MessageField>;
+}
+
+/** TRUST_PROXY: true/false, a number of proxies in front, or a comma-separated list of their addresses (CIDR allowed). */
+function trustProxy(value: string | undefined): boolean | number | string[] {
+  const v = nonEmpty(value);
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((a) => a.trim()).filter(Boolean);
+  if (!list.every((a) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a) || ['loopback', 'linklocal', 'uniquelocal'].includes(a))) {
+    throw new ConfigError(`TRUST_PROXY 应为 true、false、代理层数或代理地址列表 (如 127.0.0.1,10.0.0.0/8)，实际为 "${v}"。`);
+  }
+  return list;
 }
 
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): T | undefined {

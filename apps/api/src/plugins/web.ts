@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -28,8 +29,43 @@ export async function serveWebApp(app: FastifyInstance, webRoot: string) {
     // the hashed files' caching.
     index: false,
   });
+  const policy = pagePolicy(join(webRoot, 'index.html'));
   const page = (_request: unknown, reply: FastifyReply) =>
-    reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+    reply.header('cache-control', 'no-cache').header('content-security-policy', policy()).sendFile('index.html', { cacheControl: false });
   app.get('/', page);
   app.get('/index.html', page);
+}
+
+/**
+ * The H5 page's Content-Security-Policy: scripts only from this origin plus index.html's own inline
+ * script (the preload map, by its hash: no 'unsafe-inline'), no eval, styles from here (inline too:
+ * Taro sets style attributes), pictures from here, data: and blob: (a photo being picked), calls
+ * only to this origin, never framed. Worked out again when index.html changes (a new build).
+ */
+function pagePolicy(indexFile: string): () => string {
+  let made: { mtimeMs: number; policy: string } | undefined;
+  return () => {
+    const { mtimeMs } = statSync(indexFile);
+    if (made?.mtimeMs !== mtimeMs) {
+      const html = readFileSync(indexFile, 'utf8');
+      const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+        (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+      );
+      const policy = [
+        "default-src 'self'",
+        `script-src 'self' ${hashes.join(' ')}`.trim(),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "media-src 'self' blob:",
+        "connect-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ].join('; ');
+      made = { mtimeMs, policy };
+    }
+    return made.policy;
+  };
 }
