@@ -1,4 +1,4 @@
-import { ORG_PACKAGE, ROUTES, pagePath } from './routes';
+import { LOGISTICS_PACKAGE, ORG_PACKAGE, ROUTES, pagePath } from './routes';
 
 export default defineAppConfig({
   pages: [
@@ -15,7 +15,7 @@ export default defineAppConfig({
     pagePath(ROUTES.inbox),
     pagePath(ROUTES.join),
   ],
-  subPackages: [ORG_PACKAGE],
+  subPackages: [ORG_PACKAGE, LOGISTICS_PACKAGE],
   window: {
     navigationBarBackgroundColor: '#C8161D',
     navigationBarTitleText: '民呼我行',

@@ -20,6 +20,9 @@ export const ROUTES = {
   teamAdmin: '/package-org/pages/team-admin/index',
   availability: '/package-org/pages/availability/index',
   audit: '/package-org/pages/audit/index',
+  // Lockdown logistics (物资发放): a sub-package too.
+  distributions: '/package-logistics/pages/rounds/index',
+  distribution: '/package-logistics/pages/round/index',
 } as const;
 
 /** The list page (pages/list) showing the tickets of a query, under a title. */
@@ -35,4 +38,10 @@ export const pagePath = (route: string) => route.slice(1);
 export const ORG_PACKAGE = {
   root: 'package-org',
   pages: [ROUTES.org, ROUTES.teamAdmin, ROUTES.availability, ROUTES.audit].map((route) => route.slice('/package-org/'.length)),
+};
+
+/** The logistics sub-package (物资发放). */
+export const LOGISTICS_PACKAGE = {
+  root: 'package-logistics',
+  pages: [ROUTES.distributions, ROUTES.distribution].map((route) => route.slice('/package-logistics/'.length)),
 };

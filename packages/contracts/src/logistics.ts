@@ -119,3 +119,4 @@ export const MyDistribution = Type.Object({
   household: DistributionHousehold,
 });
 export const MyDistributions = Type.Object({ items: Type.Array(MyDistribution) });
+export type MyDistributions = Static<typeof MyDistributions>;

@@ -6,6 +6,7 @@ import { api } from '../services/api';
 import { pendingSubmissions } from '../services/outbox';
 import { useApp } from '../store';
 import { ROUTES } from '../routes';
+import { DistributionLine } from './distribution-line';
 import { TicketCard } from './ticket-card';
 import { Notice } from './notice';
 import './resident-home.scss';
@@ -78,6 +79,7 @@ export function ResidentHome() {
           </Tap>
         </View>
       )}
+      <DistributionLine />
       {pending > 0 && <Notice>有 {pending} 条求助因网络问题尚未送达，联网后会自动提交，不会重复。</Notice>}
       <View className='section-title'>
         <Text>我的求助</Text>

@@ -109,6 +109,12 @@ function OrgLinks({ me }: { me: Me }) {
           <Text className='muted'>›</Text>
         </Tap>
       ))}
+      {(isAdmin || me.roles.includes('secretary') || me.teams.length > 0) && (
+        <Tap className='list-item' onTap={go(ROUTES.distributions)} data-testid='distributions-link'>
+          <Text>📦 物资发放（健康包按户发放）</Text>
+          <Text className='muted'>›</Text>
+        </Tap>
+      )}
       {(isAdmin || me.roles.includes('secretary')) && (
         <Tap className='list-item' onTap={go(ROUTES.org)} data-testid='org-link'>
           <Text>🏛 组织管理</Text>

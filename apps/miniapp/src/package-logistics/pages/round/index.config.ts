@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '按户发放', enablePullDownRefresh: true });
