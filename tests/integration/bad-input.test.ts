@@ -148,6 +148,105 @@ describe('bad input', () => {
     expectError(await resident.get('/api/v1/tickets?cursor=garbage'), 400, 'INVALID_CURSOR');
   });
 
+  describe('input that once made a 500 (issue 16)', () => {
+    const texts: [string, string][] = [
+      ['NUL', 'a\u0000b'],
+      ['a lone high surrogate', 'a\uD800b'],
+      ['a lone low surrogate', '\uDC00'],
+    ];
+
+    it.each(texts)('when text carries %s, then every text field refuses it with 400 naming the field, and nothing is saved', async (_name, bad) => {
+      const before = await ticketCount();
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ...valid, description: bad }, 'description'],
+        [{ ...valid, contactName: bad }, 'contactName'],
+        [{ ...valid, items: [{ name: bad, quantity: 1 }] }, 'items.0.name'],
+        [{ ...valid, items: [{ name: '药', quantity: 1, unit: bad }] }, 'items.0.unit'],
+        [{ ...valid, beneficiary: { name: bad, areaId: org.areas.building3.id } }, 'beneficiary.name'],
+      ];
+      for (const [body, field] of cases) {
+        const reply = await resident.file(body);
+        expectError(reply, 400, 'VALIDATION_ERROR');
+        expect(reply.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+      }
+      expectError(await resident.file(valid, `key${bad}`), 400, 'VALIDATION_ERROR');
+      expect(await ticketCount()).toBe(before);
+      expectError(await resident.patch('/api/v1/me', { name: bad }), 400, 'VALIDATION_ERROR');
+      expectError(await resident.get('/api/v1/areas?q=a%00b'), 400, 'VALIDATION_ERROR');
+      const { body: ticket } = await resident.file(valid);
+      expectError(await resident.post(`/api/v1/tickets/${ticket.id}/cancel`, { reason: bad }), 400, 'VALIDATION_ERROR');
+      const leader = await t.as(org.people.leader);
+      expectError(await leader.put(`/api/v1/teams/${org.teams.compound.id}`, { name: bad }), 400, 'VALIDATION_ERROR');
+    });
+
+    it('when text has real characters beyond the BMP (emoji, rare hanzi), then it is accepted as sent', async () => {
+      const reply = await resident.file({ ...valid, description: '需要药 😀 𠀀' });
+      expect(reply.status).toBe(201);
+      expect(reply.body.description).toBe('需要药 😀 𠀀');
+    });
+
+    it('when a number is past any range (limit=1e309, before=2^63, version 2^63), then 400, not 500', async () => {
+      expectError(await resident.get('/api/v1/tickets?limit=1e309'), 400, 'VALIDATION_ERROR');
+      expectError(await resident.get('/api/v1/notifications?limit=Infinity'), 400, 'VALIDATION_ERROR');
+      const admin = await t.as(org.people.admin);
+      expectError(await admin.get('/api/v1/audit?before=9223372036854775808'), 400, 'VALIDATION_ERROR');
+      expectError(await admin.get('/api/v1/audit?before=1e309'), 400, 'VALIDATION_ERROR');
+      const { body: ticket } = await resident.file(valid);
+      const member = await t.as(org.people.member);
+      const reply = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/tickets/${ticket.id}/claim`,
+        headers: { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' },
+        payload: '{"version": 9223372036854775808}',
+      });
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json().error.code).toBe('VALIDATION_ERROR');
+    });
+
+    it('when an upload is a broken multipart body or has no boundary, then 400 or 415, not 500', async () => {
+      const upload = (contentType: string, payload: string) =>
+        t.app.inject({ method: 'POST', url: '/api/v1/uploads', headers: { authorization: `Bearer ${resident.token}`, 'content-type': contentType }, payload });
+      const part = '--B\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG';
+      for (const [contentType, payload] of [
+        ['multipart/form-data; boundary=B', part],
+        ['multipart/form-data; boundary=B', 'garbage'],
+        ['multipart/form-data', `${part}\r\n--B--\r\n`],
+        ['multipart/form-data; boundary=B', '--B\r\nContent-Disposition'],
+      ] as const) {
+        const reply = await upload(contentType, payload);
+        expect([400, 415], payload).toContain(reply.statusCode);
+        expect(reply.json().error.message.length).toBeGreaterThan(0);
+      }
+    });
+
+    it('when PUT /teams/:id or a member change is empty, then 400 and nothing is audited', async () => {
+      const leader = await t.as(org.people.leader);
+      const secretary = await t.as(org.people.secretary);
+      expectError(await secretary.put(`/api/v1/teams/${org.teams.compound.id}`, {}), 400, 'VALIDATION_ERROR');
+      expectError(await leader.put(`/api/v1/teams/${org.teams.compound.id}/members/${org.people.member.id}`, {}), 400, 'VALIDATION_ERROR');
+    });
+
+    it('when the path is not valid percent-encoding or a parameter is over-long, then 400 or 414 in the contract shape', async () => {
+      const bad = await resident.get('/api/v1/tickets/%E0%A4%A');
+      expectError(bad, 400, 'BAD_REQUEST');
+      const long = await resident.get(`/api/v1/tickets/${'x'.repeat(200)}`);
+      expectError(long, 414, 'URI_TOO_LONG');
+    });
+
+    it('when a statement fails, then the log names its SQLSTATE and statement, never its parameters', async () => {
+      const { safeError } = await import('../../apps/api/src/plugins/log-safe.js');
+      const error = await t.handle
+        .rows(sql`SELECT * FROM users WHERE phone = ${'13912345678'} AND id = ${'not-a-uuid-13912345678'}::uuid`)
+        .then(() => null, (e: unknown) => e);
+      expect(error).not.toBeNull();
+      const logged = JSON.stringify(safeError(error));
+      expect(logged).not.toContain('13912345678');
+      expect(JSON.parse(logged)).toMatchObject({ sqlstate: '22P02', statement: 'select users' });
+      // Other errors keep their message.
+      expect(safeError(new Error('boom')).message).toBe('boom');
+    });
+  });
+
   describe('tokens', () => {
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const sign = (payload: object, secret: string, alg = 'HS256') => {
@@ -193,6 +292,14 @@ describe('bad input', () => {
         expect(reply.json().error.code).toBe('UNAUTHORIZED');
       }
       expect((await call(good)).statusCode).toBe(200);
+    });
+
+    it('when a correctly signed token names no person (sub not a UUID, or missing), then 401, not 500', async () => {
+      for (const sub of ['not-a-uuid', "1' OR '1'='1", 42, undefined]) {
+        const reply = await call(sign({ sub, typ: 'access', iat: nowSeconds(), exp: nowSeconds() + 600 }, secret));
+        expect(reply.statusCode, String(sub)).toBe(401);
+        expect(reply.json().error.code).toBe('UNAUTHORIZED');
+      }
     });
 
     it('when the token has no expiry, then 401', async () => {

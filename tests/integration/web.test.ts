@@ -29,6 +29,17 @@ describe('the H5 pages', () => {
 
   const get = (url: string, encoding?: string) => t.app.inject({ method: 'GET', url, headers: encoding ? { 'accept-encoding': encoding } : {} });
 
+  it('when a path climbs out of the build (/../../etc/passwd, encoded or not), then 404 in the contract shape (a NUL 400), never 500', async () => {
+    for (const url of ['/%2e%2e/%2e%2e/etc/passwd', '/js/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd']) {
+      const reply = await get(url);
+      expect(reply.statusCode, url).toBe(404);
+      expect(reply.json().error.code, url).toBe('NOT_FOUND');
+    }
+    const nul = await get('/js/%00.js');
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().error.code).toBe('BAD_REQUEST');
+  });
+
   it('when a hashed file is fetched, then it is cached for a year as immutable', async () => {
     const reply = await get('/js/app.0123abcd.js');
     expect(reply.statusCode).toBe(200);

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { API_BASE_PATH } from '@minhu/contracts';
+import { API_BASE_PATH, isText, TEXT_FORMAT } from '@minhu/contracts';
 import { createDb, type DbHandle } from '@minhu/db';
 import type { Config } from './config.js';
 import authPlugin from './plugins/auth.js';
 import { startBackgroundWork } from './plugins/background.js';
-import errorsPlugin, { type ContractBreach } from './plugins/errors.js';
+import errorsPlugin, { frameworkErrors, type ContractBreach } from './plugins/errors.js';
+import { safeError } from './plugins/log-safe.js';
 import { replySerializer } from './plugins/serializer.js';
 import transportPlugin from './plugins/transport.js';
 import { serveWebApp } from './plugins/web.js';
@@ -63,7 +64,8 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
 /** The API: its database, error shape, sign-in, services, routes, background jobs and the H5 pages. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // Errors are logged without the statements' parameters (plugins/log-safe.ts).
+    logger: { level: config.logLevel, serializers: { err: safeError } },
     bodyLimit: 1024 * 1024,
     // Behind a reverse proxy, the client's address and scheme come from X-Forwarded-* (rate limits per IP, HSTS).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
@@ -73,9 +75,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     requestTimeout: config.requestTimeoutMs,
     http: { headersTimeout: Math.min(15_000, config.requestTimeoutMs), connectionsCheckingInterval: Math.min(5_000, config.requestTimeoutMs) },
     ajv: {
-      // Unknown fields are an error, not silently dropped (the contract says so).
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+      // Unknown fields are an error, not silently dropped (the contract says so). Free text is the
+      // contracts' one text format (no NUL, no lone surrogates).
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true,
+        formats: { [TEXT_FORMAT]: { type: 'string', validate: isText } },
+      },
     },
+    // The router's own refusals (a bad percent-encoding, an over-long parameter) in the contract's shape.
+    frameworkErrors,
   });
   app.setSerializerCompiler(replySerializer);
   const handle = deps.handle ?? (await openDatabase(config));

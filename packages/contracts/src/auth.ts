@@ -1,14 +1,14 @@
 import { Type, type Static } from 'typebox';
 import { SPECIAL_TAGS, USER_ROLES, TEAM_ROLES, AREA_KINDS } from '@minhu/domain';
-import { Id, Mobile, Nullable, StringEnum } from './common.js';
+import { Id, Mobile, Nullable, StringEnum, Text } from './common.js';
 
 export const WechatLoginBody = Type.Object(
-  { code: Type.String({ minLength: 1, maxLength: 128 }) },
+  { code: Text(128) },
   { additionalProperties: false },
 );
 export const DevLoginBody = Type.Object({ phone: Mobile }, { additionalProperties: false });
 export const RefreshBody = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
+  { refreshToken: Text(200) },
   { additionalProperties: false },
 );
 

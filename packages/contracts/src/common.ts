@@ -14,6 +14,29 @@ export const AnyObject = (description: string) =>
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+/**
+ * The one format of free text (names, descriptions, notes, reasons, search words, keys): any
+ * Unicode text but NUL (PostgreSQL cannot store it in text) and lone UTF-16 surrogates (not
+ * characters; they cannot be encoded as UTF-8). Every string a request carries is this, or an
+ * id, an enumeration, a pattern or a date (tests/unit/endpoints.test.ts checks the table).
+ */
+export const TEXT_FORMAT = 'text';
+/** True when `value` is text in the sense of TEXT_FORMAT. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
+export const isText = (value: string): boolean => !/[\u0000\uD800-\uDFFF]/u.test(value);
+
+/** Free text of at most `max` characters (and at least `min`: 1 unless given). */
+export const Text = (max: number, options: { min?: number; description?: string } = {}) =>
+  Type.String({
+    format: TEXT_FORMAT,
+    minLength: options.min ?? 1,
+    maxLength: max,
+    ...(options.description ? { description: options.description } : {}),
+  });
+
+/** The largest integer a PostgreSQL `integer` holds (a version, a count). */
+export const MAX_INT = 2_147_483_647;
+
 export const Id = Type.String({ format: 'uuid', description: 'UUID' });
 export const DateTime = Type.String({ format: 'date-time' });
 
@@ -29,7 +52,7 @@ export const ContactPhone = Type.String({
 
 export const ListQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  cursor: Type.Optional(Type.String({ format: TEXT_FORMAT, maxLength: 500 })),
 };
 
 export const IdParams = Type.Object({ id: Id });

@@ -56,6 +56,8 @@ export function commonErrors(e: Endpoint): ErrorCode[] {
   const codes: ErrorCode[] = [];
   if (e.params || e.query || e.headers || e.body) codes.push('VALIDATION_ERROR');
   if (e.body) codes.push('INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
+  // A body that is cut off or not in the format it declares (a broken multipart body).
+  if (e.body || e.upload) codes.push('BAD_REQUEST');
   if (!e.public) codes.push('UNAUTHORIZED', 'TOKEN_EXPIRED', 'ACCOUNT_DISABLED');
   codes.push('INTERNAL_ERROR', 'DATABASE_UNAVAILABLE');
   return codes;

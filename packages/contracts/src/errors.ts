@@ -50,6 +50,7 @@ export const ERRORS = {
   NOT_DELIVERED: [409, '这一户还没有发放记录'],
   INVITE_EXPIRED: [410, '邀请码已过期或已用完'],
   PAYLOAD_TOO_LARGE: [413, '提交的内容或文件太大'],
+  URI_TOO_LONG: [414, '地址太长 (路径参数超过长度上限)'],
   UNSUPPORTED_MEDIA_TYPE: [415, '不支持的内容类型或文件格式'],
   IDEMPOTENCY_KEY_REUSED: [422, '同一个 Idempotency-Key 已用于另一份不同的内容'],
   IMPORT_HAS_PROBLEMS: [422, '台账有问题，未导入任何内容；details 是检查报告'],

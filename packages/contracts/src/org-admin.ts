@@ -8,14 +8,14 @@ import {
   SPECIAL_TAGS,
   TEAM_ROLES,
 } from '@minhu/domain';
-import { AnyObject, ContactPhone, DateTime, Id, Mobile, Nullable, StringEnum } from './common.js';
+import { AnyObject, ContactPhone, DateTime, Id, Mobile, Nullable, StringEnum, Text } from './common.js';
 import { AreaItem, TeamItem, type TeamMember } from './org.js';
 
 /** Setting up and keeping the organisation current (台账导入, 服务队, 队员, 包保, 邀请, 操作记录). */
 
 const body = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false });
 const Code = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: '台账里的编码' });
-const TeamName = Type.String({ minLength: 1, maxLength: 50 });
+const TeamName = Text(50);
 const Categories = Type.Array(StringEnum(CATEGORIES), { uniqueItems: true, description: '专项服务队负责的类别；空表示综合服务队' });
 const DutyRoles = Type.Array(StringEnum(DUTY_ROLES), { uniqueItems: true });
 /** Free-form before/after values of an audited change. */
@@ -72,12 +72,16 @@ export const CreateTeamBody = body({
   categories: Type.Optional(Categories),
   phone: Type.Optional(ContactPhone),
 });
-export const UpdateTeamBody = body({
-  name: Type.Optional(TeamName),
-  categories: Type.Optional(Categories),
-  phone: Type.Optional(Nullable(ContactPhone)),
-  active: Type.Optional(Type.Boolean()),
-});
+/** At least one field: an empty change is a mistake, not a no-op to audit. */
+export const UpdateTeamBody = Type.Object(
+  {
+    name: Type.Optional(TeamName),
+    categories: Type.Optional(Categories),
+    phone: Type.Optional(Nullable(ContactPhone)),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 export type UpdateTeamBody = Static<typeof UpdateTeamBody>;
 export const TeamRecord = Type.Object({
   id: Id,
@@ -90,21 +94,24 @@ export const TeamRecord = Type.Object({
 });
 
 export const AddMemberBody = body({
-  name: Type.String({ minLength: 1, maxLength: 30 }),
+  name: Text(30),
   phone: Mobile,
   role: Type.Optional(StringEnum(TEAM_ROLES)),
   dutyRoles: Type.Optional(DutyRoles),
 });
 export const AddedMember = Type.Object({ userId: Id });
 export const MemberParams = Type.Object({ id: Id, userId: Id });
-export const UpdateMemberBody = body({
-  role: Type.Optional(StringEnum(TEAM_ROLES)),
-  dutyRoles: Type.Optional(DutyRoles),
-  active: Type.Optional(Type.Boolean()),
-  availability: Type.Optional(StringEnum(AVAILABILITIES)),
-  backupMemberId: Type.Optional(Nullable(Id)),
-  availabilityNote: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-});
+export const UpdateMemberBody = Type.Object(
+  {
+    role: Type.Optional(StringEnum(TEAM_ROLES)),
+    dutyRoles: Type.Optional(DutyRoles),
+    active: Type.Optional(Type.Boolean()),
+    availability: Type.Optional(StringEnum(AVAILABILITIES)),
+    backupMemberId: Type.Optional(Nullable(Id)),
+    availabilityNote: Type.Optional(Nullable(Text(100, { min: 0 }))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 /** The fields of a membership that can be changed (PUT /teams/:id/members/:userId). */
 export type MemberChange = Static<typeof UpdateMemberBody>;
 
@@ -152,8 +159,8 @@ export const Decision = Type.Object({ id: Id, status: StringEnum(JOIN_STATUSES) 
 export const AuditQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-    before: Type.Optional(Type.Integer({ minimum: 1, description: '只看编号小于它的 (翻页)' })),
-    entity: Type.Optional(Type.String({ maxLength: 30 })),
+    before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: '只看编号小于它的 (翻页)' })),
+    entity: Type.Optional(Text(30, { min: 0 })),
   },
   { additionalProperties: false },
 );

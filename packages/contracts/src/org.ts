@@ -1,11 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { AREA_KINDS, AVAILABILITIES, CATEGORIES, COMPOUND_TYPES, CONTROL_LEVELS, DUTY_ROLES, SPECIAL_TAGS, TEAM_ROLES } from '@minhu/domain';
-import { Id, Nullable, StringEnum } from './common.js';
+import { Id, Nullable, StringEnum, Text } from './common.js';
 
 export const AreasQuery = Type.Object(
   {
     parentId: Type.Optional(Id),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 30, description: '按名称搜索小区' })),
+    q: Type.Optional(Text(30, { description: '按名称搜索小区' })),
   },
   { additionalProperties: false },
 );
@@ -24,9 +24,9 @@ export const AreaList = Type.Object({ items: Type.Array(AreaItem) });
 
 export const UpdateMeBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+    name: Type.Optional(Text(30)),
     homeAreaId: Type.Optional(Id),
-    homeDetail: Type.Optional(Nullable(Type.String({ maxLength: 30 }))),
+    homeDetail: Type.Optional(Nullable(Text(30, { min: 0 }))),
     specialTags: Type.Optional(Type.Array(StringEnum(SPECIAL_TAGS), { uniqueItems: true })),
   },
   { additionalProperties: false },

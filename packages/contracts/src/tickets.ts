@@ -7,20 +7,18 @@ import {
   URGENCIES,
   type TicketAction,
 } from '@minhu/domain';
-import { AnyObject, ContactPhone, DateTime, Id, ListQuery, Nullable, StringEnum } from './common.js';
+import { AnyObject, ContactPhone, DateTime, Id, ListQuery, MAX_INT, Nullable, StringEnum, Text } from './common.js';
 
 export const MAX_DESCRIPTION = 2000;
 export const MAX_ITEMS = 50;
 export const MAX_ATTACHMENTS = 9;
 
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-
 export const TicketItemInput = Type.Object(
   {
     name: Text(100),
     quantity: Type.Number({ exclusiveMinimum: 0, maximum: 100000 }),
-    unit: Type.Optional(Type.String({ maxLength: 20 })),
-    note: Type.Optional(Type.String({ maxLength: 200 })),
+    unit: Type.Optional(Text(20, { min: 0 })),
+    note: Type.Optional(Text(200, { min: 0 })),
   },
   { additionalProperties: false },
 );
@@ -32,7 +30,7 @@ export const CreateTicketBody = Type.Object(
     description: Text(MAX_DESCRIPTION),
     items: Type.Optional(Type.Array(TicketItemInput, { maxItems: MAX_ITEMS })),
     areaId: Type.Optional(Id),
-    contactName: Type.Optional(Type.String({ maxLength: 50 })),
+    contactName: Type.Optional(Text(50, { min: 0 })),
     contactPhone: Type.Optional(ContactPhone),
     beneficiary: Type.Optional(
       Type.Object(
@@ -47,11 +45,7 @@ export const CreateTicketBody = Type.Object(
 export type CreateTicketBody = Static<typeof CreateTicketBody>;
 
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({
-    minLength: 1,
-    maxLength: 128,
-    description: '客户端生成的唯一键；同一键重复提交返回同一工单',
-  }),
+  'idempotency-key': Text(128, { description: '客户端生成的唯一键；同一键重复提交返回同一工单' }),
 });
 
 const ACTION_NAMES: readonly TicketAction[] = [
@@ -185,7 +179,7 @@ export const TicketList = Type.Object({
   nextCursor: Nullable(Type.String()),
 });
 
-const Version = { version: Type.Optional(Type.Integer({ minimum: 1 })) };
+const Version = { version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT })) };
 const Attachments = Type.Optional(Type.Array(Id, { maxItems: MAX_ATTACHMENTS, uniqueItems: true }));
 
 export const ActionBodies = {
@@ -218,7 +212,7 @@ export const ActionBodies = {
       ...Version,
       satisfied: Type.Boolean(),
       rating: Type.Integer({ minimum: 1, maximum: 5 }),
-      comment: Type.Optional(Type.String({ maxLength: 500 })),
+      comment: Type.Optional(Text(500, { min: 0 })),
     },
     { additionalProperties: false },
   ),

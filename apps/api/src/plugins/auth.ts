@@ -60,6 +60,7 @@ export function requireSignIn(contexts: Pick<UserContexts, 'get'>) {
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Claims = { sub: string; typ: string; exp?: number };
 
 /**
@@ -86,7 +87,9 @@ function verifiedToken(request: FastifyRequest, checked: CheckedTokens): Claims 
   } catch {
     throw unauthorized();
   }
-  if (typeof claims.exp !== 'number') throw unauthorized();
+  // A token signed with our secret but naming no person we could have issued it to (a `sub` that
+  // is not a UUID) is as good as forged.
+  if (typeof claims.exp !== 'number' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) throw unauthorized();
   if (claims.exp * 1000 <= now) throw unauthorized('TOKEN_EXPIRED', '登录已过期，请刷新登录状态。');
   checked.delete(token);
   if (checked.size >= CHECKED_MAX) checked.delete(checked.keys().next().value!);

@@ -51,7 +51,12 @@ export default fp<Options>(
         }));
         return fail(request, reply, 400, 'VALIDATION_ERROR', describe(fastifyError.validationContext, fastifyError.validation[0]!), details);
       }
-      const mapped = mapKnown(fastifyError);
+      if (clientWentAway(request, fastifyError)) {
+        // Nobody is listening for the answer: not the database's fault, and not worth an alarm.
+        request.log.info({ err: error }, 'client closed the request');
+        return fail(request, reply, 400, 'BAD_REQUEST', '请求在发送完之前被中断。');
+      }
+      const mapped = mapKnown(fastifyError, request.routeOptions.config?.operationId !== undefined);
       if (mapped) return fail(request, reply, ...mapped);
       if (isDatabaseUnavailable(error)) {
         request.log.error({ err: error }, 'database unavailable');
@@ -69,8 +74,37 @@ const body = (code: string, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
-function mapKnown(error: FastifyError): [number, ErrorCode, string] | null {
+/**
+ * Errors the router raises before any route runs (Fastify's `frameworkErrors`): a path that is not
+ * valid percent-encoding, a path parameter over the length limit. In the contract's shape too.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return reply.code(414).send(body('URI_TOO_LONG', '地址太长：路径里的参数超过了长度上限。'));
+  }
+  if (error.code === 'FST_ERR_BAD_URL') return reply.code(400).send(body('BAD_REQUEST', '地址的格式不正确 (百分号编码无效)。'));
+  return reply.code(400).send(body('BAD_REQUEST', '请求格式不正确。'));
+}
+
+/** The request's body stopped coming: the client closed the connection before sending it all. */
+function clientWentAway(request: FastifyRequest, error: FastifyError): boolean {
+  if (error.code === 'ECONNRESET' && error.message === 'aborted') return true;
+  return request.raw.destroyed && !request.raw.complete;
+}
+
+/** What the multipart parser (busboy) throws for a body that is not multipart as declared. */
+const BROKEN_MULTIPART = /^(Multipart: Boundary not found|Unexpected end of (form|file|multipart data)|Malformed part header|Malformed urlencoded form|Part terminated early)/;
+
+function mapKnown(error: FastifyError, apiRoute: boolean): [number, ErrorCode, string] | null {
+  if (BROKEN_MULTIPART.test(error.message ?? '')) return [400, 'BAD_REQUEST', '上传的内容不是完整的 multipart/form-data。'];
   switch (error.code) {
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return [415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件。'];
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return [413, 'PAYLOAD_TOO_LARGE', '上传的文件或字段太多、太大。'];
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return [413, 'PAYLOAD_TOO_LARGE', '提交的内容太大 (上限 1 MB)。'];
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -87,6 +121,10 @@ function mapKnown(error: FastifyError): [number, ErrorCode, string] | null {
     case 'FST_JWT_BAD_COOKIE_REQUEST':
       return [401, 'UNAUTHORIZED', '请先登录。'];
   }
+  // The H5 pages (@fastify/static): a path outside the build (`/../../etc/passwd`) is refused with
+  // 403, a missing file 404; to the visitor both are "no such page". A path with a NUL is 400.
+  if (!apiRoute && error.statusCode === 400) return [400, 'BAD_REQUEST', '地址的格式不正确。'];
+  if (!apiRoute && error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return [404, 'NOT_FOUND', '没有这个页面。'];
   if (error.statusCode === 401) return [401, 'UNAUTHORIZED', '请先登录。'];
   if (error.statusCode === 413) return [413, 'PAYLOAD_TOO_LARGE', '提交的内容太大。'];
   if (error.statusCode === 415) return [415, 'UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型。'];
@@ -136,6 +174,8 @@ function describe(context: string | undefined, v: ValidationItem): string {
     case 'enum':
       return `${field} 的取值不正确，可选：${(p.allowedValues as unknown[] | undefined)?.join('、') ?? ''}`;
     case 'format':
+      if (p.format === 'text') return `${field} 含有不能保存的字符 (如 \\u0000 或不成对的代理字符)`;
+      return `${field} 的格式不正确`;
     case 'pattern':
       return `${field} 的格式不正确`;
     case 'type':

@@ -15,6 +15,7 @@ import {
   type QueryOf,
   type ReplyOf,
 } from '@minhu/contracts';
+import { badRequest } from '../errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -74,8 +75,19 @@ export function serve<K extends OperationId>(app: FastifyInstance, handlers: Han
             },
           }
         : {}),
+      // Ajv turns a query's "1e309" into Infinity and then skips the bounds (it checks them only
+      // on finite numbers): no field of the table takes an infinite number.
+      ...(e.query ? { preHandler: finiteQuery } : {}),
       handler: handlers[operationId] as unknown as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
     });
+  }
+}
+
+async function finiteQuery(request: FastifyRequest) {
+  for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw badRequest('VALIDATION_ERROR', `查询参数 ${name} 超出了允许的范围`, [{ field: `查询参数 ${name}`, rule: 'maximum', message: 'must be finite' }]);
+    }
   }
 }
 
