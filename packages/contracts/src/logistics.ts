@@ -1,10 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { SPECIAL_TAGS } from '@minhu/domain';
-import { DateTime, Id, ListQuery, Nullable, StringEnum } from './common.js';
+import { DateTime, Id, ListQuery, Nullable, StringEnum, Text } from './common.js';
 
 /** Lockdown logistics: distribution rounds (健康包等物资按户发放). */
 
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
 export const DistributionItem = Type.Object(
   {
@@ -102,14 +101,14 @@ export const DeliveryBody = Type.Object(
   {
     householdAreaId: Type.Optional(Id),
     lineId: Type.Optional(Type.String({ format: 'uuid', description: '没有户级区域的住户 (按单元和门牌号登记) 用这一行的 id' })),
-    note: Type.Optional(Type.String({ maxLength: 200 })),
+    note: Type.Optional(Text(200, { min: 0 })),
     attachments: Type.Optional(Type.Array(Id, { maxItems: 3, uniqueItems: true })),
   },
   { additionalProperties: false, description: 'householdAreaId 或 lineId，二者之一' },
 );
 export type DeliveryBody = Static<typeof DeliveryBody>;
 
-export const NotReceivedBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });
+export const NotReceivedBody = Type.Object({ note: Type.Optional(Text(200, { min: 0 })) }, { additionalProperties: false });
 
 export const MyDistribution = Type.Object({
   distributionId: Id,
