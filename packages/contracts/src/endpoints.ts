@@ -31,7 +31,7 @@ import {
   UpdateMemberBody,
   UpdateTeamBody,
 } from './org-admin.js';
-import { ActionBodies, CreateTicketBody, IdempotencyHeaders, ListTicketsQuery, Ticket, TicketDetail, TicketList } from './tickets.js';
+import { ActionBodies, CreateTicketBody, IdempotencyHeaders, ListTicketsQuery, Ticket, TicketCounts, TicketDetail, TicketList } from './tickets.js';
 import {
   DailySeries,
   MarkReadBody,
@@ -243,10 +243,19 @@ export const endpoints = {
     method: 'GET',
     path: '/tickets',
     tag: 'tickets',
-    summary: '工单列表：超时的在前，然后按到期时间',
+    summary: '工单列表：未办结的在前 (紧急的在前，再按当前到期时间，超时的自然在前)，已办结的按提交时间从新到旧',
+    description: '翻页用 keyset 游标：nextCursor 只对同一筛选条件有效，换了条件或被改动的游标返回 400 INVALID_CURSOR；翻到最后一页之后返回空列表。',
     query: ListTicketsQuery,
     replies: { 200: TicketList },
     errors: ['INVALID_CURSOR', 'FORBIDDEN', 'NOT_FOUND'],
+  }),
+  countTickets: endpoint({
+    method: 'GET',
+    path: '/tickets/counts',
+    tag: 'tickets',
+    summary: '队员首页的计数：待签收、我的、超时、待接收 (精确计数)',
+    replies: { 200: TicketCounts },
+    errors: ['FORBIDDEN'],
   }),
   getTicket: endpoint({
     method: 'GET',

@@ -174,6 +174,15 @@ export const ListTicketsQuery = Type.Object(
 );
 export type ListTicketsQuery = Static<typeof ListTicketsQuery>;
 
+/** The member home's counters, exact (not a page's length). */
+export const TicketCounts = Type.Object({
+  unclaimed: Type.Integer({ minimum: 0, description: '待签收：我所在服务队等待签收的' }),
+  mine: Type.Integer({ minimum: 0, description: '我的：分派给我、未办结的' }),
+  overdue: Type.Integer({ minimum: 0, description: '超时：我所在服务队未办结且已过当前到期时间的' }),
+  incoming: Type.Integer({ minimum: 0, description: '待接收：转交给我所在服务队、等待接收的' }),
+});
+export type TicketCounts = Static<typeof TicketCounts>;
+
 export const TicketList = Type.Object({
   items: Type.Array(Ticket),
   nextCursor: Nullable(Type.String()),

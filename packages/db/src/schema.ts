@@ -20,6 +20,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import {
   OPEN_STATUSES,
+  QUEUE_RANK,
   TICKET_STATUSES,
   type AreaKind,
   type Category,
@@ -237,6 +238,13 @@ export const tickets = pgTable(
     resolveLimitSeconds: integer('resolve_limit_seconds').notNull(),
     /** The deadline that matters now (see activeDueAt in the domain); null when finished. */
     dueAt: at('due_at'),
+    /**
+     * Where the queues put it before its due time (QUEUE_RANK in the domain: 0 for emergencies,
+     * 1 otherwise), computed by the database from the urgency in the statement that writes it.
+     */
+    queueRank: smallint('queue_rank')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`CASE urgency ${Object.entries(QUEUE_RANK).map(([u, r]) => `WHEN '${u}' THEN ${r}`).join(' ')} END`)),
     ratingSatisfied: boolean('rating_satisfied'),
     ratingStars: smallint('rating_stars'),
     ratingComment: text('rating_comment'),
@@ -267,14 +275,23 @@ export const tickets = pgTable(
     uniqueIndex('tickets_number_key').on(t.number),
     // The sweep reads only tickets coming due: its cost follows them, not the table.
     index('tickets_sweep_idx').on(t.sweepAt).where(sql`sweep_at IS NOT NULL`),
-    // Queues: a team's or member's open tickets by due time (overdue first), in the lists' order;
-    // only open tickets, so a queue reads its few dozen rows, not the team's years of history.
-    index('tickets_open_team_due_idx').on(t.teamId, t.dueAt, t.id.desc().nullsFirst()).where(statusIn('status', OPEN_STATUSES)),
-    index('tickets_open_assignee_due_idx').on(t.assigneeId, t.dueAt, t.id.desc().nullsFirst()).where(statusIn('status', OPEN_STATUSES)),
+    // Queues: open tickets of a team, a member, a compound (secretaries' areas) or all (admins),
+    // per status in the lists' order (rank, due time, id; see queue-order.ts in the domain): a
+    // page reads one short range of the index per (group, status, rank) and stops, whatever the
+    // backlog; counts read ranges of them without the table. Only open tickets, so a queue never
+    // reads a team's years of history.
+    index('tickets_open_team_queue_idx').on(t.teamId, t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
+    index('tickets_open_assignee_queue_idx').on(t.assigneeId, t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
+    index('tickets_open_compound_queue_idx').on(t.compoundId, t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
+    index('tickets_open_queue_idx').on(t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
     index('tickets_filed_by_idx').on(t.filedById, t.createdAt),
     index('tickets_beneficiary_idx').on(t.beneficiaryUserId, t.createdAt),
     index('tickets_compound_created_idx').on(t.compoundId, t.createdAt),
     index('tickets_team_created_idx').on(t.teamId, t.createdAt),
+    // Lists that show finished tickets too follow the open ones with these, newest first (read
+    // backwards): without the open ones in them, a backlog's newest tickets are not read past.
+    index('tickets_done_team_created_idx').on(t.teamId, t.createdAt, t.id).where(sql.raw(`status NOT IN (${sqlLiterals(OPEN_STATUSES)})`)),
+    index('tickets_done_compound_created_idx').on(t.compoundId, t.createdAt, t.id).where(sql.raw(`status NOT IN (${sqlLiterals(OPEN_STATUSES)})`)),
     // The ledger export of a whole scope reads in filing order, batch after batch (keyset).
     index('tickets_created_idx').on(t.createdAt, t.id),
     // Hand-offs waiting for a team (its 待接收 list), and requests waiting for a secretary (待审批):

@@ -1,11 +1,11 @@
-import { and, asc, eq, getTableColumns, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, PgDialect } from 'drizzle-orm/pg-core';
-import { OPEN_STATUSES, type Category, type MachineTicket, type TicketStatus, type Urgency } from '@minhu/domain';
+import { OPEN_STATUSES, QUEUE_RANKS, type Category, type MachineTicket, type TicketStatus, type Urgency } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
 import { withFastRows } from './row-mapper.js';
 import { areas, idempotencyKeys, notificationDeliveries, notifications, teams, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
-import { statusIn } from './status-sql.js';
+import { sqlLiterals, statusIn } from './status-sql.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type NewTicketRow = typeof tickets.$inferInsert;
@@ -69,11 +69,13 @@ export interface TicketListFilter {
   after?: ListCursor;
 }
 
-/** Lists are ordered by the deadline that matters now (overdue first), then newest first. */
-export interface ListCursor {
-  dueAt: string | null;
-  id: string;
-}
+/**
+ * A place in the lists' order (queue-order.ts in the domain): after an open ticket, its rank, due
+ * time and id; after a finished one, its filing time and id (finished tickets come newest first).
+ */
+export type ListCursor =
+  | { open: true; rank: number; dueAt: string; id: string }
+  | { open: false; createdAt: string; id: string };
 
 const dialect = new PgDialect();
 
@@ -242,11 +244,7 @@ export function createTicketsRepository(handle: DbHandle) {
   };
 
   const listQueries = new Map<string, { execute(values: Record<string, unknown>): Promise<unknown> }>();
-  const listQuery = (where: SQL | undefined) =>
-    viewQuery(db)
-      .where(where)
-      .orderBy(sql`${tickets.dueAt} ASC NULLS LAST`, sql`${tickets.id} DESC`)
-      .limit(sql.placeholder('limit'));
+  const listQuery = (where: SQL | undefined) => viewQuery(db).where(where).orderBy(...LIST_ORDER).limit(sql.placeholder('limit'));
 
   return {
     /**
@@ -430,6 +428,24 @@ export function createTicketsRepository(handle: DbHandle) {
       return (await query.execute({ ...values, limit: filter.limit })) as TicketViewRow[];
     },
 
+    /**
+     * The member home's counters, exact: 待签收 (their teams' tickets waiting for a claim), 我的
+     * (open tickets assigned to them), 超时 (their teams' open tickets past the due time that
+     * applies now) and 待接收 (hand-offs offered to their teams). Each is counted from the queue indexes alone (index-only: the index holds
+     * every column asked about), the overdue one range by range (team × status × rank, due time
+     * before now), so counting reads only the entries counted.
+     */
+    async counts(input: CountsInput): Promise<{ unclaimed: number; mine: number; overdue: number; incoming: number }> {
+      const [row] = await handle.rows<{ unclaimed: number; mine: number; overdue: number; incoming: number }>(countsQuery(input));
+      return row!;
+    },
+
+    /** The counters' statement as `counts` sends it (the bench replays it). */
+    countsStatement(input: CountsInput): { text: string; values: unknown[] } {
+      const { sql: text, params } = dialect.sqlToQuery(countsQuery(input));
+      return { text, values: params };
+    },
+
     /** A list's statement as `list` sends it: its text, and for each $n the value's name (the bench replays it). */
     listStatement(filter: TicketListFilter): { text: string; parameters: string[] } {
       const { sql: text, params } = listQuery(listConditions(filter).where).toSQL();
@@ -439,6 +455,30 @@ export function createTicketsRepository(handle: DbHandle) {
 }
 
 export type TicketsRepository = ReturnType<typeof createTicketsRepository>;
+
+interface CountsInput {
+  teamIds: readonly string[];
+  assigneeId: string;
+  now: Date;
+}
+
+/** The member home's counters in one statement (see `counts`). */
+function countsQuery(input: CountsInput): SQL {
+  const teamIds = input.teamIds.join(',');
+  return sql`SELECT
+      (SELECT count(*) FROM ${tickets} x WHERE x.team_id = ANY(string_to_array(${teamIds}, ',')::uuid[])
+        AND x.status = 'assigned' AND x.status IN (${OPEN}))::int AS unclaimed,
+      (SELECT count(*) FROM ${tickets} x WHERE x.assignee_id = ${input.assigneeId} AND x.status IN (${OPEN}))::int AS mine,
+      (SELECT coalesce(sum(c.n), 0) FROM unnest(string_to_array(${teamIds}, ',')::uuid[]) AS g(id)
+        CROSS JOIN unnest(ARRAY[${OPEN}]::text[]) AS s(status)
+        CROSS JOIN unnest(ARRAY[${sql.raw(QUEUE_RANKS.join(', '))}]::smallint[]) AS r(rank)
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS n FROM ${tickets} x
+          WHERE x.team_id = g.id AND x.status = s.status AND x.status IN (${OPEN}) AND x.queue_rank = r.rank
+            AND x.due_at < ${input.now.toISOString()}::timestamptz
+        ) c)::int AS overdue,
+      (SELECT count(*) FROM ${tickets} x WHERE x.handoff_to_team_id = ANY(string_to_array(${teamIds}, ',')::uuid[]))::int AS incoming`;
+}
 
 /**
  * Puts a value into a statement. The default puts the value itself; a list's binder puts a named
@@ -476,15 +516,35 @@ export function scopeCondition(scope: TicketScopeFilter, bind: Bind = inline): S
   }
 }
 
-/** A list's conditions with placeholders, the values for them, and the shape that names the statement. */
+const OPEN = sql.raw(sqlLiterals(OPEN_STATUSES));
+const isFinished = sql`(${tickets.status} NOT IN (${OPEN}))`;
+const ifOpen = (value: SQL | typeof tickets.id) => sql`CASE WHEN ${isFinished} THEN NULL ELSE ${value} END`;
+
+/** The lists' order (queue-order.ts in the domain): open by rank, due time, id; then finished, newest first. */
+const LIST_ORDER = [isFinished, ifOpen(sql`${tickets.queueRank}`), ifOpen(sql`${tickets.dueAt}`), ifOpen(tickets.id), desc(tickets.createdAt), desc(tickets.id)];
+
+/**
+ * A list's conditions with placeholders, the values for them, and the shape that names the
+ * statement. Queues (a team's, a member's own, an area's, everyone's for admins) are read from the
+ * queue indexes (`queuePage`); other lists (a resident's own, a few dozen tickets) are sorted.
+ */
 function listConditions(filter: TicketListFilter) {
   const values: Record<string, unknown> = {};
   const bind: Bind = (name, value) => {
     values[name] = value;
     return sql.placeholder(name);
   };
-  // Dates travel as ISO text: postgres.js is given strings for timestamps (drizzle's setting).
-  const instant = (name: string, date: Date | string) => sql`${bind(name, new Date(date).toISOString())}::timestamptz`;
+  const where = queuePage(filter, bind) ?? sortedList(filter, bind);
+  // The shape is the condition's own text (placeholders, not values): rendering it is cheap,
+  // rendering the whole select is not.
+  return { shape: where ? dialect.sqlToQuery(where).sql : '', values, where };
+}
+
+// Dates travel as ISO text: postgres.js is given strings for timestamps (drizzle's setting).
+const instant = (bind: Bind, name: string, date: Date | string) => sql`${bind(name, new Date(date).toISOString())}::timestamptz`;
+
+/** Any list: its conditions on `tickets`, ordered and limited by the caller (LIST_ORDER). */
+function sortedList(filter: TicketListFilter, bind: Bind): SQL | undefined {
   const conditions: (SQL | undefined)[] = [scopeCondition(filter.scope, bind)];
   if (filter.withinPath) conditions.push(sql`${areas.path} LIKE ${bind('within', filter.withinPath + '%')}`);
   if (filter.teamId) conditions.push(eq(tickets.teamId, bind('teamId', filter.teamId)));
@@ -492,17 +552,115 @@ function listConditions(filter: TicketListFilter) {
   if (filter.open) conditions.push(statusIn(tickets.status, OPEN_STATUSES));
   if (filter.category) conditions.push(eq(tickets.category, bind('category', filter.category)));
   if (filter.urgency) conditions.push(eq(tickets.urgency, bind('urgency', filter.urgency)));
-  if (filter.overdue === true) conditions.push(sql`${tickets.dueAt} < ${instant('now', filter.now)}`);
-  if (filter.overdue === false) conditions.push(sql`(${tickets.dueAt} IS NULL OR ${tickets.dueAt} >= ${instant('now', filter.now)})`);
+  if (filter.overdue === true) conditions.push(sql`${tickets.dueAt} < ${instant(bind, 'now', filter.now)}`);
+  if (filter.overdue === false) conditions.push(sql`(${tickets.dueAt} IS NULL OR ${tickets.dueAt} >= ${instant(bind, 'now', filter.now)})`);
   const after = filter.after;
-  if (after && after.dueAt === null) {
-    conditions.push(sql`(${tickets.dueAt} IS NULL AND ${tickets.id} < ${bind('afterId', after.id)})`);
+  if (after?.open) {
+    conditions.push(sql`(${isFinished} OR (${tickets.queueRank}, ${tickets.dueAt}, ${tickets.id}) > (${bind('afterRank', after.rank)}::smallint, ${instant(bind, 'afterDue', after.dueAt)}, ${bind('afterId', after.id)}::uuid))`);
   } else if (after) {
-    const due = instant('afterDue', after.dueAt!);
-    conditions.push(sql`(${tickets.dueAt} > ${due} OR ${tickets.dueAt} IS NULL OR (${tickets.dueAt} = ${due} AND ${tickets.id} < ${bind('afterId', after.id)}))`);
+    conditions.push(sql`(${isFinished} AND (${tickets.createdAt}, ${tickets.id}) < (${instant(bind, 'afterCreated', after.createdAt)}, ${bind('afterId', after.id)}::uuid))`);
   }
-  const where = and(...conditions);
-  // The shape is the condition's own text (placeholders, not values): rendering it is cheap,
-  // rendering the whole select is not.
-  return { shape: where ? dialect.sqlToQuery(where).sql : '', values, where };
+  return and(...conditions);
+}
+
+/**
+ * A queue's page as the ids of its tickets (`tickets.id = ANY(ARRAY(…))`), or null when the list
+ * is not one the queue indexes serve. The open part reads, for each group (team, assignee,
+ * compound; none for admins), status and rank, at most `limit` entries of the queue index from
+ * the cursor on, already in the lists' order, and keeps the first `limit` of them all; the
+ * finished part (lists that show finished tickets too) reads each group's newest from the
+ * (group, created_at, id) index the same way. A page's cost follows groups × statuses × ranks ×
+ * limit, never the backlog.
+ */
+function queuePage(filter: TicketListFilter, bind: Bind): SQL | null {
+  const { scope } = filter;
+  // Hand-offs waiting for a team: a short list, sorted.
+  if (scope.kind === 'handoffs') return null;
+  let group: { column: string; from: SQL } | null;
+  // Conditions a group does not already ensure (x: the ticket read from the index).
+  const extra: SQL[] = [];
+  const idList = (name: string, ids: readonly string[]) => sql`unnest(string_to_array(${bind(name, ids.join(','))}, ',')::uuid[]) AS g(id)`;
+  if (filter.teamId) {
+    if (scope.kind === 'people') return null;
+    if (scope.kind === 'teams' && !scope.teamIds.includes(filter.teamId)) return null;
+    group = { column: 'team_id', from: idList('groups', [filter.teamId]) };
+    if (scope.kind === 'areas') {
+      const inScope = scopeCondition(scope, bind);
+      if (inScope) extra.push(sql`x.id IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${tickets.id} = x.id AND ${inScope})`);
+    }
+  } else if (scope.kind === 'teams') {
+    if (scope.teamIds.length === 0) return null;
+    group = { column: 'team_id', from: idList('groups', scope.teamIds) };
+  } else if (scope.kind === 'areas') {
+    if (scope.paths?.length === 0) return null;
+    group =
+      scope.paths === null
+        ? null
+        : {
+            column: 'compound_id',
+            from: sql`(SELECT id FROM ${areas} WHERE kind = 'compound' AND (${sql.join(
+              scope.paths.map((p, i) => sql`path LIKE ${bind(`path${i}`, p + '%')}`),
+              sql` OR `,
+            )})) AS g(id)`,
+          };
+  } else if (scope.kind === 'people' && scope.assignedTo && !scope.filedOrFor) {
+    group = { column: 'assignee_id', from: idList('groups', [scope.assignedTo]) };
+  } else {
+    return null;
+  }
+
+  const openStatuses = filter.status ? OPEN_STATUSES.filter((s) => s === filter.status) : filter.open === false ? [] : OPEN_STATUSES;
+  const wantsFinished = !filter.open && filter.overdue !== true && !(filter.status && OPEN_STATUSES.includes(filter.status));
+  // A member's own finished tickets have no index of their own: that list is sorted.
+  if (wantsFinished && group?.column === 'assignee_id') return null;
+
+  if (filter.withinPath) extra.push(sql`EXISTS (SELECT 1 FROM ${areas} a WHERE a.id = x.area_id AND a.path LIKE ${bind('within', filter.withinPath + '%')})`);
+  if (filter.category) extra.push(sql`x.category = ${bind('category', filter.category)}`);
+  if (filter.urgency) extra.push(sql`x.urgency = ${bind('urgency', filter.urgency)}`);
+  const inGroup = group ? sql.raw(`x.${group.column} = g.id AND `) : sql``;
+  const groups = group ? sql`${group.from} CROSS JOIN` : sql``;
+  const limit = sql.placeholder('limit');
+  const after = filter.after;
+  const parts: SQL[] = [];
+
+  if (openStatuses.length > 0 && !(after && !after.open)) {
+    const conditions = [...extra];
+    if (filter.overdue === true) conditions.push(sql`x.due_at < ${instant(bind, 'now', filter.now)}`);
+    if (filter.overdue === false) conditions.push(sql`x.due_at >= ${instant(bind, 'now', filter.now)}`);
+    // After a cursor: ranks below its rank are done; in its rank, from its place; in the ranks
+    // after it, from the start. Each range's start is an index condition of its own (a row
+    // comparison over rank, due time and id would start each range at its rank's beginning).
+    let ranks = sql`unnest(ARRAY[${sql.raw(QUEUE_RANKS.join(', '))}]::smallint[]) AS r(rank)`;
+    if (after?.open) {
+      const rank = sql`${bind('afterRank', after.rank)}::smallint`;
+      ranks = sql`(SELECT rank,
+            CASE WHEN rank = ${rank} THEN ${instant(bind, 'afterDue', after.dueAt)} ELSE '-infinity'::timestamptz END AS due_at,
+            CASE WHEN rank = ${rank} THEN ${bind('afterId', after.id)}::uuid ELSE '00000000-0000-0000-0000-000000000000'::uuid END AS id
+          FROM unnest(ARRAY[${sql.raw(QUEUE_RANKS.join(', '))}]::smallint[]) AS rank WHERE rank >= ${rank}) AS r`;
+      conditions.push(sql`(x.due_at, x.id) > (r.due_at, r.id)`);
+    }
+    parts.push(sql`(SELECT q.id FROM ${groups} unnest(ARRAY[${sql.raw(sqlLiterals(openStatuses))}]::text[]) AS s(status)
+        CROSS JOIN ${ranks}
+        CROSS JOIN LATERAL (
+          SELECT x.id, x.queue_rank, x.due_at FROM ${tickets} x
+          WHERE ${inGroup}x.status = s.status AND x.status IN (${OPEN}) AND x.queue_rank = r.rank${sql.join(conditions.map((c) => sql` AND ${c}`))}
+          ORDER BY x.due_at, x.id LIMIT ${limit}
+        ) q
+        ORDER BY q.queue_rank, q.due_at, q.id LIMIT ${limit})`);
+  }
+  if (wantsFinished) {
+    const conditions = [...extra];
+    if (filter.status) conditions.push(sql`x.status = ${bind('status', filter.status)}`);
+    if (after && !after.open) {
+      conditions.push(sql`(x.created_at, x.id) < (${instant(bind, 'afterCreated', after.createdAt)}, ${bind('afterId', after.id)}::uuid)`);
+    }
+    parts.push(sql`(SELECT f.id FROM ${groups} LATERAL (
+          SELECT x.id, x.created_at FROM ${tickets} x
+          WHERE ${inGroup}x.status NOT IN (${OPEN})${sql.join(conditions.map((c) => sql` AND ${c}`))}
+          ORDER BY x.created_at DESC, x.id DESC LIMIT ${limit}
+        ) f
+        ORDER BY f.created_at DESC, f.id DESC LIMIT ${limit})`);
+  }
+  if (parts.length === 0) return sql`false`;
+  return sql`${tickets.id} = ANY(ARRAY(${sql.join(parts, sql` UNION ALL `)}))`;
 }

@@ -5,3 +5,4 @@ export * from './routing.js';
 export * from './escalation.js';
 export * from './notifications.js';
 export * from './distribution.js';
+export * from './queue-order.js';

@@ -58,6 +58,7 @@ export default async function ticketsRoutes(app: FastifyInstance) {
       return reply.code(created ? 201 : 200).send(ticket);
     },
     listTickets: async (request) => tickets.list(request.viewer, request.query, app.clock()),
+    countTickets: async (request) => tickets.counts(request.viewer, app.clock()),
     getTicket: async (request) => tickets.detail(request.viewer, request.params.id, app.clock()),
     claimTicket: act('claim'),
     startTicket: act('start'),

@@ -15,6 +15,7 @@ import {
 } from '@minhu/db';
 import type { Config } from '../config.js';
 import { createAccess } from './access.js';
+import { createSignedCursors } from './cursor.js';
 import { createAuthService } from './auth.service.js';
 import { createDispatcherService } from './dispatcher.service.js';
 import { createDistributionsService } from './distributions.service.js';
@@ -74,6 +75,7 @@ export function createServices(
       access,
       notifier,
       autoCloseAfterMs: config.autoCloseAfterMs,
+      cursors: createSignedCursors(config.jwtSecret),
     }),
     uploads: createUploadsService({ uploads, access }),
     org: createOrgService({ org, people: signedIn }),

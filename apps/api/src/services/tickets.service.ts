@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
+  OPEN_STATUSES,
+  QUEUE_RANKS,
   activeDueAt,
   fileTicket,
   strictestControlLevel,
@@ -13,7 +15,7 @@ import {
   type SpecialTag,
   type TransitionError,
 } from '@minhu/domain';
-import type { CreateTicketBody, ListTicketsQuery, Ticket, TicketDetail } from '@minhu/contracts';
+import type { CreateTicketBody, ListTicketsQuery, Ticket, TicketCounts, TicketDetail } from '@minhu/contracts';
 import {
   addressOf,
   newId,
@@ -30,7 +32,7 @@ import {
   type UsersRepository,
 } from '@minhu/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
-import { decodeCursor, encodeCursor, isDate, UUID } from './cursor.js';
+import { isDate, UUID, type SignedCursors } from './cursor.js';
 import { routeAt } from './route-ticket.js';
 import type { Notifier } from './notifier.js';
 import { limitOf, machineOf, ticketView } from './ticket-view.js';
@@ -47,10 +49,12 @@ interface Deps {
   users: UsersRepository;
   idempotency: IdempotencyRepository;
   access: Pick<Access, 'ticket'>;
+  /** List cursors, signed with the server's secret and bound to their list's filter. */
+  cursors: SignedCursors;
 }
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, idempotency, access, notifier, autoCloseAfterMs } = deps;
+  const { handle, tickets, org, users, idempotency, access, notifier, autoCloseAfterMs, cursors } = deps;
 
   /** A ticket as this viewer is shown it (what they may see, what they may do). */
   function presented(viewer: Viewer, row: TicketViewRow, now: Date): Ticket {
@@ -178,6 +182,7 @@ export function createTicketsService(deps: Deps) {
 
     async list(viewer: Viewer, query: ListTicketsQuery, now: Date) {
       const limit = query.limit ?? 20;
+      const listed = listKey(viewer, query);
       const filter: TicketListFilter = {
         scope: await scopeFilter(viewer, query),
         status: query.status,
@@ -188,7 +193,7 @@ export function createTicketsService(deps: Deps) {
         teamId: query.teamId,
         now,
         limit: limit + 1,
-        after: query.cursor ? decodeListCursor(query.cursor) : undefined,
+        after: query.cursor ? cursors.open(query.cursor, listed, readListCursor) : undefined,
       };
       if (query.areaId) {
         // With another scope (mine, team) an area only narrows tickets the viewer sees anyway.
@@ -201,11 +206,14 @@ export function createTicketsService(deps: Deps) {
       const last = page.at(-1);
       return {
         items: page.map((row) => presented(viewer, row, now)),
-        nextCursor:
-          rows.length > limit && last
-            ? encodeCursor([last.ticket.dueAt?.toISOString() ?? null, last.ticket.id])
-            : null,
+        nextCursor: rows.length > limit && last ? cursors.seal(listed, cursorKeys(last.ticket)) : null,
       };
+    },
+
+    /** The member home's counters (待签收, 我的, 超时, 待接收), exact, for the viewer's teams and themselves. */
+    async counts(viewer: Viewer, now: Date): Promise<TicketCounts> {
+      if (viewer.teams.length === 0) throw forbidden('您还不是任何服务队的队员。');
+      return tickets.counts({ teamIds: viewer.teams.map((t) => t.id), assigneeId: viewer.id, now });
     },
 
     /**
@@ -437,8 +445,32 @@ function stableJson(value: unknown): string {
  */
 const MAX_ATTEMPTS = 20;
 
-const decodeListCursor = (cursor: string): ListCursor =>
-  decodeCursor(cursor, ([dueAt, id]) =>
-    (dueAt === null || isDate(dueAt)) && typeof id === 'string' && UUID.test(id) ? { dueAt: dueAt as string | null, id } : null,
-  );
+/**
+ * What a list's cursor is bound to: the list's filter (every query field but the cursor and the
+ * page size), its order's version and who asked. A cursor is valid only for the same list.
+ */
+function listKey(viewer: Viewer, query: ListTicketsQuery): string {
+  const { cursor: _cursor, limit: _limit, ...filter } = query;
+  return stableJson({ order: LIST_ORDER_VERSION, viewer: viewer.id, ...filter, scope: filter.scope ?? 'mine' });
+}
 
+/** Bumped whenever the lists' order changes: cursors of the old order are refused. */
+const LIST_ORDER_VERSION = 2;
+
+/** A place after this ticket in the lists' order (ListCursor in packages/db). */
+function cursorKeys(ticket: TicketRow): unknown[] {
+  return ticket.dueAt !== null && OPEN_STATUSES.includes(ticket.status)
+    ? ['o', ticket.queueRank, ticket.dueAt.toISOString(), ticket.id]
+    : ['f', ticket.createdAt.toISOString(), ticket.id];
+}
+
+function readListCursor(keys: unknown[]): ListCursor | null {
+  const [kind, a, b, c] = keys;
+  if (kind === 'o' && keys.length === 4 && QUEUE_RANKS.includes(a as number) && isDate(b) && typeof c === 'string' && UUID.test(c)) {
+    return { open: true, rank: a as number, dueAt: b, id: c };
+  }
+  if (kind === 'f' && keys.length === 3 && isDate(a) && typeof b === 'string' && UUID.test(b)) {
+    return { open: false, createdAt: a, id: b };
+  }
+  return null;
+}
