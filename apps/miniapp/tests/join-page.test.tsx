@@ -17,6 +17,7 @@ const me = (teams: Me['teams'] = []): Me => ({
   areas: [],
   home: null,
   specialTags: [],
+  pendingTags: [],
 });
 const invite = (valid = true) => ({ code: 'QDQ4QNFZ', teamId: TEAM, teamName: '幸福里小区民呼我行党员服务队', expiresAt: '2026-12-01T10:00:00.000Z', valid });
 

@@ -27,7 +27,10 @@ export const Me = Type.Object({
   home: Nullable(
     Type.Object({ areaId: Id, address: Type.String(), detail: Nullable(Type.String()) }),
   ),
+  /** Verified tags: the ones that raise priority. */
   specialTags: Type.Array(StringEnum(SPECIAL_TAGS)),
+  /** Tags the person declared (PATCH /me), waiting for a leader, secretary or admin to verify. */
+  pendingTags: Type.Array(StringEnum(SPECIAL_TAGS)),
 });
 export type Me = Static<typeof Me>;
 

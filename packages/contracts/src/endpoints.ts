@@ -57,6 +57,7 @@ import {
   MyDistributions,
   NotReceivedBody,
 } from './logistics.js';
+import { PeopleList, PeopleQuery, Person, SetTagsBody } from './people.js';
 
 /**
  * THE table of the API's endpoints, by operation id. The API registers its routes from it
@@ -177,7 +178,7 @@ export const endpoints = {
     method: 'PATCH',
     path: '/me',
     tag: 'auth',
-    summary: '修改本人姓名、住址、特殊情况',
+    summary: '修改本人姓名、住址；申报特殊情况 (specialTags 记为待核实的 pendingTags，核实前不提高优先级)',
     body: UpdateMeBody,
     replies: { 200: Me },
     errors: ['UNKNOWN_AREA', 'ADDRESS_TOO_COARSE'],
@@ -226,6 +227,27 @@ export const endpoints = {
     params: IdParams,
     replies: { 200: TeamMemberList },
     errors: ['NOT_FOUND'],
+  }),
+
+  // 人员台账 (重点人员)
+  listPeople: endpoint({
+    method: 'GET',
+    path: '/people',
+    tag: 'people',
+    summary: '人员台账：按住址排列 (覆盖该地址的服务队队员和队长、辖区书记、管理员)；手机号对包保队员、队长、管理员以外的人打码',
+    query: PeopleQuery,
+    replies: { 200: PeopleList },
+    errors: ['INVALID_CURSOR', 'FORBIDDEN', 'NOT_FOUND'],
+  }),
+  setPersonTags: endpoint({
+    method: 'PUT',
+    path: '/people/:id/tags',
+    tag: 'people',
+    summary: '核实重点人员类别 (队长、辖区书记、管理员)：替换已核实的类别，清除本人申报的待核实类别',
+    params: IdParams,
+    body: SetTagsBody,
+    replies: { 200: Person },
+    errors: ['NOT_FOUND', 'FORBIDDEN'],
   }),
 
   // 工单
@@ -678,6 +700,7 @@ export const TAGS: Record<Endpoints[OperationId]['tag'], string> = {
   system: '健康检查与接口文档',
   auth: '登录与本人信息',
   org: '地址、服务队与队员 (查询)',
+  people: '人员台账：重点人员、类别核实、包保',
   tickets: '求助工单：提交、列表、详情与办理',
   uploads: '照片 (处方、送达凭证)',
   notifications: '站内消息',

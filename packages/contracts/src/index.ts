@@ -10,3 +10,4 @@ export * from './endpoint.js';
 export * from './endpoints.js';
 export * from './openapi.js';
 export * from './logistics.js';
+export * from './people.js';

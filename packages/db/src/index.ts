@@ -16,3 +16,4 @@ export * from './row-mapper.js';
 export * from './status-sql.js';
 export * from './availability.js';
 export * from './distributions-repository.js';
+export * from './people-repository.js';

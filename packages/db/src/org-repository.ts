@@ -33,7 +33,10 @@ export interface UserContext {
   active: boolean;
   homeAreaId: string | null;
   homeDetail: string | null;
+  /** Verified tags (they raise priority). */
   specialTags: SpecialTag[];
+  /** Declared by the person, not verified yet. */
+  pendingTags: SpecialTag[];
   teams: { id: string; name: string; role: TeamRole; areaId: string }[];
   /** Areas this person is secretary of, with their paths for subtree checks. */
   secretaryAreas: { id: string; name: string; kind: AreaKind; path: string }[];
@@ -56,10 +59,11 @@ export function createOrgRepository(handle: DbHandle) {
         home_area_id: string | null;
         home_detail: string | null;
         special_tags: SpecialTag[];
+        pending_tags: SpecialTag[];
         teams: UserContext['teams'];
         secretary_areas: UserContext['secretaryAreas'];
       }>(
-        sql`SELECT u.id, u.name, u.phone, u.is_admin, u.active, u.home_area_id, u.home_detail, u.special_tags,
+        sql`SELECT u.id, u.name, u.phone, u.is_admin, u.active, u.home_area_id, u.home_detail, u.special_tags, u.pending_tags,
           coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'role', m.role, 'areaId', t.area_id) ORDER BY t.name)
                     FROM team_members m JOIN teams t ON t.id = m.team_id
                     WHERE m.user_id = u.id AND m.active AND t.active), '[]'::json) AS teams,
@@ -79,6 +83,7 @@ export function createOrgRepository(handle: DbHandle) {
         homeAreaId: row.home_area_id,
         homeDetail: row.home_detail,
         specialTags: row.special_tags,
+        pendingTags: row.pending_tags,
         teams: row.teams,
         secretaryAreas: row.secretary_areas,
       };
@@ -267,7 +272,7 @@ export function createOrgRepository(handle: DbHandle) {
 
     async updateProfile(
       userId: string,
-      changes: { name?: string; homeAreaId?: string; homeDetail?: string | null; specialTags?: SpecialTag[] },
+      changes: { name?: string; homeAreaId?: string; homeDetail?: string | null; pendingTags?: SpecialTag[] },
       now: Date,
       executor: Executor = db,
     ) {

@@ -141,11 +141,15 @@ export function createOrgWriteRepository(handle: DbHandle) {
       if (values.length === 0) return [];
       return executor.select(personColumns).from(users).where(inArray(key === 'phone' ? users.phone : users.code, [...values]));
     },
+    /** A person from the ledger: the tags it gives are verified (the ledger is the record). */
     async insertPerson(tx: Tx, person: PersonRecord, now: Date) {
-      await tx.insert(users).values({ ...person, createdAt: now, updatedAt: now });
+      const verified = person.specialTags.length > 0 ? { tagsVerifiedAt: now } : {};
+      await tx.insert(users).values({ ...person, ...verified, createdAt: now, updatedAt: now });
     },
     async updatePerson(tx: Tx, id: string, changes: Partial<Omit<PersonRecord, 'id'>>, now: Date) {
-      await tx.update(users).set({ ...changes, updatedAt: now }).where(eq(users.id, id));
+      // Tags the ledger sets are verified, and settle what the person had declared.
+      const verified = changes.specialTags ? { tagsVerifiedAt: now, tagsVerifiedById: null, pendingTags: [] } : {};
+      await tx.update(users).set({ ...changes, ...verified, updatedAt: now }).where(eq(users.id, id));
     },
 
     /** Every membership of these people, with whether the team takes only some categories. */

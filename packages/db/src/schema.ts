@@ -32,6 +32,8 @@ import {
   type TeamRole,
   type TicketStatus,
   type Urgency,
+  NOTIFY_BY,
+  type NotifyBy,
 } from '@minhu/domain';
 import { sqlLiterals, statusIn } from './status-sql.js';
 
@@ -94,7 +96,16 @@ export const users = pgTable(
     homeDetail: text('home_detail'),
     /** 人员编号 in a community's households ledger (台账): how an import recognises the person. */
     code: text('code'),
+    /** Verified tags (from the ledger, or set by a leader, secretary or admin): they raise priority. */
     specialTags: text('special_tags').array().$type<SpecialTag[]>().notNull().default(sql`'{}'::text[]`),
+    /** Tags the person declared for themself, waiting for someone to verify them; they raise nothing. */
+    pendingTags: text('pending_tags').array().$type<SpecialTag[]>().notNull().default(sql`'{}'::text[]`),
+    tagsVerifiedAt: at('tags_verified_at'),
+    tagsVerifiedById: uuid('tags_verified_by_id').references((): AnyPgColumn => users.id),
+    /** How they want to hear about their tickets; null: as notifyByOf in the domain decides. */
+    notifyBy: text('notify_by').$type<NotifyBy>(),
+    /** Who added them by filing for them (an unverified register entry); null for the ledger and the app. */
+    addedById: uuid('added_by_id').references((): AnyPgColumn => users.id),
     isAdmin: boolean('is_admin').notNull().default(false),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
@@ -105,6 +116,7 @@ export const users = pgTable(
     uniqueIndex('users_wechat_openid_key').on(t.wechatOpenid),
     uniqueIndex('users_code_key').on(t.code),
     index('users_home_area_idx').on(t.homeAreaId),
+    check('users_notify_by_check', sql`notify_by IS NULL OR ${oneOf('notify_by', NOTIFY_BY)}`),
   ],
 );
 

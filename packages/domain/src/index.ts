@@ -6,3 +6,4 @@ export * from './escalation.js';
 export * from './notifications.js';
 export * from './distribution.js';
 export * from './queue-order.js';
+export * from './people.js';

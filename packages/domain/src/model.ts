@@ -90,6 +90,8 @@ export const SPECIAL_TAGS = [
   'chronic_illness',
   'disabled',
   'infant',
+  'chronic',
+  'low_income',
 ] as const;
 export type SpecialTag = (typeof SPECIAL_TAGS)[number];
 export const SPECIAL_TAG_LABELS: Record<SpecialTag, string> = {
@@ -101,6 +103,8 @@ export const SPECIAL_TAG_LABELS: Record<SpecialTag, string> = {
   chronic_illness: '慢性病',
   disabled: '残疾',
   infant: '婴幼儿',
+  chronic: '慢病',
+  low_income: '低收入',
 };
 
 export const TEAM_ROLES = ['leader', 'member'] as const;

@@ -7,6 +7,7 @@ import exportsRoutes from './exports.routes.js';
 import monitoringRoutes from './monitoring.routes.js';
 import orgAdminRoutes from './org-admin.routes.js';
 import orgRoutes from './org.routes.js';
+import peopleRoutes from './people.routes.js';
 import { servesExactlyTheTable } from './serve.js';
 import systemRoutes from './system.routes.js';
 import ticketsRoutes from './tickets.routes.js';
@@ -25,6 +26,7 @@ export default async function apiRoutes(api: FastifyInstance, options: { devLogi
   await api.register(uploadsRoutes);
   await api.register(orgRoutes);
   await api.register(orgAdminRoutes);
+  await api.register(peopleRoutes);
   await api.register(monitoringRoutes);
   await api.register(exportsRoutes);
   await api.register(distributionsRoutes);

@@ -1,5 +1,5 @@
 import { relationsOf, type Actor } from '@minhu/domain';
-import type { AreaRow, OrgRepository, TicketRow, TicketsRepository } from '@minhu/db';
+import type { AreaRow, OrgRepository, PeopleRepository, TicketRow, TicketsRepository } from '@minhu/db';
 import { notFound } from '../errors.js';
 import { machineOf } from './ticket-view.js';
 import type { Viewer } from './viewer.js';
@@ -50,10 +50,52 @@ export function visibleTicket<T extends { ticket: TicketRow; areaPath: string }>
   return row;
 }
 
+/**
+ * Whose register entries the viewer may read: people living in the subtrees their teams cover
+ * (members and leaders), in the areas they are secretary of, or anyone (admins). `leads` are
+ * the subtrees of the teams they lead: there they see phone numbers in full and verify tags.
+ */
+export interface PeopleScope {
+  /** Null: everywhere (an admin). */
+  paths: string[] | null;
+  leads: string[];
+  /** Secretaries' subtrees (they verify tags there, phones stay masked). */
+  oversees: string[];
+}
+
+const under = (paths: readonly string[], path: string) => paths.some((p) => path.startsWith(p));
+
+/** Whether the person living at `homePath` is in the viewer's register scope. */
+export const seesPerson = (scope: PeopleScope, homePath: string) => scope.paths === null || under(scope.paths, homePath);
+
+/** Whether the viewer may set verified tags on a person living at `homePath`: leaders, secretaries, admins. */
+export const verifiesTags = (scope: PeopleScope, homePath: string) =>
+  scope.paths === null || under(scope.leads, homePath) || under(scope.oversees, homePath);
+
+/** Whether the viewer sees a person's phone in full: their 包保 member, the leader over them, admins. */
+export const seesPhoneOf = (viewer: Viewer, scope: PeopleScope, person: { homePath: string; responsibleMemberId: string | null }) =>
+  viewer.isAdmin || person.responsibleMemberId === viewer.id || under(scope.leads, person.homePath);
+
 /** The checks that need to read something first. */
-export function createAccess(deps: { tickets: Pick<TicketsRepository, 'view'>; org: Pick<OrgRepository, 'area'> }) {
-  const { tickets, org } = deps;
+export function createAccess(deps: {
+  tickets: Pick<TicketsRepository, 'view'>;
+  org: Pick<OrgRepository, 'area'>;
+  people: Pick<PeopleRepository, 'teamPaths'>;
+}) {
+  const { tickets, org, people } = deps;
   return {
+    /** Whose register entries the viewer may read (see PeopleScope). */
+    async peopleScope(viewer: Viewer): Promise<PeopleScope> {
+      const oversees = viewer.secretaryAreas.map((a) => a.path);
+      const covered = await people.teamPaths(viewer.teams.map((t) => t.id));
+      const leading = new Set(viewer.teams.filter((t) => t.role === 'leader').map((t) => t.id));
+      return {
+        paths: viewer.isAdmin ? null : [...new Set([...covered.map((c) => c.path), ...oversees])],
+        leads: covered.filter((c) => leading.has(c.teamId)).map((c) => c.path),
+        oversees,
+      };
+    },
+
     /** The ticket as the viewer may see it, or 404. */
     async ticket(viewer: Viewer, id: string) {
       return visibleTicket(viewer, await tickets.view(id));

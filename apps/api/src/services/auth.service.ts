@@ -60,6 +60,7 @@ export function createAuthService(deps: Deps) {
       areas: viewer.secretaryAreas.map((a) => ({ id: a.id, name: a.name, kind: a.kind, role: 'secretary' as const })),
       home,
       specialTags: viewer.specialTags,
+      pendingTags: viewer.pendingTags,
     };
   }
 

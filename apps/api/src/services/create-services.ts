@@ -8,6 +8,7 @@ import {
   createOrgWriteRepository,
   createPoliciesRepository,
   createOrgRepository,
+  createPeopleRepository,
   createTicketsRepository,
   createUploadsRepository,
   createUsersRepository,
@@ -28,6 +29,7 @@ import { createPoliciesService } from './policies.service.js';
 import { createSweepService } from './sweep.service.js';
 import { createOrgAdminService } from './org-admin.service.js';
 import { createOrgService } from './org.service.js';
+import { createPeopleService } from './people.service.js';
 import { createUploadsService } from './uploads.service.js';
 import { createUserContexts } from './user-contexts.js';
 import { createWechatClient, type WechatClient } from './wechat-client.js';
@@ -49,7 +51,8 @@ export function createServices(
   const uploads = createUploadsRepository(handle);
   const notifications = createNotificationsRepository(handle);
   const policies = createPoliciesRepository(handle);
-  const access = createAccess({ tickets, org });
+  const people = createPeopleRepository(handle);
+  const access = createAccess({ tickets, org, people });
   // Who is signed in, kept between requests; the services whose writes change people tell it.
   const signedIn = createUserContexts(handle, { load: (id) => org.userContext(id) });
   const metrics = createMetricsService({ metrics: createMetricsRepository(handle), org, access });
@@ -79,6 +82,7 @@ export function createServices(
     }),
     uploads: createUploadsService({ uploads, access }),
     org: createOrgService({ org, people: signedIn }),
+    people: createPeopleService({ people, org, access, signedIn }),
     orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle), access, people: signedIn }),
     policies: createPoliciesService({ policies }),
     notifications: createNotificationsService({ notifications }),

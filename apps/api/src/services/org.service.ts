@@ -1,4 +1,4 @@
-import { ADDRESS_KINDS } from '@minhu/domain';
+import { ADDRESS_KINDS, pendingTagsFor } from '@minhu/domain';
 import type { Contacts, UpdateMeBody } from '@minhu/contracts';
 import type { OrgRepository } from '@minhu/db';
 import { badRequest, notFound } from '../errors.js';
@@ -25,7 +25,10 @@ export function createOrgService(deps: { org: OrgRepository; people: PeopleChang
           throw badRequest('ADDRESS_TOO_COARSE', '住址需要选到小区、楼栋或单元。', { field: 'homeAreaId' });
         }
       }
-      await org.updateProfile(viewer.id, { ...body, ...(body.name ? { name: body.name.trim() } : {}) }, now);
+      const { specialTags, ...profile } = body;
+      // Declared tags wait for verification: anyone may tick 高龄, so they raise no priority yet.
+      const declared = specialTags ? { pendingTags: pendingTagsFor(specialTags, viewer.specialTags) } : {};
+      await org.updateProfile(viewer.id, { ...profile, ...(body.name ? { name: body.name.trim() } : {}), ...declared }, now);
       people.changed();
     },
 

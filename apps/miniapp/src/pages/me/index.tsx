@@ -34,13 +34,20 @@ export default function MePage() {
             🚩 {t.name}（{t.role === 'leader' ? '队长' : '队员'}）
           </View>
         ))}
-        {me.specialTags.length > 0 && (
+        {(me.specialTags.length > 0 || me.pendingTags.length > 0) && (
           <View className='badges mt-8'>
             {me.specialTags.map((t) => (
               <Text key={t} className='badge'>
                 {SPECIAL_TAG_LABELS[t]}
               </Text>
             ))}
+            {me.pendingTags
+              .filter((t) => !me.specialTags.includes(t))
+              .map((t) => (
+                <Text key={t} className='badge' data-testid='pending-tag'>
+                  {SPECIAL_TAG_LABELS[t]}（待核实）
+                </Text>
+              ))}
           </View>
         )}
         <Tap className='btn small mt-12' onTap={() => Taro.navigateTo({ url: ROUTES.profile })}>

@@ -19,7 +19,7 @@ export default function Profile() {
   const [address, setAddress] = useState<PickedAddress | null>(me?.home ? { areaId: me.home.areaId, label: me.home.address } : null);
   const [picking, setPicking] = useState(!me?.home);
   const [detail, setDetail] = useState(me?.home?.detail ?? '');
-  const [tags, setTags] = useState<SpecialTag[]>(me?.specialTags ?? []);
+  const [tags, setTags] = useState<SpecialTag[]>(me ? [...new Set([...me.specialTags, ...me.pendingTags])] : []);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -79,7 +79,7 @@ export default function Profile() {
           <Input nativeProps={{ 'aria-label': '门牌号' }} className='input' value={detail} maxlength={30} onInput={(e) => setDetail(e.detail.value)} placeholder='如 502室' data-testid='detail-input' />
         </View>
         <View className='field'>
-          <View className='label'>特殊情况（选填，有助于优先安排）</View>
+          <View className='label'>特殊情况（选填，社区核实后优先安排）</View>
           <SomeOf options={SPECIAL_TAGS} labels={SPECIAL_TAG_LABELS} value={tags} onChange={setTags} />
         </View>
       </View>
