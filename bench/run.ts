@@ -14,13 +14,14 @@ import { connect, databaseOf, prewarm, withDatabase, type Sql } from './lib/db.j
 import { choosePeople, ensureDataset, FULL, prepareRace, QUICK, raceOutcome, reset, armSweepPool, type DatasetInfo } from './lib/dataset.js';
 import { pgbenchVersion, runPgbench, type PgbenchResult } from './lib/pgbench.js';
 import { prepareQueueTeams, queueScript } from './lib/queue-sql.js';
+import { measureLockdown, type LockdownResult } from './lib/lockdown-run.js';
 import { childrenOf, cpuMeter, LoadGenerator, ROOT, startServer, type Server } from './lib/processes.js';
 import { startSqlCounter } from './lib/sql-counter.js';
 import { machineInfo, machineLine, markdownTable, updateReadme, type Row } from './lib/report.js';
 import { auditFirstScreens } from './lib/lighthouse.js';
 import { buildMiniapp, coldStart, h5FirstLoad, weappSize } from './lib/sizes.js';
 
-const STEPS = ['create', 'claim', 'queue', 'detail', 'summary', 'sweep', 'ceiling', 'pgbench', 'sql', 'sizes', 'lighthouse', 'coldstart'] as const;
+const STEPS = ['create', 'claim', 'queue', 'detail', 'summary', 'lockdown', 'sweep', 'ceiling', 'pgbench', 'sql', 'sizes', 'lighthouse', 'coldstart'] as const;
 type Step = (typeof STEPS)[number];
 
 function parseArgs(argv: string[]) {
@@ -415,6 +416,35 @@ async function main() {
     }
     results.load = load;
 
+    // The lockdown backlog: its own API process (after the other loads, whose runs it must not
+    // slow), each request against its own pgbench replay in the same run.
+    let lockdown: LockdownResult[] = [];
+    if (args.steps.has('lockdown')) {
+      const api = await startApi(databaseUrl, secret, args.workers);
+      try {
+        lockdown = await measureLockdown({
+          sql,
+          info,
+          api,
+          databaseUrl,
+          sizes: args.quick ? [200, 2000] : [1000, 20000],
+          signIn: (phones) => signIn(api.url, phones),
+          load: (scenario) =>
+            measureLoad(sql, api, { url: api.url, connections: settings.connections, warmupSeconds: Math.min(settings.warmup, 3), durationSeconds: Math.min(settings.duration, 10) }, scenario, scenario),
+          sequential,
+          pgbench: (script) =>
+            runPgbench({ url: databaseUrl, clients: PGBENCH_CLIENTS, threads: 1, seconds: Math.min(settings.pgbenchSeconds, 10), warmupSeconds: Math.min(settings.pgbenchWarmup, 2), script, mode: 'prepared' }),
+          singleCalls: args.quick ? 50 : 200,
+          log,
+        });
+        results.lockdown = lockdown;
+      } finally {
+        await api.stop();
+      }
+      // The backlog goes with the next reset (its tickets are newer than t0); the sweep below must not see it.
+      await reset(sql, info);
+    }
+
     if (args.steps.has('sweep')) {
       const sweep = await measureSweep(sql, info, secret);
       results.sweep = sweep;
@@ -561,6 +591,26 @@ async function main() {
         value: ms(s.ms),
         budget: '≤ 100 ms',
         pass: s.ms <= 100,
+      });
+    }
+    for (const l of lockdown) {
+      const e = errorsOf(l.load.measured);
+      const m = l.load.measured;
+      const r = ratio(m.rps, { rps: l.pgbench.tps }, 'pgbench');
+      const paged = l.key === 'first' || l.key === 'deep';
+      const small = lockdown.find((x) => x.key === l.key && x.open < l.open);
+      const steady = small ? m.rps / small.load.measured.rps : null;
+      rows.push({
+        key: `lockdown_${l.key}_${l.open}`,
+        label: `lockdown backlog, ${l.open.toLocaleString('en')} open in one team: ${l.label} (one client: p99 ${l.single.p99.toFixed(1)} ms; pgbench ${Math.round(l.pgbench.tps).toLocaleString('en')} tps${steady === null ? '' : `; ${steady.toFixed(2)} of the rate at ${small!.open.toLocaleString('en')}`})`,
+        rps: m.rps,
+        p50Ms: m.latencyMs.p50,
+        p99Ms: m.latencyMs.p99,
+        errors: e.text,
+        ratio: r,
+        cpu: l.load.cpu,
+        budget: paged ? 'one client p99 ≤ 30 ms, ≥ 0.6 of pgbench, ≥ 0.67 of the rate at 1,000' : undefined,
+        pass: paged ? e.count === 0 && l.single.p99 <= 30 && (r?.value ?? 0) >= 0.6 && (steady === null || steady >= 1 / 1.5) : null,
       });
     }
     if (fw) {

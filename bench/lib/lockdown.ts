@@ -4,13 +4,12 @@ import type { Sql } from './db.js';
 /**
  * The lockdown backlog (issue 20): one compound's team whose open queue grows to a lockdown's
  * size inside the 1M data set, where every other team holds a few dozen open tickets. The
- * compound, its team, a member, and the secretary of its community are fixed (compound 500, away
- * from the claim race's first compounds). The backlog's tickets are newer than t0 by id (so the
+ * compound, its team, a member, and the secretary of its community are fixed (the middle compound:
+ * 500 of 1,000, away from the claim race's first compounds). The backlog's tickets are newer than t0 by id (so the
  * next reset removes them, like every run's own tickets) but were filed over the two days before
  * t0: most are waiting for a claim, a third are being worked, one in twenty is an emergency, and
  * about half are past the due time that applies to them, as in a queue that outgrew its team.
  */
-export const LOCKDOWN_COMPOUND = 500;
 
 export interface LockdownSubject {
   teamId: string;
@@ -24,14 +23,15 @@ export interface LockdownSubject {
 }
 
 export async function lockdownSubject(sql: Sql): Promise<LockdownSubject> {
+  const [middle] = await sql<{ n: number }[]>`SELECT (max(n) / 2)::int AS n FROM bench.compounds`;
   const [row] = await sql<{ team_id: string; compound_id: string; member_phone: string; member_id: string; secretary_phone: string; community_id: string }[]>`
     SELECT t.id AS team_id, k.id AS compound_id, p.phone AS member_phone, p.user_id AS member_id, s.phone AS secretary_phone, s.area_id AS community_id
     FROM bench.compounds k
     JOIN bench.teams t ON t.compound_n = k.n
     JOIN bench.team_people p ON p.team_id = t.id AND p.j = 1
     JOIN bench.secretaries s ON s.level = 'community' AND s.n = k.comm_n
-    WHERE k.n = ${LOCKDOWN_COMPOUND}`;
-  if (!row) throw new Error(`lockdown: no compound ${LOCKDOWN_COMPOUND} in the data set`);
+    WHERE k.n = ${middle!.n}`;
+  if (!row) throw new Error('lockdown: no middle compound in the data set');
   return {
     teamId: row.team_id,
     compoundId: row.compound_id,
@@ -61,7 +61,7 @@ export async function fillBacklog(sql: Sql, info: DatasetInfo, subject: Lockdown
   await sql`
     WITH people AS (
       SELECT r.user_id, r.name, r.phone, r.unit_id, r.b, r.u, r.home_detail, k.name AS compound_name, row_number() OVER (ORDER BY r.k) - 1 AS i
-      FROM bench.residents r JOIN bench.compounds k ON k.n = r.compound_n WHERE r.compound_n = ${LOCKDOWN_COMPOUND}
+      FROM bench.residents r JOIN bench.compounds k ON k.n = r.compound_n WHERE k.id = ${subject.compoundId}
     ), n AS (SELECT count(*) AS n FROM people),
     spec AS (
       SELECT g,
