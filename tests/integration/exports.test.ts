@@ -17,7 +17,7 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 const HEADERS = [
   '编号', '类别', '紧急程度', '状态', '地址', '服务队', '处理人', '提交时间', '签收时间', '办结时间', '完成时间',
-  '签收用时(分钟)', '办结用时(分钟)', '是否超时', '评价星级', '是否满意',
+  '签收用时(分钟)', '办结用时(分钟)', '是否超时', '评价星级', '是否满意', '延期至', '延期原因',
 ];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -195,6 +195,9 @@ describe('ledger export (台账)', () => {
       '否',
       '5',
       '是',
+      // Never extended: 延期至 and 延期原因 empty.
+      '',
+      '',
     ]);
     expect(line![7]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(line![7]!.slice(11)).toBe('10:00:00'); // 02:00 UTC is 10:00 in Beijing

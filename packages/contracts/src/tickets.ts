@@ -150,7 +150,7 @@ export type TicketEvent = Static<typeof TicketEvent>;
 export const TicketDetail = Type.Object({ ticket: Ticket, events: Type.Array(TicketEvent) });
 export type TicketDetail = Static<typeof TicketDetail>;
 
-export const TICKET_SCOPES = ['mine', 'filed', 'assigned', 'team', 'incoming', 'area'] as const;
+export const TICKET_SCOPES = ['mine', 'filed', 'assigned', 'team', 'incoming', 'area', 'approvals'] as const;
 export type TicketScope = (typeof TICKET_SCOPES)[number];
 
 export const ListTicketsQuery = Type.Object(
@@ -158,7 +158,7 @@ export const ListTicketsQuery = Type.Object(
     scope: Type.Optional(
       StringEnum(TICKET_SCOPES, {
         description:
-          'mine: 我提交的、为我提交的和分派给我的; filed: 我提交的和为我提交的; assigned: 分派给我的; team: 我所在服务队的; incoming: 转交给我所在服务队、等待接收的; area: 我负责的辖区 (书记、管理员)',
+          'mine: 我提交的、为我提交的和分派给我的; filed: 我提交的和为我提交的; assigned: 分派给我的; team: 我所在服务队的; incoming: 转交给我所在服务队、等待接收的; area: 我负责的辖区 (书记、管理员); approvals: 辖区内待审批的 (退单、延期，以及转交超过 30 分钟无人接收的；书记、管理员)',
       }),
     ),
     status: Type.Optional(StringEnum(TICKET_STATUSES)),

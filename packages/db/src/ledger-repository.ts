@@ -27,6 +27,9 @@ export interface LedgerRow {
   overdue: boolean;
   ratingStars: number | null;
   ratingSatisfied: boolean | null;
+  /** The last 延期 granted: the resolve due time it set, and why (null when never extended). */
+  extendedUntil: string | null;
+  extensionReason: string | null;
 }
 
 /** The last row read: the ledger is read in (createdAt, id) order. */
@@ -44,6 +47,13 @@ export interface LedgerPage {
 }
 
 const assignee = alias(users, 'ledger_assignee');
+
+/**
+ * The last granted extension's data. Only a ticket whose resolve due time is not the one it was
+ * filed with (extended, or reopened) looks into its timeline, by the events' (ticket_id, id) index.
+ */
+const extension = sql`(CASE WHEN tickets.resolve_due_at <> tickets.created_at + tickets.resolve_limit_seconds * interval '1 second' THEN (
+    SELECT e.data FROM ticket_events e WHERE e.ticket_id = tickets.id AND e.type = 'extended' ORDER BY e.id DESC LIMIT 1) END)`;
 const MIN_SPAN_MS = 1;
 /** A slice aims at this many batches' worth of rows, and grows at most this fast when sparse. */
 const HEADROOM = 1.25;
@@ -84,6 +94,8 @@ export function createLedgerRepository(handle: DbHandle) {
           OR (${statusIn('tickets.status', OPEN_STATUSES)} AND coalesce(tickets.due_at < ${now}, false)))`,
         ratingStars: tickets.ratingStars,
         ratingSatisfied: tickets.ratingSatisfied,
+        extendedUntil: sql<string | null>`${extension}->>'until'`,
+        extensionReason: sql<string | null>`${extension}->>'reason'`,
       })
       .from(tickets)
       .leftJoin(teams, eq(teams.id, tickets.teamId))

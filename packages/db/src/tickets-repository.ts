@@ -50,6 +50,11 @@ export type TicketScopeFilter =
   | { kind: 'teams'; teamIds: string[] }
   /** Tickets offered to these teams by a hand-off not yet answered (their 待接收). */
   | { kind: 'handoffs'; teamIds: string[] }
+  /**
+   * 待审批 under these area paths (null: everywhere): a return or an extension waiting for a
+   * secretary, or a hand-off nobody has answered since before `handoffBefore`.
+   */
+  | { kind: 'pending'; paths: string[] | null; handoffBefore: Date }
   /** Everything under these area paths; `null`: everything (admins). */
   | { kind: 'areas'; paths: string[] | null };
 
@@ -506,14 +511,26 @@ export function scopeCondition(scope: TicketScopeFilter, bind: Bind = inline): S
         ? inArray(tickets.handoffToTeamId, scope.teamIds.map((id, i) => bind(`team${i}`, id)))
         : sql`false`;
     case 'areas':
-      if (scope.paths === null) return undefined;
-      if (scope.paths.length === 0) return sql`false`;
-      // By compound, which tickets index with their creation time; secretaries sit at or above it.
-      return sql`${tickets.compoundId} IN (SELECT id FROM ${areas} WHERE kind = 'compound' AND (${sql.join(
-        scope.paths.map((p, i) => sql`path LIKE ${bind(`path${i}`, p + '%')}`),
-        sql` OR `,
-      )}))`;
+      return withinCompounds(scope.paths, bind);
+    case 'pending': {
+      // Written so that it implies tickets_pending_compound_idx's predicate: the index holds them all.
+      const waiting = sql`(${tickets.returnRequestedAt} IS NOT NULL OR ${tickets.extensionRequestedAt} IS NOT NULL
+        OR (${tickets.handoffToTeamId} IS NOT NULL AND ${tickets.handoffRequestedAt} < ${bind('handoffBefore', scope.handoffBefore.toISOString())}::timestamptz))`;
+      const within = withinCompounds(scope.paths, bind);
+      return within ? and(within, waiting) : waiting;
+    }
   }
+}
+
+/** Tickets of the compounds under these area paths (null: everywhere). */
+function withinCompounds(paths: string[] | null, bind: Bind): SQL | undefined {
+  if (paths === null) return undefined;
+  if (paths.length === 0) return sql`false`;
+  // By compound, which tickets index with their creation time; secretaries sit at or above it.
+  return sql`${tickets.compoundId} IN (SELECT id FROM ${areas} WHERE kind = 'compound' AND (${sql.join(
+    paths.map((p, i) => sql`path LIKE ${bind(`path${i}`, p + '%')}`),
+    sql` OR `,
+  )}))`;
 }
 
 const OPEN = sql.raw(sqlLiterals(OPEN_STATUSES));
@@ -574,8 +591,8 @@ function sortedList(filter: TicketListFilter, bind: Bind): SQL | undefined {
  */
 function queuePage(filter: TicketListFilter, bind: Bind): SQL | null {
   const { scope } = filter;
-  // Hand-offs waiting for a team: a short list, sorted.
-  if (scope.kind === 'handoffs') return null;
+  // Hand-offs waiting for a team, requests waiting for a secretary: short lists, sorted.
+  if (scope.kind === 'handoffs' || scope.kind === 'pending') return null;
   let group: { column: string; from: SQL } | null;
   // Conditions a group does not already ensure (x: the ticket read from the index).
   const extra: SQL[] = [];

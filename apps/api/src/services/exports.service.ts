@@ -58,6 +58,8 @@ export const LEDGER_COLUMNS: readonly Column[] = [
   { header: '是否超时', width: 10, value: (r) => yesNo(r.overdue) },
   { header: '评价星级', width: 10, value: (r) => r.ratingStars },
   { header: '是否满意', width: 10, value: (r) => yesNo(r.ratingSatisfied) },
+  { header: '延期至', width: 20, time: true, value: (r) => (r.extendedUntil === null ? null : new Date(r.extendedUntil)) },
+  { header: '延期原因', width: 30, value: (r) => r.extensionReason },
 ];
 
 /**

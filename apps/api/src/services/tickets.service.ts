@@ -184,7 +184,7 @@ export function createTicketsService(deps: Deps) {
       const limit = query.limit ?? 20;
       const listed = listKey(viewer, query);
       const filter: TicketListFilter = {
-        scope: await scopeFilter(viewer, query),
+        scope: await scopeFilter(viewer, query, now),
         status: query.status,
         open: query.open,
         category: query.category,
@@ -346,7 +346,7 @@ export function createTicketsService(deps: Deps) {
     }
   }
 
-  async function scopeFilter(viewer: Viewer, query: ListTicketsQuery): Promise<TicketListFilter['scope']> {
+  async function scopeFilter(viewer: Viewer, query: ListTicketsQuery, now: Date): Promise<TicketListFilter['scope']> {
     switch (query.scope ?? 'mine') {
       case 'mine':
         return { kind: 'people', filedOrFor: viewer.id, assignedTo: viewer.id };
@@ -365,6 +365,11 @@ export function createTicketsService(deps: Deps) {
         const paths = overseenPaths(viewer);
         if (paths?.length === 0) throw forbidden('只有书记和管理员可以查看辖区工单。');
         return { kind: 'areas', paths };
+      }
+      case 'approvals': {
+        const paths = overseenPaths(viewer);
+        if (paths?.length === 0) throw forbidden('只有书记和管理员可以审批。');
+        return { kind: 'pending', paths, handoffBefore: new Date(now.getTime() - HANDOFF_WAIT_MS) };
       }
     }
   }
@@ -437,6 +442,9 @@ function stableJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** A hand-off unanswered this long shows in the secretaries' 待审批 (they may move it themselves). */
+export const HANDOFF_WAIT_MS = 30 * 60_000;
 
 /**
  * Times an action is decided again when others keep changing the ticket under it. Each retry
