@@ -47,7 +47,12 @@ import {
 import { Health, OpenApiDocument, UploadReply } from './system.js';
 import {
   CreateDistributionBody,
+  CreateErrandBody,
+  DeliverErrandBody,
   DeliveryBody,
+  Errand,
+  ErrandList,
+  ErrandsQuery,
   Distribution,
   DistributionHousehold,
   DistributionHouseholdList,
@@ -690,6 +695,45 @@ export const endpoints = {
     replies: { 200: { file: XLSX, description: 'Excel 发放台账，工作表「发放台账」' } },
     errors: ['NOT_FOUND'],
   }),
+
+  // 封控期物资保障：跑腿批次
+  createErrand: endpoint({
+    method: 'POST',
+    path: '/errands',
+    tag: 'logistics',
+    summary: '集中采购 (队员)：本队未办结的几张工单一起跑一趟，未签收的一并签收；有一张不行就都不建，409 指明是哪一张',
+    body: CreateErrandBody,
+    replies: { 201: Errand },
+    errors: ['FORBIDDEN', 'ERRAND_TICKET_UNAVAILABLE'],
+  }),
+  listErrands: endpoint({
+    method: 'GET',
+    path: '/errands',
+    tag: 'logistics',
+    summary: '我的跑腿批次，最新的在前',
+    query: ErrandsQuery,
+    replies: { 200: ErrandList },
+    errors: ['INVALID_CURSOR'],
+  }),
+  getErrand: endpoint({
+    method: 'GET',
+    path: '/errands/:id',
+    tag: 'logistics',
+    summary: '一趟跑腿：工单和合计的采购清单 (跑腿的队员、工单所在队的队长、管理员)',
+    params: IdParams,
+    replies: { 200: Errand },
+    errors: ['NOT_FOUND'],
+  }),
+  deliverErrandTicket: endpoint({
+    method: 'POST',
+    path: '/errands/:id/deliver',
+    tag: 'logistics',
+    summary: '送达其中一张工单：办结它 (附说明和照片)',
+    params: IdParams,
+    body: DeliverErrandBody,
+    replies: { 200: Errand },
+    errors: ['NOT_FOUND', 'FORBIDDEN', 'INVALID_TRANSITION', 'UNKNOWN_ATTACHMENT', 'VERSION_CONFLICT'],
+  }),
 } satisfies Record<string, Endpoint>;
 
 export type Endpoints = typeof endpoints;
@@ -706,7 +750,7 @@ export const TAGS: Record<Endpoints[OperationId]['tag'], string> = {
   notifications: '站内消息',
   monitoring: '时限、统计 (三率) 与台账导出',
   'org-admin': '组织管理：台账导入、服务队、队员、包保、邀请与操作记录',
-  logistics: '封控期物资保障：健康包按户发放',
+  logistics: '封控期物资保障：健康包按户发放、跑腿批次',
 };
 
 /** Method and path of each endpoint: all a client needs at run time (no schemas). */

@@ -48,6 +48,7 @@ export const ERRORS = {
   ALREADY_DECIDED: [409, '申请已经处理过'],
   ALREADY_DELIVERED: [409, '这一户已经发放过；details.deliveredBy 是发放人'],
   NOT_DELIVERED: [409, '这一户还没有发放记录'],
+  ERRAND_TICKET_UNAVAILABLE: [409, '这张工单不能放进跑腿批次 (不是本队的、已办结、已被别人签收或已在另一趟跑腿里)；details.ticketId 指明是哪一张'],
   INVITE_EXPIRED: [410, '邀请码已过期或已用完'],
   PAYLOAD_TOO_LARGE: [413, '提交的内容或文件太大'],
   URI_TOO_LONG: [414, '地址太长 (路径参数超过长度上限)'],

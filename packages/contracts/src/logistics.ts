@@ -119,3 +119,66 @@ export const MyDistribution = Type.Object({
 });
 export const MyDistributions = Type.Object({ items: Type.Array(MyDistribution) });
 export type MyDistributions = Static<typeof MyDistributions>;
+
+/** Errands (跑腿批次): one trip for several tickets. */
+export const CreateErrandBody = Type.Object(
+  {
+    ticketIds: Type.Array(Id, { minItems: 1, maxItems: 30, uniqueItems: true }),
+    note: Type.Optional(Text(200, { min: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateErrandBody = Static<typeof CreateErrandBody>;
+
+export const ShoppingLine = Type.Object({
+  name: Type.String(),
+  unit: Nullable(Type.String()),
+  quantity: Type.Number({ description: '合计数量' }),
+  substitutesAllowed: Type.Boolean({ description: '每一份都可用同类替代 (有一份写了不可替代即为 false)' }),
+  for: Type.Array(
+    Type.Object({
+      ticketId: Id,
+      number: Type.String(),
+      forName: Type.String({ description: '给谁买' }),
+      address: Type.String(),
+      quantity: Type.Number(),
+      note: Nullable(Type.String({ description: '如「可用同类替代」「不可替代」' })),
+    }),
+  ),
+});
+
+export const Errand = Type.Object({
+  id: Id,
+  memberId: Id,
+  memberName: Type.String(),
+  note: Nullable(Type.String()),
+  createdAt: DateTime,
+  doneAt: Nullable(DateTime),
+  tickets: Type.Array(
+    Type.Object({
+      id: Id,
+      number: Type.String(),
+      status: Type.String(),
+      category: Type.String(),
+      address: Type.String(),
+      forName: Type.String(),
+      deliveredAt: Nullable(DateTime),
+    }),
+  ),
+  shoppingList: Type.Array(ShoppingLine, { description: '按名称和单位合计的采购清单' }),
+});
+export type Errand = Static<typeof Errand>;
+export const ErrandList = Type.Object({ items: Type.Array(Errand), nextCursor: Nullable(Type.String()) });
+export const ErrandsQuery = Type.Object(
+  { mine: Type.Optional(Type.Boolean({ description: '只看我的 (目前只有这一种)' })), ...ListQuery },
+  { additionalProperties: false },
+);
+export const DeliverErrandBody = Type.Object(
+  {
+    ticketId: Id,
+    text: Type.Optional(Text(2000)),
+    attachments: Type.Optional(Type.Array(Id, { maxItems: 9, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type DeliverErrandBody = Static<typeof DeliverErrandBody>;

@@ -17,3 +17,4 @@ export * from './status-sql.js';
 export * from './availability.js';
 export * from './distributions-repository.js';
 export * from './people-repository.js';
+export * from './errands-repository.js';

@@ -575,3 +575,32 @@ export const distributionLines = pgTable(
     check('distribution_lines_status_check', oneOf('status', ['pending', 'delivered'])),
   ],
 );
+
+/** 跑腿批次: one member's trip for several tickets of their teams. */
+export const errands = pgTable(
+  'errands',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id').notNull().references(() => users.id),
+    note: text('note'),
+    createdAt: createdAt(),
+    /** Every ticket delivered. */
+    doneAt: at('done_at'),
+  },
+  (t) => [index('errands_member_idx').on(t.memberId, t.id)],
+);
+
+export const errandTickets = pgTable(
+  'errand_tickets',
+  {
+    errandId: uuid('errand_id').notNull().references(() => errands.id),
+    ticketId: uuid('ticket_id').notNull().references(() => tickets.id),
+    position: smallint('position').notNull(),
+    deliveredAt: at('delivered_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.errandId, t.ticketId] }),
+    // A ticket is in at most one running errand: a second errand with it fails here even in a race.
+    uniqueIndex('errand_tickets_running_key').on(t.ticketId).where(sql`delivered_at IS NULL`),
+  ],
+);

@@ -7,3 +7,4 @@ export * from './notifications.js';
 export * from './distribution.js';
 export * from './queue-order.js';
 export * from './people.js';
+export * from './errand.js';

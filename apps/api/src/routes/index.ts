@@ -3,6 +3,7 @@ import { requireSignIn } from '../plugins/auth.js';
 import type { UserContexts } from '../services/user-contexts.js';
 import authRoutes from './auth.routes.js';
 import distributionsRoutes from './distributions.routes.js';
+import errandsRoutes from './errands.routes.js';
 import exportsRoutes from './exports.routes.js';
 import monitoringRoutes from './monitoring.routes.js';
 import orgAdminRoutes from './org-admin.routes.js';
@@ -30,4 +31,5 @@ export default async function apiRoutes(api: FastifyInstance, options: { devLogi
   await api.register(monitoringRoutes);
   await api.register(exportsRoutes);
   await api.register(distributionsRoutes);
+  await api.register(errandsRoutes);
 }

@@ -1,6 +1,7 @@
 import {
   createDeliveriesRepository,
   createDistributionsRepository,
+  createErrandsRepository,
   createIdempotencyRepository,
   createLedgerRepository,
   createMetricsRepository,
@@ -20,6 +21,7 @@ import { createSignedCursors } from './cursor.js';
 import { createAuthService } from './auth.service.js';
 import { createDispatcherService } from './dispatcher.service.js';
 import { createDistributionsService } from './distributions.service.js';
+import { createErrandsService } from './errands.service.js';
 import { createTicketsService } from './tickets.service.js';
 import { createMetricsService } from './metrics.service.js';
 import { createExportsService } from './exports.service.js';
@@ -60,6 +62,17 @@ export function createServices(
     notifications,
     channels: (type) => (config.wechat.subscribeTemplates[type] ? ['wechat'] : []),
   });
+  const ticketService = createTicketsService({
+    handle,
+    tickets,
+    org,
+    users,
+    idempotency: createIdempotencyRepository(handle),
+    access,
+    notifier,
+    autoCloseAfterMs: config.autoCloseAfterMs,
+    cursors: createSignedCursors(config.jwtSecret),
+  });
   return {
     auth: createAuthService({
       users,
@@ -69,17 +82,7 @@ export function createServices(
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     }),
-    tickets: createTicketsService({
-      handle,
-      tickets,
-      org,
-      users,
-      idempotency: createIdempotencyRepository(handle),
-      access,
-      notifier,
-      autoCloseAfterMs: config.autoCloseAfterMs,
-      cursors: createSignedCursors(config.jwtSecret),
-    }),
+    tickets: ticketService,
     uploads: createUploadsService({ uploads, access }),
     org: createOrgService({ org, people: signedIn }),
     people: createPeopleService({ people, org, access, signedIn }),
@@ -88,6 +91,7 @@ export function createServices(
     notifications: createNotificationsService({ notifications }),
     metrics,
     exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
+    errands: createErrandsService({ errands: createErrandsRepository(handle), tickets, ticketService, org }),
     distributions: createDistributionsService({ distributions: createDistributionsRepository(handle), org, uploads, access }),
     sweep: createSweepService({ tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
     dispatcher: createDispatcherService({

@@ -11,6 +11,7 @@ import {
   type MachineTicket,
   type TimeLimit,
   type ActionInput,
+  type DomainEvent,
   type PendingRequest,
   type SpecialTag,
   type TransitionError,
@@ -255,6 +256,61 @@ export function createTicketsService(deps: Deps) {
         if (written) return presented(viewer, written.view, now);
         if (attempt === MAX_ATTEMPTS) throw conflict('VERSION_CONFLICT', '工单正被多人同时更新，请刷新后再试。', { version: ticket.version });
       }
+    },
+
+    /**
+     * 跑腿批次: claims the tickets the viewer has not claimed yet and notes on each that they are
+     * shopping for it (the resident sees "队员正在集中采购"), all in one transaction with
+     * `alsoWrite` (the errand), or none: a ticket the domain refuses, or that someone changed
+     * meanwhile, undoes the lot and is named in the 409.
+     */
+    async claimForErrand(
+      viewer: Viewer,
+      rows: readonly TicketViewRow[],
+      noteText: string,
+      now: Date,
+      alsoWrite: (executor: Executor) => Promise<void>,
+    ): Promise<Ticket[]> {
+      const refused = (row: TicketViewRow, why: string) =>
+        conflict('ERRAND_TICKET_UNAVAILABLE', `工单 ${row.ticket.number} ${why}，这一趟跑腿没有建立，请去掉它再试。`, { ticketId: row.ticket.id, number: row.ticket.number });
+      const changes: { row: TicketViewRow; next: MachineTicket; limit: TimeLimit; events: DomainEvent[]; notifications: Awaited<ReturnType<Notifier['plan']>> }[] = [];
+      for (const row of rows) {
+        const { ticket, areaPath } = row;
+        const actor = actorFor(viewer, areaPath);
+        const limit = limitOf(ticket);
+        let next = machineOf(ticket);
+        const events: DomainEvent[] = [];
+        for (const input of [
+          ...(ticket.status === 'assigned' ? [{ action: 'claim' as const }] : []),
+          { action: 'note' as const, text: noteText, attachments: [] },
+        ]) {
+          const result = transition(next, input, actor, { now, timeLimit: limit });
+          if (!result.ok) throw refused(row, transitionError(result.error, row).message.replace(/。$/, ''));
+          next = result.next;
+          events.push(...result.events);
+        }
+        const notifications = await notifier.plan([{ ticket: { ...ticket, ...next, handoffToTeamId: next.handoff?.toTeamId ?? null, areaPath }, events, actor: viewer }], now);
+        changes.push({ row, next, limit, events, notifications });
+      }
+      return handle.db.transaction(async (tx) => {
+        const written: Ticket[] = [];
+        for (const { row, next, limit, events, notifications } of changes) {
+          const done = await tickets.change(tx, {
+            id: row.ticket.id,
+            version: row.ticket.version,
+            next,
+            timing: timingOf(next, limit),
+            now,
+            events: events.map((e) => ({ type: e.type, actorId: viewer.id, at: now, data: e.data })),
+            notifications,
+            attachments: { ids: [], ownerId: viewer.id },
+          });
+          if (!done) throw refused(row, '刚被其他人更新');
+          written.push(presented(viewer, done.view, now));
+        }
+        await alsoWrite(tx);
+        return written;
+      });
     },
   };
 
