@@ -108,6 +108,8 @@ describe('slow connections', () => {
   }, 30_000);
 
   it('when a connection sends nothing, then it is closed', async () => {
-    expect(await until('')).toBe('');
+    // Closed by the idle timeout (nothing said) or by the request timeout's check (a 408), whichever comes first.
+    const answer = await until('');
+    expect(answer === '' || /^HTTP\/1\.1 408/.test(answer)).toBe(true);
   }, 30_000);
 });
