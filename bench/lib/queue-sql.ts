@@ -35,7 +35,8 @@ export async function queueScript(databaseUrl: string, teams: number): Promise<s
       now: new Date(),
       limit: PAGE,
     });
-    const values: Record<string, string> = { team0: ':team_id', limit: String(PAGE) };
+    // The team ids travel as one comma-separated parameter (groups): here the one team picked.
+    const values: Record<string, string> = { groups: ':team_id', limit: String(PAGE) };
     const statement = text.replace(/\$(\d+)\b/g, (_, i: string) => {
       const value = values[parameters[Number(i) - 1]!];
       if (value === undefined) throw new Error(`queue statement: no value for ${parameters[Number(i) - 1]}`);
