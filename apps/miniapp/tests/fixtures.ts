@@ -40,6 +40,7 @@ export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
     satisfied: null,
     handoff: null,
     handoffCount: 0,
+    possibleDuplicateOf: [],
     returnRequest: null,
     extension: null,
     ratingComment: null,

@@ -128,6 +128,8 @@ export const Ticket = Type.Object({
   handoff: Nullable(Type.Object({ toTeamId: Id, ...RequestFields })),
   /** How many times it has moved to another team; after 3 only a secretary moves it. */
   handoffCount: Type.Integer(),
+  /** 可能重复: open tickets for the same person (or name and address) and category filed in the 72 h before it. */
+  possibleDuplicateOf: Type.Array(Id),
   /** 退单 waiting for a secretary's ruling. */
   returnRequest: Nullable(Type.Object(RequestFields)),
   /** 延期 waiting for a secretary's ruling: the resolve due time asked for. */

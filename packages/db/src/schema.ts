@@ -271,6 +271,8 @@ export const tickets = pgTable(
     handoffRequestedById: uuid('handoff_requested_by_id').references(() => users.id),
     /** How many times it has moved to another team (after three, only a secretary moves it). */
     handoffCount: smallint('handoff_count').notNull().default(0),
+    /** Open tickets for the same person (or the same named person at the same address) and category, filed within 72 h before it. */
+    possibleDuplicateOf: uuid('possible_duplicate_of').array().notNull().default(sql`'{}'::uuid[]`),
     // 退单 waiting for a secretary's ruling.
     returnReason: text('return_reason'),
     returnRequestedAt: at('return_requested_at'),
@@ -308,6 +310,12 @@ export const tickets = pgTable(
     index('tickets_created_idx').on(t.createdAt, t.id),
     // Hand-offs waiting for a team (its 待接收 list), and requests waiting for a secretary (待审批):
     // a handful of rows at any time, whatever the table's size.
+    // Duplicates at filing: the open tickets for the same person, or the same name at the same
+    // address, in the same category (a handful of rows each).
+    index('tickets_open_person_category_idx')
+      .on(sql`(CASE WHEN beneficiary_user_id IS NOT NULL THEN beneficiary_user_id WHEN beneficiary_name IS NULL THEN filed_by_id END)`, t.category, t.createdAt)
+      .where(statusIn('status', OPEN_STATUSES)),
+    index('tickets_open_area_category_idx').on(t.areaId, t.category, t.createdAt).where(statusIn('status', OPEN_STATUSES)),
     index('tickets_handoff_team_idx').on(t.handoffToTeamId).where(sql`handoff_to_team_id IS NOT NULL`),
     index('tickets_pending_compound_idx')
       .on(t.compoundId)

@@ -296,6 +296,31 @@ export function createTicketsRepository(handle: DbHandle) {
       return row ? { view: writtenView(row), attached: row.attached } : null;
     },
 
+    /**
+     * 可能重复: open tickets in the category filed since `since` for the same person (who it is
+     * for: the beneficiary we know, else the filer filing for themselves), or for the same named
+     * person at the same address. Read from the two partial indexes on open tickets, newest first.
+     */
+    async possibleDuplicates(need: { personId: string | null; areaId: string; beneficiaryName: string | null; category: Category; since: Date }, executor: Executor = db): Promise<string[]> {
+      const since = sql`${need.since.toISOString()}::timestamptz`;
+      const open = statusIn('status', OPEN_STATUSES);
+      const parts: SQL[] = [];
+      if (need.personId) {
+        parts.push(sql`SELECT id, created_at FROM ${tickets} WHERE ${open} AND category = ${need.category} AND created_at >= ${since}
+          AND (CASE WHEN beneficiary_user_id IS NOT NULL THEN beneficiary_user_id WHEN beneficiary_name IS NULL THEN filed_by_id END) = ${need.personId}::uuid`);
+      }
+      if (need.beneficiaryName) {
+        parts.push(sql`SELECT id, created_at FROM ${tickets} WHERE ${open} AND category = ${need.category} AND created_at >= ${since}
+          AND area_id = ${need.areaId}::uuid AND beneficiary_name = ${need.beneficiaryName}`);
+      }
+      if (parts.length === 0) return [];
+      const rows = await handle.rows<{ id: string }>(
+        sql`SELECT id FROM (${sql.join(parts, sql` UNION `)}) d ORDER BY created_at DESC LIMIT 5`,
+        executor,
+      );
+      return rows.map((r) => r.id);
+    },
+
     /** Tickets the sweep must look at now, the longest waiting first (read without a lock: see applySweep). */
     async dueForSweep(now: Date, limit: number): Promise<{ ticket: TicketRow; areaPath: string }[]> {
       return prepared.due.execute({ now: now.toISOString(), limit });

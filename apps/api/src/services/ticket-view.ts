@@ -112,6 +112,7 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket 
       requestedById: machine.handoff.requestedById,
     },
     handoffCount: machine.handoffCount,
+    possibleDuplicateOf: t.possibleDuplicateOf,
     returnRequest: machine.returnRequest && {
       reason: machine.returnRequest.reason,
       requestedAt: machine.returnRequest.requestedAt.toISOString(),

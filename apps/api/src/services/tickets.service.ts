@@ -108,6 +108,13 @@ export function createTicketsService(deps: Deps) {
         throw badRequest('ADDRESS_TOO_COARSE', '地址需要选到小区、楼栋或单元。', { field: 'areaId' });
       }
       const area = chain[0]!;
+      const possibleDuplicateOf = await tickets.possibleDuplicates({
+        personId: person?.id ?? null,
+        areaId,
+        beneficiaryName: body.beneficiary?.name ?? null,
+        category: body.category,
+        since: new Date(now.getTime() - DUPLICATE_WINDOW_MS),
+      });
       const controlLevel = strictestControlLevel(chain.map((a) => a.controlLevel));
       const limit = timeLimitFor(found.policies, body.category, routing.urgency, controlLevel);
       const id = newId(now.getTime());
@@ -142,6 +149,7 @@ export function createTicketsService(deps: Deps) {
         beneficiaryPhone: body.beneficiary?.phone ?? null,
         beneficiaryAreaId: body.beneficiary?.areaId ?? null,
         attachments: body.attachments ?? [],
+        possibleDuplicateOf,
         routeReason: routing.reason,
         flagged: routing.flagged,
         controlLevel,
@@ -498,6 +506,9 @@ function stableJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** A ticket for the same person and need filed this soon after an open one is flagged 可能重复. */
+export const DUPLICATE_WINDOW_MS = 72 * 3600_000;
 
 /** A hand-off unanswered this long shows in the secretaries' 待审批 (they may move it themselves). */
 export const HANDOFF_WAIT_MS = 30 * 60_000;

@@ -13,6 +13,7 @@ import { Stars } from '../../components/stars';
 import { Timeline } from '../../components/timeline';
 import { CATEGORY_ICONS } from '../../components/ticket-card';
 import { useApp } from '../../store';
+import { ROUTES } from '../../routes';
 import './index.scss';
 import { buttonProps, Tap } from '../../components/tap';
 
@@ -284,6 +285,18 @@ export default function TicketPage() {
           </View>
         )}
       </View>
+
+      {forTeam && ticket.possibleDuplicateOf.length > 0 && (
+        <View className='card' data-testid='possible-duplicates'>
+          <View>⚠️ 可能重复：同一人、同一类别，72 小时内已有未办结的求助</View>
+          {ticket.possibleDuplicateOf.map((other) => (
+            <Tap key={other} className='list-item' onTap={() => Taro.navigateTo({ url: `${ROUTES.ticket}?id=${other}` })}>
+              <Text>查看另一条求助</Text>
+              <Text className='muted'>›</Text>
+            </Tap>
+          ))}
+        </View>
+      )}
 
       {(ticket.handoff || ticket.returnRequest || ticket.extension) && (
         <View className='card' data-testid='pending'>

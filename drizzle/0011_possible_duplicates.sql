@@ -1,0 +1,3 @@
+ALTER TABLE "tickets" ADD COLUMN "possible_duplicate_of" uuid[] DEFAULT '{}'::uuid[] NOT NULL;--> statement-breakpoint
+CREATE INDEX "tickets_open_person_category_idx" ON "tickets" USING btree ((CASE WHEN beneficiary_user_id IS NOT NULL THEN beneficiary_user_id WHEN beneficiary_name IS NULL THEN filed_by_id END),"category","created_at") WHERE status IN ('assigned', 'claimed', 'in_progress');--> statement-breakpoint
+CREATE INDEX "tickets_open_area_category_idx" ON "tickets" USING btree ("area_id","category","created_at") WHERE status IN ('assigned', 'claimed', 'in_progress');
