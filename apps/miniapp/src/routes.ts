@@ -23,6 +23,8 @@ export const ROUTES = {
   // Lockdown logistics (物资发放): a sub-package too.
   distributions: '/package-logistics/pages/rounds/index',
   distribution: '/package-logistics/pages/round/index',
+  newErrand: '/package-logistics/pages/errand-new/index',
+  errand: '/package-logistics/pages/errand/index',
 } as const;
 
 /** The list page (pages/list) showing the tickets of a query, under a title. */
@@ -43,5 +45,5 @@ export const ORG_PACKAGE = {
 /** The logistics sub-package (物资发放). */
 export const LOGISTICS_PACKAGE = {
   root: 'package-logistics',
-  pages: [ROUTES.distributions, ROUTES.distribution].map((route) => route.slice('/package-logistics/'.length)),
+  pages: [ROUTES.distributions, ROUTES.distribution, ROUTES.newErrand, ROUTES.errand].map((route) => route.slice('/package-logistics/'.length)),
 };

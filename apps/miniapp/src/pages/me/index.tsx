@@ -122,6 +122,12 @@ function OrgLinks({ me }: { me: Me }) {
           <Text className='muted'>›</Text>
         </Tap>
       )}
+      {me.teams.length > 0 && (
+        <Tap className='list-item' onTap={go(ROUTES.newErrand)} data-testid='errands-link'>
+          <Text>🛒 集中采购（跑腿批次）</Text>
+          <Text className='muted'>›</Text>
+        </Tap>
+      )}
       {(isAdmin || me.roles.includes('secretary')) && (
         <Tap className='list-item' onTap={go(ROUTES.org)} data-testid='org-link'>
           <Text>🏛 组织管理</Text>

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '集中采购', enablePullDownRefresh: true });
