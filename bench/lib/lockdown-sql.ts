@@ -110,7 +110,7 @@ export async function lockdownStatements(sql: Sql, source: StatementSource, subj
   ];
   if (source.countsStatement) {
     const { text, values } = source.countsStatement({ teamIds: [subject.teamId], assigneeId: subject.memberId, now });
-    statements.push({ name: 'member counters (GET /tickets/counts: 待签收, 我的, 超时)', text, values });
+    statements.push({ name: 'member counters (GET /tickets/counts: 待签收, 我的, 超时, 待接收)', text, values });
   } else {
     // Before: the member home counted each queue by fetching up to 100 of it.
     statements.push(
