@@ -22,6 +22,8 @@ describe('the people register', () => {
       ),
     );
     noPhone = { id, name: '孙桂英' };
+    // Her own 包保 is 吴小燕, not 郑文涛 who answers for her building.
+    await t.make.responsible(org.teams.compound, org.people.member, { ...org.people.resident, id, name: '孙桂英' });
   });
   afterAll(async () => t?.close());
 
@@ -51,8 +53,8 @@ describe('the people register', () => {
     expect(neighbour).toMatchObject({ phone: '13600000101', responsibleMemberId: org.people.member2.id, tagsVerified: true, specialTags: ['elderly', 'living_alone', 'chronic_illness'] });
     // 孙大伟 is 吴小燕's (3号楼), not 郑文涛's: masked for him.
     expect(named(items, '孙大伟')).toMatchObject({ phone: '136****0001', responsibleMemberId: org.people.member.id });
-    // Without a phone or the app, nobody can be told but by a visit; 1号楼 is 郑文涛's.
-    expect(named(items, '孙桂英')).toMatchObject({ phone: null, hasApp: false, notifyBy: 'none', responsibleMemberId: org.people.member2.id, address: '春晖小区 1号楼 2单元 102室' });
+    // Without a phone or the app, nobody can be told but by a visit; her own 包保 comes before her building's.
+    expect(named(items, '孙桂英')).toMatchObject({ phone: null, hasApp: false, notifyBy: 'none', responsibleMemberId: org.people.member.id, address: '春晖小区 1号楼 2单元 102室' });
   });
 
   it('when the leader, an admin or a secretary lists the register, then the leader and admin see phones in full and the secretary masked', async () => {
@@ -151,5 +153,73 @@ describe('the people register', () => {
     const bySecretary = await secretary.put(`/api/v1/people/${noPhone.id}/tags`, { specialTags: ['elderly', 'living_alone', 'disabled'] });
     expect(bySecretary.status).toBe(200);
     expect(bySecretary.body.specialTags).toEqual(['elderly', 'living_alone', 'disabled']);
+  });
+
+  describe('filing for someone (proxy filing) finds them in the register', () => {
+    it('when a grid worker picks 孙桂英 from her unit’s list, then her 包保 gets it with her priority, and her tags show to the team', async () => {
+      const worker = await t.as(org.people.member2);
+      const list = await worker.get(`/api/v1/people?areaId=${org.areas.building1.units[1]!.id}`);
+      const her = (list.body.items as P[]).find((p) => p.name === '孙桂英')!;
+      const filed = await worker.file({ category: 'medicine', urgency: 'normal', description: '降压药吃完了', beneficiary: { personId: her.id } });
+      expect(filed.status).toBe(201);
+      expect(filed.body).toMatchObject({
+        urgency: 'urgent',
+        assigneeId: org.people.member.id,
+        address: '春晖小区 1号楼 2单元 102室',
+        beneficiary: { personId: noPhone.id, name: '孙桂英', phone: null, notifyBy: 'none', specialTags: expect.arrayContaining(['elderly']) },
+      });
+    });
+
+    it('when a resident types her name at her unit, then she is matched (no new person), and the resident is not told her tags or how she is reached', async () => {
+      const resident = await t.as(org.people.resident);
+      const filed = await resident.file({ category: 'supplies', urgency: 'normal', description: '帮孙奶奶买菜', beneficiary: { name: '孙 桂英', areaId: org.areas.building1.units[1]!.id } });
+      expect(filed.status).toBe(201);
+      expect(filed.body.beneficiary.personId).toBe(noPhone.id);
+      expect(filed.body.beneficiary).not.toHaveProperty('specialTags');
+      expect(filed.body.beneficiary).not.toHaveProperty('notifyBy');
+      const leader = await t.as(org.people.leader);
+      const seen = await leader.get(`/api/v1/tickets/${filed.body.id}`);
+      expect(seen.body.ticket).toMatchObject({ urgency: 'urgent', assigneeId: org.people.member.id, beneficiary: { personId: noPhone.id, notifyBy: 'none' } });
+      expect((await all(leader, 'q=桂英')).length).toBe(1);
+    });
+
+    it('when a resident files for a phone nobody knows, then a new unverified person is added, who signs in later, sees the ticket and confirms it', async () => {
+      const resident = await t.as(org.people.resident);
+      const unit = org.areas.building3.units[0]!.id;
+      const filed = await resident.file({ category: 'medicine', urgency: 'normal', description: '替李叔买药', beneficiary: { name: '李明', phone: '13922220002', areaId: unit } });
+      expect(filed.status).toBe(201);
+      const personId = filed.body.beneficiary.personId as string;
+      expect(personId).toEqual(expect.any(String));
+      const leader = await t.as(org.people.leader);
+      expect(named(await all(leader, `areaId=${unit}`), '李明')).toMatchObject({ id: personId, hasApp: false, notifyBy: 'call', tagsVerified: false, specialTags: [] });
+
+      const him = await t.as('13922220002');
+      expect(him.userId).toBe(personId);
+      const mine = await him.get('/api/v1/tickets?scope=mine');
+      expect(mine.body.items.map((x: { id: string }) => x.id)).toContain(filed.body.id);
+      expect((await him.get(`/api/v1/tickets/${filed.body.id}`)).status).toBe(200);
+      const member = await t.as(org.people.member);
+      expect((await member.post(`/api/v1/tickets/${filed.body.id}/claim`)).status).toBe(200);
+      expect((await member.post(`/api/v1/tickets/${filed.body.id}/resolve`, { text: '药已送到' })).status).toBe(200);
+      const confirmed = await him.post(`/api/v1/tickets/${filed.body.id}/confirm`, { satisfied: true, rating: 5 });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body.status).toBe('closed');
+    });
+
+    it('when the beneficiary is someone the filer cannot see, a number that is no mobile, or a place too coarse, then the contract’s error and nothing is filed', async () => {
+      const count = async () => (await t.as(org.people.admin)).get('/api/v1/tickets?scope=area&limit=100').then((r) => r.body.items.length as number);
+      const before = await count();
+      const resident = await t.as(org.people.resident);
+      const hidden = await resident.file({ category: 'help', urgency: 'normal', description: '帮忙', beneficiary: { personId: noPhone.id } });
+      expect(hidden.status).toBe(404);
+      expect(hidden.body.error.code).toBe('NOT_FOUND');
+      const landline = await resident.file({ category: 'help', urgency: 'normal', description: '帮忙', beneficiary: { name: '王五', phone: '0311-80000001', areaId: org.areas.building3.id } });
+      expect(landline.status).toBe(400);
+      expect(landline.body.error.code).toBe('VALIDATION_ERROR');
+      const coarse = await resident.file({ category: 'help', urgency: 'normal', description: '帮忙', beneficiary: { name: '王五', areaId: org.areas.community.id } });
+      expect(coarse.status).toBe(400);
+      expect(coarse.body.error.code).toBe('ADDRESS_TOO_COARSE');
+      expect(await count()).toBe(before);
+    });
   });
 });

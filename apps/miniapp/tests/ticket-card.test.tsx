@@ -100,7 +100,7 @@ describe('TicketCard', () => {
       expect(card().textContent).toContain('📍 幸福小区 3号楼 2单元 501 · 张三');
       rerender(
         <TicketCard
-          ticket={aTicket({ beneficiary: { userId: null, name: '王奶奶', phone: null, areaId: null } })}
+          ticket={aTicket({ beneficiary: { userId: null, personId: null, name: '王奶奶', phone: null, areaId: null } })}
           forMember
           now={now}
         />,

@@ -78,7 +78,7 @@ describe('validate', () => {
     const errors = validate(
       aForm({ description: '求助', forSomeoneElse: true, beneficiaryName: '王奶奶', beneficiaryAddress: home, beneficiaryPhone: '555' }),
     );
-    expect(errors).toEqual({ beneficiaryPhone: '电话号码格式不对' });
+    expect(errors).toEqual({ beneficiaryPhone: '请填写 11 位手机号' });
   });
 
   it('when the 为他人求助 switch is off, then half-typed beneficiary fields do not block sending', () => {

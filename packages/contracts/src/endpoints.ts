@@ -264,7 +264,7 @@ export const endpoints = {
     headers: IdempotencyHeaders,
     body: CreateTicketBody,
     replies: { 201: Ticket, 200: Ticket },
-    errors: ['ADDRESS_REQUIRED', 'UNKNOWN_AREA', 'ADDRESS_TOO_COARSE', 'UNKNOWN_ATTACHMENT', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: ['ADDRESS_REQUIRED', 'UNKNOWN_AREA', 'ADDRESS_TOO_COARSE', 'UNKNOWN_ATTACHMENT', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND'],
   }),
   listTickets: endpoint({
     method: 'GET',

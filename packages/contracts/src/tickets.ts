@@ -3,11 +3,13 @@ import {
   CATEGORIES,
   CONTROL_LEVELS,
   EVENT_TYPES,
+  NOTIFY_BY,
+  SPECIAL_TAGS,
   TICKET_STATUSES,
   URGENCIES,
   type TicketAction,
 } from '@minhu/domain';
-import { AnyObject, ContactPhone, DateTime, Id, ListQuery, MAX_INT, Nullable, StringEnum, Text } from './common.js';
+import { AnyObject, ContactPhone, DateTime, Id, ListQuery, MAX_INT, Mobile, Nullable, StringEnum, Text } from './common.js';
 
 export const MAX_DESCRIPTION = 2000;
 export const MAX_ITEMS = 50;
@@ -33,9 +35,15 @@ export const CreateTicketBody = Type.Object(
     contactName: Type.Optional(Text(50, { min: 0 })),
     contactPhone: Type.Optional(ContactPhone),
     beneficiary: Type.Optional(
-      Type.Object(
-        { name: Text(50), phone: Type.Optional(ContactPhone), areaId: Id },
-        { additionalProperties: false },
+      Type.Union(
+        [
+          Type.Object({ personId: Id }, { additionalProperties: false, description: '从人员台账中选的人 (如单元的住户名单)' }),
+          Type.Object(
+            { name: Text(50), phone: Type.Optional(Mobile), areaId: Id },
+            { additionalProperties: false, description: '手写的人：按手机号、否则按同户/同单元的姓名匹配台账；都没有则新增一位待核实的人' },
+          ),
+        ],
+        { description: '代人求助的对象' },
       ),
     ),
     attachments: Type.Optional(Type.Array(Id, { maxItems: MAX_ATTACHMENTS, uniqueItems: true })),
@@ -103,9 +111,15 @@ export const Ticket = Type.Object({
   beneficiary: Nullable(
     Type.Object({
       userId: Nullable(Id),
+      /** The register person it is for (the same as userId). */
+      personId: Nullable(Id),
       name: Type.String(),
       phone: Nullable(Type.String()),
       areaId: Nullable(Id),
+      /** Their verified tags: for the team and those over it, not for a filer who typed a phone. */
+      specialTags: Type.Optional(Type.Array(StringEnum(SPECIAL_TAGS))),
+      /** How they hear about it: for the team and those over it. */
+      notifyBy: Type.Optional(StringEnum(NOTIFY_BY)),
     }),
   ),
   attachments: Type.Array(Id),

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias, PgDialect } from 'drizzle-orm/pg-core';
-import { OPEN_STATUSES, QUEUE_RANKS, type Category, type MachineTicket, type TicketStatus, type Urgency } from '@minhu/domain';
+import { OPEN_STATUSES, QUEUE_RANKS, type Category, type MachineTicket, type NotifyBy, type SpecialTag, type TicketStatus, type Urgency } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
 import { withFastRows } from './row-mapper.js';
@@ -24,7 +24,22 @@ export interface TicketViewRow {
   assignee: { name: string; phone: string | null } | null;
   filer: { name: string; phone: string | null };
   items: { name: string; quantity: number; unit: string | null; note: string | null }[];
+  /** The register's facts on the person it is for (null when filed for oneself). */
+  beneficiaryPerson: BeneficiaryPerson | null;
 }
+
+export interface BeneficiaryPerson {
+  specialTags: SpecialTag[];
+  notifyBy: NotifyBy | null;
+  hasApp: boolean;
+  phone: string | null;
+}
+
+/** The register's facts on a ticket's beneficiary, for a ticket row named by `beneficiaryId`. */
+const beneficiaryJson = (beneficiaryId: SQL) => sql`(
+      SELECT json_build_object('specialTags', b.special_tags, 'notifyBy', b.notify_by, 'phone', b.phone,
+        'hasApp', b.wechat_openid IS NOT NULL OR EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.user_id = b.id))
+      FROM users b WHERE b.id = ${beneficiaryId})`;
 
 /** A timeline entry as the detail reads it (`at` already in ISO form). */
 export interface TicketEventRow {
@@ -153,6 +168,7 @@ function viewOfWritten(items: SQL): SQL {
       CASE WHEN tm.id IS NULL THEN NULL ELSE json_build_object('name', tm.name, 'phone', tm.phone) END AS team,
       CASE WHEN asg.id IS NULL THEN NULL ELSE json_build_object('name', asg.name, 'phone', asg.phone) END AS assignee,
       json_build_object('name', f.name, 'phone', f.phone) AS filer,
+      ${beneficiaryJson(sql`t.beneficiary_user_id`)} AS beneficiary_person,
       ${itemsJson(sql`${items} i`)} AS items
     FROM t JOIN ${areas} ar ON ar.id = t.area_id JOIN ${users} f ON f.id = t.filed_by_id
       LEFT JOIN ${teams} tm ON tm.id = t.team_id LEFT JOIN ${users} asg ON asg.id = t.assignee_id`;
@@ -165,6 +181,7 @@ interface WrittenViewRow {
   assignee: TicketViewRow['assignee'];
   filer: TicketViewRow['filer'];
   items: TicketViewRow['items'];
+  beneficiary_person: BeneficiaryPerson | null;
 }
 
 const ticketColumns = Object.entries(getTableColumns(tickets));
@@ -177,7 +194,7 @@ function writtenView(row: WrittenViewRow): TicketViewRow {
       return [key, value === null || value === undefined ? null : column.mapFromDriverValue(value)];
     }),
   ) as TicketRow;
-  return { ticket, areaPath: row.area_path, team: row.team, assignee: row.assignee, filer: row.filer, items: row.items };
+  return { ticket, areaPath: row.area_path, team: row.team, assignee: row.assignee, filer: row.filer, items: row.items, beneficiaryPerson: row.beneficiary_person };
 }
 
 /** A machine ticket's pending requests as the ticket row's columns (null where none waits). */
@@ -211,6 +228,7 @@ export function createTicketsRepository(handle: DbHandle) {
     assignee: { name: assignee.name, phone: assignee.phone },
     filer: { name: filer.name, phone: filer.phone },
     items: sql<TicketViewRow['items']>`${itemsJson(sql`${ticketItems} i WHERE i.ticket_id = ${tickets.id}`)}`,
+    beneficiaryPerson: sql<BeneficiaryPerson | null>`${beneficiaryJson(sql`${tickets.beneficiaryUserId}`)}`,
   };
   /** The view's joins with the view's fields, or more (the detail's timeline). */
   const viewFrom = (executor: Executor, fields: typeof viewFields) =>

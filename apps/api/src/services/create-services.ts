@@ -67,6 +67,7 @@ export function createServices(
     tickets,
     org,
     users,
+    people,
     idempotency: createIdempotencyRepository(handle),
     access,
     notifier,

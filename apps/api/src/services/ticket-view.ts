@@ -2,6 +2,7 @@ import {
   availableActions,
   isOverdue,
   maskPhone,
+  notifyByOf,
   relationsOf,
   type Actor,
   type MachineTicket,
@@ -49,6 +50,9 @@ export const limitOf = (t: Pick<TicketRow, 'claimLimitSeconds' | 'resolveLimitSe
 /** The people who deal with the resident directly, and so see phone numbers in full. */
 const CLOSE_RELATIONS: readonly Relation[] = ['filer', 'beneficiary', 'team_member', 'assignee'];
 
+/** Those who work the ticket or oversee it: they see what the register knows of the person it is for. */
+const WORKING_RELATIONS: readonly Relation[] = ['team_member', 'team_leader', 'assignee', 'area_secretary', 'admin'];
+
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 /**
@@ -86,9 +90,14 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket 
         ? null
         : {
             userId: t.beneficiaryUserId,
+            personId: t.beneficiaryUserId,
             name: t.beneficiaryName,
             phone: phone(t.beneficiaryPhone),
             areaId: t.beneficiaryAreaId,
+            // A filer who typed a phone is not told whether it is a special person's, or how they are reached.
+            ...(row.beneficiaryPerson && (relations.has('beneficiary') || WORKING_RELATIONS.some((r) => relations.has(r)))
+              ? { specialTags: row.beneficiaryPerson.specialTags, notifyBy: notifyByOf(row.beneficiaryPerson) }
+              : {}),
           },
     attachments: t.attachments,
     routeReason: t.routeReason,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
+  ADDRESS_KINDS,
   OPEN_STATUSES,
+  matchPerson,
   QUEUE_RANKS,
   activeDueAt,
   fileTicket,
@@ -26,6 +28,7 @@ import {
   type IdempotencyRepository,
   type ListCursor,
   type OrgRepository,
+  type PeopleRepository,
   type TicketListFilter,
   type TicketRow,
   type TicketViewRow,
@@ -37,7 +40,7 @@ import { isDate, UUID, type SignedCursors } from './cursor.js';
 import { routeAt } from './route-ticket.js';
 import type { Notifier } from './notifier.js';
 import { limitOf, machineOf, ticketView } from './ticket-view.js';
-import { actorFor, covers, overseenPaths, visibleTicket, type Access } from './access.js';
+import { actorFor, covers, overseenPaths, seesPerson, visibleTicket, type Access } from './access.js';
 import type { Viewer } from './viewer.js';
 
 interface Deps {
@@ -49,13 +52,14 @@ interface Deps {
   org: OrgRepository;
   users: UsersRepository;
   idempotency: IdempotencyRepository;
-  access: Pick<Access, 'ticket'>;
+  access: Pick<Access, 'ticket' | 'peopleScope'>;
+  people: Pick<PeopleRepository, 'byId' | 'livingAt' | 'addUnverified'>;
   /** List cursors, signed with the server's secret and bound to their list's filter. */
   cursors: SignedCursors;
 }
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, idempotency, access, notifier, autoCloseAfterMs, cursors } = deps;
+  const { handle, tickets, org, users, people, idempotency, access, notifier, autoCloseAfterMs, cursors } = deps;
 
   /** A ticket as this viewer is shown it (what they may see, what they may do). */
   function presented(viewer: Viewer, row: TicketViewRow, now: Date): Ticket {
@@ -85,20 +89,13 @@ export function createTicketsService(deps: Deps) {
   return {
     async create(viewer: Viewer, body: CreateTicketBody, key: string, now: Date) {
       const requestHash = hashOf(body);
-      const areaId = body.areaId ?? body.beneficiary?.areaId ?? viewer.homeAreaId;
+      // Who the ticket is for: the register person named or matched (beneficiaryOf), else the filer.
+      const beneficiary = body.beneficiary ? await beneficiaryOf(viewer, body.beneficiary, now) : null;
+      const areaId = body.areaId ?? beneficiary?.areaId ?? viewer.homeAreaId;
       if (!areaId) {
         throw badRequest('ADDRESS_REQUIRED', '请先在“我的”里填写住址，或在求助里选择地址。');
       }
-      if (body.beneficiary && body.beneficiary.areaId !== areaId && !(await org.area(body.beneficiary.areaId))) {
-        throw badRequest('UNKNOWN_AREA', '求助对象的地址不存在。', { field: 'beneficiary.areaId' });
-      }
-
-      // Who the ticket is for: the named beneficiary (known to us by phone), else the filer.
-      let person: { id: string; tags: SpecialTag[] } | null = { id: viewer.id, tags: viewer.specialTags };
-      if (body.beneficiary) {
-        const known = body.beneficiary.phone ? await users.byPhone(body.beneficiary.phone) : null;
-        person = known ? { id: known.id, tags: known.specialTags } : null;
-      }
+      const person: { id: string; tags: SpecialTag[] } = beneficiary ? { id: beneficiary.id, tags: beneficiary.tags } : { id: viewer.id, tags: viewer.specialTags };
       // A resubmitted form is found by its key in the creating statement below (null), so the
       // common case, a new ticket, does not pay for a lookup first.
       const found = await routeAt(org, areaId, body, person);
@@ -109,22 +106,24 @@ export function createTicketsService(deps: Deps) {
       }
       const area = chain[0]!;
       const possibleDuplicateOf = await tickets.possibleDuplicates({
-        personId: person?.id ?? null,
+        personId: person.id,
         areaId,
-        beneficiaryName: body.beneficiary?.name ?? null,
+        beneficiaryName: beneficiary?.name ?? null,
         category: body.category,
         since: new Date(now.getTime() - DUPLICATE_WINDOW_MS),
       });
       const controlLevel = strictestControlLevel(chain.map((a) => a.controlLevel));
       const limit = timeLimitFor(found.policies, body.category, routing.urgency, controlLevel);
       const id = newId(now.getTime());
-      const homeDetail = !body.beneficiary && areaId === viewer.homeAreaId ? viewer.homeDetail : null;
+      const homeDetail = beneficiary
+        ? areaId === beneficiary.areaId ? beneficiary.homeDetail : null
+        : areaId === viewer.homeAreaId ? viewer.homeDetail : null;
       const { ticket, created, routed } = fileTicket({
         filedById: viewer.id,
-        beneficiaryUserId: body.beneficiary ? (person?.id ?? null) : null,
+        beneficiaryUserId: beneficiary?.id ?? null,
         category: body.category,
         requestedUrgency: body.urgency,
-        onBehalf: body.beneficiary !== undefined,
+        onBehalf: beneficiary !== null,
         routing,
         timeLimit: limit,
         now,
@@ -142,12 +141,12 @@ export function createTicketsService(deps: Deps) {
         teamId: ticket.teamId,
         assigneeId: ticket.assigneeId,
         filedById: ticket.filedById,
-        contactName: body.contactName ?? (body.beneficiary ? null : viewer.name),
-        contactPhone: body.contactPhone ?? (body.beneficiary ? null : viewer.phone),
+        contactName: body.contactName ?? (beneficiary ? null : viewer.name),
+        contactPhone: body.contactPhone ?? (beneficiary ? null : viewer.phone),
         beneficiaryUserId: ticket.beneficiaryUserId,
-        beneficiaryName: body.beneficiary?.name ?? null,
-        beneficiaryPhone: body.beneficiary?.phone ?? null,
-        beneficiaryAreaId: body.beneficiary?.areaId ?? null,
+        beneficiaryName: beneficiary?.name ?? null,
+        beneficiaryPhone: beneficiary?.phone ?? null,
+        beneficiaryAreaId: beneficiary?.areaId ?? null,
         attachments: body.attachments ?? [],
         possibleDuplicateOf,
         routeReason: routing.reason,
@@ -321,6 +320,34 @@ export function createTicketsService(deps: Deps) {
       });
     },
   };
+
+  /**
+   * The register person a ticket is for. Picked from the register (`personId`): one the filer may
+   * see there, else 404 as if nobody had that id. Typed: matched by phone, else by name among the
+   * people living at that household or unit (matchPerson in the domain), else added to the
+   * register as an unverified person at that address, so that whoever later signs in with that
+   * phone finds the ticket (and the team sees them in the register to verify).
+   */
+  async function beneficiaryOf(viewer: Viewer, named: NonNullable<CreateTicketBody['beneficiary']>, now: Date) {
+    if ('personId' in named) {
+      const scope = await access.peopleScope(viewer);
+      const found = await people.byId(named.personId);
+      if (!found || !seesPerson(scope, found.homePath)) throw notFound('人员');
+      return { id: found.id, name: found.name, phone: found.phone, areaId: found.homeAreaId, homeDetail: found.homeDetail, tags: found.specialTags };
+    }
+    const area = await org.area(named.areaId);
+    if (!area) throw badRequest('UNKNOWN_AREA', '求助对象的地址不存在。', { field: 'beneficiary.areaId' });
+    if (!ADDRESS_KINDS.includes(area.kind)) {
+      throw badRequest('ADDRESS_TOO_COARSE', '求助对象的地址需要选到小区、楼栋、单元或户。', { field: 'beneficiary.areaId' });
+    }
+    const name = named.name.trim();
+    const phone = named.phone ?? null;
+    const [byPhone, atHome] = await Promise.all([phone ? users.byPhone(phone) : null, people.livingAt(area.id)]);
+    const matched = matchPerson({ name, phone }, byPhone, atHome);
+    if (matched) return { id: matched.id, name, phone: phone ?? matched.phone, areaId: area.id, homeDetail: null, tags: matched.specialTags };
+    const id = await people.addUnverified({ name, phone, homeAreaId: area.id, addedById: viewer.id }, now);
+    return { id, name, phone, areaId: area.id, homeDetail: null, tags: [] as SpecialTag[] };
+  }
 
   /**
    * Runs a one-statement write (tickets.create or change); in a transaction only when it attaches

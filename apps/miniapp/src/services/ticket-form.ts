@@ -29,6 +29,8 @@ export type FormErrors = Partial<Record<'description' | 'contactPhone' | 'benefi
 
 export const WITH_ITEMS: readonly Category[] = ['medicine', 'supplies'];
 const PHONE = /^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/;
+/** The person it is for is found in the register by their mobile number (landlines are not theirs alone). */
+const MOBILE = /^1[3-9][0-9]{9}$/;
 
 /** Problems in plain words, next to the field they concern; empty when the form can be sent. */
 export function validate(form: TicketForm): FormErrors {
@@ -51,7 +53,7 @@ export function validate(form: TicketForm): FormErrors {
   if (form.contactPhone.trim() && !PHONE.test(form.contactPhone.trim())) errors.contactPhone = '电话号码格式不对';
   if (form.forSomeoneElse) {
     if (!form.beneficiaryName.trim()) errors.beneficiaryName = '请填写求助人的姓名';
-    if (form.beneficiaryPhone.trim() && !PHONE.test(form.beneficiaryPhone.trim())) errors.beneficiaryPhone = '电话号码格式不对';
+    if (form.beneficiaryPhone.trim() && !MOBILE.test(form.beneficiaryPhone.trim())) errors.beneficiaryPhone = '请填写 11 位手机号';
     if (!form.beneficiaryAddress) errors.beneficiaryAddress = '请选择求助人的住址';
   }
   return errors;
