@@ -715,13 +715,18 @@ function queuePage(filter: TicketListFilter, bind: Bind): SQL | null {
     if (after && !after.open) {
       conditions.push(sql`(x.created_at, x.id) < (${instant(bind, 'afterCreated', after.createdAt)}, ${bind('afterId', after.id)}::uuid)`);
     }
+    // Read only when the open part leaves room on the page (a one-time check before any scan):
+    // for everyone's list (admins) there is no index of finished tickets alone, and the newest
+    // tickets, which its index gives first, are the open ones.
+    const room = parts.length > 0 ? sql` WHERE (SELECT count(*) FROM o) < ${limit}` : sql``;
     parts.push(sql`(SELECT f.id FROM ${groups} LATERAL (
           SELECT x.id, x.created_at FROM ${tickets} x
           WHERE ${inGroup}x.status NOT IN (${OPEN})${sql.join(conditions.map((c) => sql` AND ${c}`))}
           ORDER BY x.created_at DESC, x.id DESC LIMIT ${limit}
-        ) f
+        ) f${room}
         ORDER BY f.created_at DESC, f.id DESC LIMIT ${limit})`);
   }
   if (parts.length === 0) return sql`false`;
-  return sql`${tickets.id} = ANY(ARRAY(${sql.join(parts, sql` UNION ALL `)}))`;
+  if (parts.length === 1) return sql`${tickets.id} = ANY(ARRAY(${parts[0]!}))`;
+  return sql`${tickets.id} = ANY(ARRAY(WITH o AS MATERIALIZED ${parts[0]!} SELECT id FROM o UNION ALL ${parts[1]!}))`;
 }
