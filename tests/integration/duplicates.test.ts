@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallOrg, type SmallOrg } from '../support/factories.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type Reply, type TestApp } from '../support/test-app.js';
 
 const HOUR = 3600_000;
 
@@ -47,5 +47,73 @@ describe('possible duplicates', () => {
     const first = await resident.file({ category: 'supplies', urgency: 'normal', description: '大米' });
     await resident.post(`/api/v1/tickets/${first.body.id}/cancel`, { reason: '不需要了' });
     expect((await resident.file({ category: 'supplies', urgency: 'normal', description: '大米' })).body.possibleDuplicateOf).toEqual([]);
+  });
+
+  function expectError(reply: Reply, status: number, code: string) {
+    expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+    expect(reply.body.error.code).toBe(code);
+    expect(reply.body.error.message).toMatch(/[\u4e00-\u9fa5]/);
+  }
+
+  it('when the duplicate is merged, then it is cancelled and the son sees and hears of the surviving ticket', async () => {
+    const unit = areas.building5.id;
+    const son = await t.as({ phone: '13700000301' });
+    const gridWorker = await t.as(people.member2);
+    const need = { category: 'medicine', urgency: 'normal', beneficiary: { name: '李奶奶', areaId: unit } };
+    const stays = (await gridWorker.file({ ...need, description: '李奶奶的胰岛素' })).body;
+    const duplicate = (await son.file({ ...need, description: '给我妈买胰岛素' })).body;
+    expect(duplicate.possibleDuplicateOf).toEqual([stays.id]);
+    const leader = await t.as(people.leader);
+    const merged = await leader.post(`/api/v1/tickets/${duplicate.id}/merge`, { intoTicketId: stays.id });
+    expect(merged.status).toBe(200);
+    expect(merged.body.status).toBe('cancelled');
+    const timeline = (await leader.get(`/api/v1/tickets/${duplicate.id}`)).body.events;
+    expect(timeline.at(-1)).toMatchObject({ type: 'cancelled', data: { reason: 'merged', mergedInto: stays.id } });
+    // The son follows the one that stays: he sees it, finds it in his list, and hears what happens to it.
+    expect((await son.get(`/api/v1/tickets/${stays.id}`)).status).toBe(200);
+    expect((await son.get('/api/v1/tickets?scope=mine&limit=100')).body.items.map((i: { id: string }) => i.id)).toContain(stays.id);
+    const member = await t.as(people.member2);
+    await member.post(`/api/v1/tickets/${stays.id}/claim`);
+    const inbox = (await son.get('/api/v1/notifications?limit=100')).body.items as { type: string; ticketId: string }[];
+    expect(inbox.filter((n) => n.ticketId === stays.id).map((n) => n.type)).toContain('claimed');
+    expect(inbox.filter((n) => n.ticketId === duplicate.id).map((n) => n.type)).toContain('merged');
+    expect((await leader.get(`/api/v1/tickets/${stays.id}`)).body.events.at(-2)).toMatchObject({ type: 'merged', data: { fromTicketId: duplicate.id } });
+  });
+
+  it('when a merge is into itself, into a closed ticket, into an unknown one or across teams, then the contract error and nothing changes', async () => {
+    const resident = await t.as(people.resident);
+    const a = (await resident.file({ category: 'help', urgency: 'normal', description: '甲' })).body;
+    const closed = (await resident.file({ category: 'help', urgency: 'normal', description: '乙' })).body;
+    await resident.post(`/api/v1/tickets/${closed.id}/cancel`, { reason: '不需要了' });
+    const elsewhere = (await (await t.as(people.otherResident)).file({ category: 'help', urgency: 'normal', description: '柳树屯的' })).body;
+    const member = await t.as(people.member);
+    const url = `/api/v1/tickets/${a.id}/merge`;
+    expectError(await member.post(url, { intoTicketId: a.id }), 400, 'SAME_TICKET');
+    expectError(await member.post(url, { intoTicketId: closed.id }), 409, 'MERGE_TARGET_CLOSED');
+    expectError(await member.post(url, { intoTicketId: '00000000-0000-7000-8000-000000000000' }), 400, 'UNKNOWN_TICKET');
+    expectError(await member.post(url, {}), 400, 'VALIDATION_ERROR');
+    // 吴小燕 cannot see 柳树屯's ticket; the community's secretary sees both but is in neither team.
+    expectError(await member.post(url, { intoTicketId: elsewhere.id }), 400, 'UNKNOWN_TICKET');
+    expectError(await (await t.as(people.secretary)).post(url, { intoTicketId: elsewhere.id }), 403, 'FORBIDDEN');
+    expectError(await resident.post(url, { intoTicketId: closed.id }), 403, 'FORBIDDEN');
+    expect((await member.get(`/api/v1/tickets/${a.id}`)).body.ticket).toMatchObject({ status: 'assigned', version: a.version });
+  });
+
+  it('when two merges of the same pair run at once, either way round, then exactly one wins and the other gets 409', async () => {
+    const resident = await t.as(people.resident);
+    for (let round = 0; round < 4; round++) {
+      const a = (await resident.file({ category: 'supplies', urgency: 'normal', description: `面条 ${round}` })).body;
+      const b = (await resident.file({ category: 'supplies', urgency: 'normal', description: `挂面 ${round}` })).body;
+      const [m1, m2] = [await t.as(people.member), await t.as(people.leader)];
+      const crossed = round % 2 === 1;
+      const replies = await Promise.all([
+        m1.post(`/api/v1/tickets/${a.id}/merge`, { intoTicketId: b.id }),
+        crossed ? m2.post(`/api/v1/tickets/${b.id}/merge`, { intoTicketId: a.id }) : m2.post(`/api/v1/tickets/${a.id}/merge`, { intoTicketId: b.id }),
+      ]);
+      expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+      const statuses = [(await m1.get(`/api/v1/tickets/${a.id}`)).body.ticket.status, (await m1.get(`/api/v1/tickets/${b.id}`)).body.ticket.status];
+      // One stays open, one is cancelled: never both merged into each other.
+      expect(statuses.filter((s) => s === 'cancelled')).toHaveLength(1);
+    }
   });
 });

@@ -56,6 +56,7 @@ const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outc
   rejectReturn: { roles: ['secretary', 'admin'], from: OPEN, to: 'same', pending: 'returnRequest' },
   extend: { roles: ['assignee', 'leader'], from: OPEN, to: 'same' },
   approveExtension: { roles: ['secretary', 'admin'], from: OPEN, to: 'same', pending: 'extension' },
+  merge: { roles: ['member', 'assignee', 'leader'], from: OPEN, to: 'cancelled' },
   rejectExtension: { roles: ['secretary', 'admin'], from: OPEN, to: 'same', pending: 'extension' },
   assign: { roles: ['leader', 'secretary', 'admin'], from: ['assigned', 'claimed', 'in_progress'], to: 'same' },
   cancel: { roles: ['filer'], from: ['assigned', 'claimed', 'in_progress'], to: 'cancelled' },
@@ -125,6 +126,7 @@ function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 
     handoffCount: 0,
     returnRequest: pending === 'returnRequest' ? asked : null,
     extension: pending === 'extension' ? { ...asked, until: hours(48) } : null,
+    followers: [],
   };
 }
 
@@ -144,6 +146,8 @@ function inputFor(action: TicketAction): ActionInput {
       return { action, teamId: OTHER_TEAM, assigneeId: null };
     case 'extend':
       return { action, until: hours(48), reason: '下周二医院复查' };
+    case 'merge':
+      return { action, into: { id: 'other-ticket', status: 'claimed', teamId: TEAM } };
     case 'assign':
       return { action, assigneeId: 'member' };
     case 'cancel':
@@ -161,8 +165,8 @@ const cases = TICKET_STATUSES.flatMap((status) =>
 );
 
 describe('ticket state machine: every status × action × role', () => {
-  it('covers 6 statuses × 16 actions × 10 roles', () => {
-    expect(cases).toHaveLength(6 * 16 * 10);
+  it('covers 6 statuses × 17 actions × 10 roles', () => {
+    expect(cases).toHaveLength(6 * 17 * 10);
   });
 
   it.each(cases)('when $role tries $action on a $status ticket', ({ status, action, role }) => {
@@ -402,5 +406,23 @@ describe('退单 and 延期', () => {
     const pending = { ...ticketIn('in_progress', 'handoff'), returnRequest: asked, extension: { ...asked, until: hours(48) } };
     const resolved = transition(pending, { action: 'resolve', text: '已送到', attachments: [] }, actorFor('assignee'), ctx);
     expect(resolved.ok && resolved.next).toMatchObject({ handoff: null, returnRequest: null, extension: null });
+  });
+});
+
+describe('merging duplicates', () => {
+  it('when merged into an open ticket of her team, then it is cancelled naming the one that stays; into a closed one or another team’s, refused', () => {
+    const merge = (into: { status: TicketStatus; teamId: string | null }) =>
+      transition(ticketIn('assigned'), { action: 'merge', into: { id: 'stays', ...into } }, actorFor('member'), ctx);
+    const merged = merge({ status: 'claimed', teamId: TEAM });
+    expect(merged.ok && merged.next.status).toBe('cancelled');
+    expect(merged.ok && merged.events).toEqual([{ type: 'cancelled', data: { reason: 'merged', mergedInto: 'stays' } }]);
+    expect(merge({ status: 'closed', teamId: TEAM })).toEqual({ ok: false, error: { code: 'MERGE_TARGET_CLOSED' } });
+    expect(merge({ status: 'assigned', teamId: OTHER_TEAM })).toEqual({ ok: false, error: { code: 'TEAM_OUT_OF_SCOPE' } });
+  });
+
+  it('when someone follows a ticket, then they see it as a follower', () => {
+    const followed = { ...ticketIn('claimed'), followers: ['other_resident'] };
+    expect(availableActions(followed, actorFor('other_resident'))).toEqual([]);
+    expect(transition(followed, { action: 'note', text: 'x', attachments: [] }, actorFor('other_resident'), ctx)).toEqual({ ok: false, error: { code: 'FORBIDDEN', action: 'note' } });
   });
 });

@@ -319,6 +319,11 @@ export const endpoints = {
     ['NOTHING_PENDING', 'OWN_REQUEST'],
     'extension/approve',
   ),
+  mergeTicket: action(
+    'merge',
+    '合并重复求助 (两张工单所属服务队的队员)：本工单取消 (data.mergedInto)，提交人和求助对象随后关注保留的工单',
+    ['SAME_TICKET', 'UNKNOWN_TICKET', 'MERGE_TARGET_CLOSED'],
+  ),
   rejectExtensionTicket: action('rejectExtension', '驳回延期 (辖区书记、管理员)', ['NOTHING_PENDING', 'OWN_REQUEST'], 'extension/reject'),
   assignTicket: action('assign', '指派给本队队员 (队长、书记)', ['NOT_A_MEMBER']),
   cancelTicket: action('cancel', '取消求助 (提交人，办结前)', []),

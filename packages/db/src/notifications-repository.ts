@@ -10,6 +10,8 @@ export interface AudienceTicket {
   filedById: string;
   beneficiaryUserId: string | null;
   areaPath: string;
+  /** People following it (their tickets were merged into it): residents too. */
+  followers?: readonly string[];
   /** The team a pending hand-off is offered to (audience `handoff_team`). */
   handoffToTeamId?: string | null;
 }
@@ -106,7 +108,7 @@ export function createNotificationsRepository(handle: DbHandle) {
         for (const audience of wanted) {
           switch (audience) {
             case 'residents':
-              found.set(audience, [ticket.filedById, ...(ticket.beneficiaryUserId ? [ticket.beneficiaryUserId] : [])]);
+              found.set(audience, [ticket.filedById, ...(ticket.beneficiaryUserId ? [ticket.beneficiaryUserId] : []), ...(ticket.followers ?? [])]);
               break;
             case 'assignee':
               found.set(audience, ticket.assigneeId ? [ticket.assigneeId] : []);

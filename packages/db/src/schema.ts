@@ -273,6 +273,8 @@ export const tickets = pgTable(
     handoffCount: smallint('handoff_count').notNull().default(0),
     /** Open tickets for the same person (or the same named person at the same address) and category, filed within 72 h before it. */
     possibleDuplicateOf: uuid('possible_duplicate_of').array().notNull().default(sql`'{}'::uuid[]`),
+    /** Filers and beneficiaries of tickets merged into this one: they see it and hear of it. */
+    followers: uuid('followers').array().notNull().default(sql`'{}'::uuid[]`),
     // 退单 waiting for a secretary's ruling.
     returnReason: text('return_reason'),
     returnRequestedAt: at('return_requested_at'),
@@ -315,6 +317,8 @@ export const tickets = pgTable(
     index('tickets_open_person_category_idx')
       .on(sql`(CASE WHEN beneficiary_user_id IS NOT NULL THEN beneficiary_user_id WHEN beneficiary_name IS NULL THEN filed_by_id END)`, t.category, t.createdAt)
       .where(statusIn('status', OPEN_STATUSES)),
+    // A resident's own list finds the tickets they follow (few tickets have any).
+    index('tickets_followers_idx').using('gin', t.followers).where(sql`followers <> '{}'::uuid[]`),
     index('tickets_open_area_category_idx').on(t.areaId, t.category, t.createdAt).where(statusIn('status', OPEN_STATUSES)),
     index('tickets_handoff_team_idx').on(t.handoffToTeamId).where(sql`handoff_to_team_id IS NOT NULL`),
     index('tickets_pending_compound_idx')

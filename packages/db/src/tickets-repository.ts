@@ -339,6 +339,35 @@ export function createTicketsRepository(handle: DbHandle) {
       return rows.map((r) => r.id);
     },
 
+    /**
+     * Locks two tickets for a merge, in id order (two merges of one pair, either way round, wait
+     * for each other instead of deadlocking), and reads their status and version as they now are.
+     */
+    async lockPair(tx: Executor, a: string, b: string): Promise<Map<string, { status: TicketStatus; version: number }>> {
+      const rows = await handle.rows<{ id: string; status: TicketStatus; version: number }>(
+        sql`SELECT id, status, version FROM ${tickets} WHERE id IN (${a}::uuid, ${b}::uuid) ORDER BY id FOR UPDATE`,
+        tx,
+      );
+      return new Map(rows.map((r) => [r.id, { status: r.status, version: r.version }]));
+    },
+
+    /**
+     * The ticket that stays after a merge: the merged one's people follow it, and its timeline
+     * says what was merged (a new version: its readers see it changed).
+     */
+    async absorb(tx: Executor, input: { id: string; followers: readonly string[]; event: NewEvent; now: Date }): Promise<void> {
+      await handle.rows(
+        sql`WITH t AS (
+              UPDATE ${tickets} SET followers = ARRAY(SELECT DISTINCT f FROM unnest(followers || string_to_array(${input.followers.join(',')}, ',')::uuid[]) f ORDER BY f),
+                version = version + 1, updated_at = ${input.now.toISOString()}::timestamptz
+              WHERE id = ${input.id}::uuid RETURNING id
+            )
+            INSERT INTO ${ticketEvents} (ticket_id, type, actor_id, at, data)
+            SELECT t.id, ${input.event.type}, ${input.event.actorId}::uuid, ${input.event.at.toISOString()}::timestamptz, ${JSON.stringify(input.event.data)}::jsonb FROM t`,
+        tx,
+      );
+    },
+
     /** Tickets the sweep must look at now, the longest waiting first (read without a lock: see applySweep). */
     async dueForSweep(now: Date, limit: number): Promise<{ ticket: TicketRow; areaPath: string }[]> {
       return prepared.due.execute({ now: now.toISOString(), limit });
@@ -543,7 +572,12 @@ export function scopeCondition(scope: TicketScopeFilter, bind: Bind = inline): S
       const parts: SQL[] = [];
       if (scope.filedOrFor) {
         const who = bind('filedOrFor', scope.filedOrFor);
-        parts.push(eq(tickets.filedById, who), eq(tickets.beneficiaryUserId, who));
+        parts.push(
+          eq(tickets.filedById, who),
+          eq(tickets.beneficiaryUserId, who),
+          // Tickets theirs were merged into (on tickets_followers_idx, which holds only those).
+          sql`(${tickets.followers} <> '{}'::uuid[] AND ${tickets.followers} @> ARRAY[${who}]::uuid[])`,
+        );
       }
       if (scope.assignedTo) parts.push(eq(tickets.assigneeId, bind('assignedTo', scope.assignedTo)));
       return parts.length > 0 ? or(...parts) : sql`false`;

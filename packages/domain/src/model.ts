@@ -157,6 +157,8 @@ export const EVENT_TYPES = [
   'extension_requested',
   'extended',
   'extension_rejected',
+  // On the ticket that stays: another was merged into it (its people now follow this one).
+  'merged',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

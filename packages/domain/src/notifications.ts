@@ -26,11 +26,13 @@ export const NOTIFICATION_TYPES = [
   'extension_requested',
   'extended',
   'extension_rejected',
+  /** A resident's ticket was merged into another they now follow. */
+  'merged',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export type Audience =
-  /** The filer and the person it is for. */
+  /** The filer, the person it is for, and those following it (their tickets were merged into it). */
   | 'residents'
   | 'assignee'
   | 'leaders'
@@ -82,6 +84,7 @@ export function notificationPlan(
     case 'closed':
       return [{ type: 'closed', audiences: d.reason === 'confirmed' ? ['assignee'] : ['residents', 'assignee'] }];
     case 'cancelled':
+      if (d.mergedInto) return [{ type: 'merged', audiences: ['residents'] }];
       return ticket.claimed ? [{ type: 'cancelled', audiences: ['assignee'] }] : [];
     case 'transferred':
       // Accepted hand-offs tell the one who offered it; the new team hears either way.

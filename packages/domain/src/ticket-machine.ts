@@ -23,6 +23,7 @@ export type TicketAction =
   | 'extend'
   | 'approveExtension'
   | 'rejectExtension'
+  | 'merge'
   | 'assign'
   | 'cancel'
   | 'confirm';
@@ -31,6 +32,8 @@ export type TicketAction =
 export type Relation =
   | 'filer'
   | 'beneficiary'
+  /** Filer or beneficiary of a ticket merged into this one: they see it and hear of it. */
+  | 'follower'
   | 'team_member'
   | 'team_leader'
   | 'assignee'
@@ -88,6 +91,8 @@ export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
   extend: { from: OPEN_STATUSES, by: ['assignee', 'team_leader'] },
   approveExtension: { from: OPEN_STATUSES, by: ['area_secretary', 'admin'], answers: 'extension' },
   rejectExtension: { from: OPEN_STATUSES, by: ['area_secretary', 'admin'], answers: 'extension' },
+  // 合并: a member of the team of both tickets folds a duplicate into the one that stays.
+  merge: { from: OPEN_STATUSES, by: ['team_member'] },
   // Reassigning within the team (the leader's job; a secretary may step in).
   assign: { from: OPEN_STATUSES, by: ['team_leader', 'area_secretary', 'admin'] },
   cancel: { from: OPEN_STATUSES, by: ['filer'] },
@@ -118,6 +123,8 @@ export interface MachineTicket {
   returnRequest: Request | null;
   /** A 延期 waiting for a secretary's ruling. */
   extension: (Request & { until: Date }) | null;
+  /** Filers and beneficiaries of tickets merged into this one. */
+  followers: readonly string[];
 }
 
 /** Who asked for something, when and why. */
@@ -159,6 +166,8 @@ export type ActionInput =
   | { action: 'extend'; until: Date; reason: string }
   | { action: 'approveExtension' }
   | { action: 'rejectExtension'; reason: string }
+  /** `into`: the ticket that stays, as the service read it. */
+  | { action: 'merge'; into: { id: string; status: TicketStatus; teamId: string | null } }
   | { action: 'assign'; assigneeId: string }
   | { action: 'cancel'; reason: string }
   | { action: 'confirm'; satisfied: boolean; rating: number; comment: string | null };
@@ -182,7 +191,9 @@ export type TransitionError =
   | { code: 'TEAM_OUT_OF_SCOPE' }
   /** Nobody rules on their own request. */
   | { code: 'OWN_REQUEST' }
-  | { code: 'INVALID_EXTENSION'; reason: 'past' | 'too_far' };
+  | { code: 'INVALID_EXTENSION'; reason: 'past' | 'too_far' }
+  /** The ticket to merge into is finished. */
+  | { code: 'MERGE_TARGET_CLOSED' };
 
 /** A ticket's next state and what happened to get there. */
 export interface TicketChange {
@@ -202,6 +213,7 @@ export function relationsOf(ticket: MachineTicket, actor: Actor): Set<Relation> 
   const relations = new Set<Relation>();
   if (ticket.filedById === actor.userId) relations.add('filer');
   if (ticket.beneficiaryUserId === actor.userId) relations.add('beneficiary');
+  if (ticket.followers.includes(actor.userId)) relations.add('follower');
   const teamRole = ticket.teamId === null ? undefined : actor.teamRoles.get(ticket.teamId);
   if (teamRole) relations.add('team_member');
   if (teamRole === 'leader') relations.add('team_leader');
@@ -311,6 +323,7 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
       handoffCount: 0,
       returnRequest: null,
       extension: null,
+      followers: [],
     },
     created: {
       type: 'created',
@@ -499,6 +512,15 @@ export function transition(
       return done(
         { ...ticket, extension: null },
         { type: 'extension_rejected', data: { reason: input.reason, until: extension.until.toISOString(), requestedById: extension.requestedById } },
+      );
+    }
+    case 'merge': {
+      if (!OPEN_STATUSES.includes(input.into.status)) return refused({ code: 'MERGE_TARGET_CLOSED' });
+      // Only within teams the member is in: the one that stays must be her team's too.
+      if (input.into.teamId === null || !actor.teamRoles.has(input.into.teamId)) return refused({ code: 'TEAM_OUT_OF_SCOPE' });
+      return done(
+        { ...ticket, ...settled, status: 'cancelled' },
+        { type: 'cancelled', data: { reason: 'merged', mergedInto: input.into.id } },
       );
     }
     case 'assign':

@@ -20,6 +20,9 @@ function actionInput(action: TicketAction, body: Record<string, unknown>): Actio
     case 'approveReturn':
       // Without a team, the service routes it again.
       return { action, teamId: (body.teamId as string | undefined) ?? null, assigneeId: null };
+    case 'merge':
+      // What the ticket that stays is, the service reads.
+      return { action, into: { id: body.intoTicketId as string, status: 'assigned', teamId: null } };
     case 'extend':
       return { action, until: new Date(body.until as string), reason: body.reason as string };
     case 'assign':
@@ -73,6 +76,7 @@ export default async function ticketsRoutes(app: FastifyInstance) {
     extendTicket: act('extend'),
     approveExtensionTicket: act('approveExtension'),
     rejectExtensionTicket: act('rejectExtension'),
+    mergeTicket: act('merge'),
     assignTicket: act('assign'),
     cancelTicket: act('cancel'),
     confirmTicket: act('confirm'),

@@ -69,6 +69,8 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
       return { title: '延期已同意', body: `编号 ${t.number} 的办结时限已延至 ${beijing(String(d.until))}。` };
     case 'extension_rejected':
       return { title: '延期被驳回，请按原时限办结', body: `编号 ${t.number}。驳回原因：${String(d.reason ?? '')}` };
+    case 'merged':
+      return { title: '您的求助已与另一条合并', body: `编号 ${t.number} 与同一需求的另一条求助合并办理，进展请看保留的那一条。` };
     case 'overdue':
       return {
         title: `求助超时（督办 ${String(d.level)} 级）`,

@@ -32,6 +32,7 @@ export function machineOf(t: TicketRow): MachineTicket {
         ? null
         : { toTeamId: t.handoffToTeamId, reason: t.handoffReason ?? '', requestedAt: t.handoffRequestedAt!, requestedById: t.handoffRequestedById! },
     handoffCount: t.handoffCount,
+    followers: t.followers,
     returnRequest:
       t.returnRequestedAt === null ? null : { reason: t.returnReason ?? '', requestedAt: t.returnRequestedAt, requestedById: t.returnRequestedById! },
     extension:

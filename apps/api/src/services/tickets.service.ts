@@ -40,7 +40,7 @@ import { isDate, UUID, type SignedCursors } from './cursor.js';
 import { routeAt } from './route-ticket.js';
 import type { Notifier } from './notifier.js';
 import { limitOf, machineOf, ticketView } from './ticket-view.js';
-import { actorFor, covers, overseenPaths, seesPerson, visibleTicket, type Access } from './access.js';
+import { actorFor, canSeeTicket, covers, overseenPaths, seesPerson, visibleTicket, type Access } from './access.js';
 import type { Viewer } from './viewer.js';
 
 interface Deps {
@@ -246,6 +246,12 @@ export function createTicketsService(deps: Deps) {
         // Only once the person may act: otherwise a refusal would reveal which teams exist.
         await checkReferences(ticket.teamId, decided);
         const notified = { ...ticket, ...result.next, handoffToTeamId: result.next.handoff?.toTeamId ?? null, areaPath };
+        if (decided.action === 'merge') {
+          const merged = await mergeWrite(viewer, ticket, decided.into.id, result, limit, now, areaPath);
+          if (merged) return presented(viewer, merged.view, now);
+          if (attempt === MAX_ATTEMPTS) throw conflict('VERSION_CONFLICT', '工单正被多人同时更新，请刷新后再试。', { version: ticket.version });
+          continue;
+        }
         const notifications = await notifier.plan([{ ticket: notified, events: result.events, actor: viewer }], now);
         const attachments = 'attachments' in input ? input.attachments : [];
         const written = await writeAttaching(attachments, (executor) =>
@@ -380,12 +386,61 @@ export function createTicketsService(deps: Deps) {
       const area = team ? await org.area(team.areaId) : null;
       return { ...input, targetInScope: area !== null && covers(viewer, area.path) };
     }
+    if (input.action === 'merge') {
+      if (input.into.id === ticket.id) throw badRequest('SAME_TICKET', '不能把工单合并到它自己。', { field: 'intoTicketId' });
+      const into = await tickets.view(input.into.id);
+      // One the member cannot see is, to them, no ticket at all.
+      if (!into || !canSeeTicket(viewer, into)) throw badRequest('UNKNOWN_TICKET', '要合并到的工单不存在。', { field: 'intoTicketId' });
+      return { ...input, into: { id: into.ticket.id, status: into.ticket.status, teamId: into.ticket.teamId } };
+    }
     if (input.action === 'approveReturn' && input.teamId === null) {
       const person = ticket.beneficiaryName === null ? ticket.filedById : ticket.beneficiaryUserId;
       const found = await routeAt(org, ticket.areaId, ticket, person ? { id: person, tags: [] } : null, ticket.teamId);
       return { ...input, teamId: found?.routing.teamId ?? null, assigneeId: found?.routing.assigneeId ?? null };
     }
     return input;
+  }
+
+  /**
+   * A merge's writes, in one transaction with both tickets locked: the duplicate cancelled (if
+   * still at the version it was decided on), the one that stays followed by its people. Null:
+   * the duplicate changed meanwhile (decide again); the one that stays finished meanwhile: 409.
+   */
+  async function mergeWrite(
+    viewer: Viewer,
+    ticket: TicketRow,
+    intoId: string,
+    result: { next: MachineTicket; events: DomainEvent[] },
+    limit: TimeLimit,
+    now: Date,
+    areaPath: string,
+  ) {
+    const notifications = await notifier.plan([{ ticket: { ...ticket, ...result.next, areaPath }, events: result.events, actor: viewer }], now);
+    return handle.db.transaction(async (tx) => {
+      const locked = await tickets.lockPair(tx, ticket.id, intoId);
+      if (locked.get(ticket.id)?.version !== ticket.version) return null;
+      const into = locked.get(intoId);
+      if (!into || !OPEN_STATUSES.includes(into.status)) throw conflict('MERGE_TARGET_CLOSED', '要合并到的工单已经办结或取消。', { field: 'intoTicketId' });
+      const written = await tickets.change(tx, {
+        id: ticket.id,
+        version: ticket.version,
+        next: result.next,
+        timing: timingOf(result.next, limit),
+        now,
+        events: result.events.map((e) => ({ type: e.type, actorId: viewer.id, at: now, data: e.data })),
+        notifications,
+        attachments: { ids: [], ownerId: viewer.id },
+      });
+      if (!written) return null;
+      const people = [ticket.filedById, ...(ticket.beneficiaryUserId ? [ticket.beneficiaryUserId] : []), ...ticket.followers];
+      await tickets.absorb(tx, {
+        id: intoId,
+        followers: people,
+        event: { type: 'merged', actorId: viewer.id, at: now, data: { fromTicketId: ticket.id, fromNumber: ticket.number } },
+        now,
+      });
+      return written;
+    });
   }
 
   /** Targets named in an action must exist: the team to transfer to, the member to assign, the photos. */
@@ -428,6 +483,8 @@ export function createTicketsService(deps: Deps) {
         return forbidden('只能直接转派到您辖区内的服务队。');
       case 'OWN_REQUEST':
         return new AppError(403, 'OWN_REQUEST', '不能审批自己提出的申请，请由其他书记审批。');
+      case 'MERGE_TARGET_CLOSED':
+        return conflict('MERGE_TARGET_CLOSED', '要合并到的工单已经办结或取消，请选择未办结的工单。', { field: 'intoTicketId' });
       case 'INVALID_EXTENSION':
         return badRequest(
           'INVALID_EXTENSION',
@@ -482,6 +539,7 @@ const ACTION_LABELS: Record<ActionInput['action'], string> = {
   extend: '申请延期',
   approveExtension: '审批延期',
   rejectExtension: '驳回延期',
+  merge: '合并',
   assign: '指派',
   cancel: '取消',
   confirm: '确认',
@@ -513,6 +571,7 @@ const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
   extend: '只有签收人或队长可以申请延期。',
   approveExtension: '只有辖区书记可以审批延期。',
   rejectExtension: '只有辖区书记可以驳回延期。',
+  merge: '只有两张工单所属服务队的队员可以合并。',
   assign: '只有队长或书记可以指派。',
   cancel: '只有提交人可以取消求助。',
   confirm: '只有提交人或求助对象可以确认和评价。',

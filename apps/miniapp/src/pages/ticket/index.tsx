@@ -31,6 +31,7 @@ const DONE_MESSAGES: Record<TicketAction, string> = {
   extend: '已申请延期',
   approveExtension: '已同意延期',
   rejectExtension: '已驳回延期',
+  merge: '已合并',
   assign: '已指派',
   cancel: '已取消',
   confirm: '感谢评价',
@@ -46,6 +47,7 @@ const WITH_FORM: readonly TicketAction[] = [
   'rejectReturn',
   'extend',
   'rejectExtension',
+  'merge',
   'assign',
   'cancel',
   'confirm',
@@ -66,6 +68,7 @@ const BUTTON_LABELS: Record<TicketAction, string> = {
   extend: '申请延期',
   approveExtension: '同意延期',
   rejectExtension: '驳回延期',
+  merge: '合并重复求助',
   assign: '指派队员',
   cancel: '取消求助',
   confirm: '确认办结并评价',
@@ -191,6 +194,9 @@ export default function TicketPage() {
         const until = new Date(new Date(ticket!.resolveDueAt).getTime() + EXTENSION_DAYS[extensionDays]! * 86_400_000);
         return act('extend', { until: until.toISOString(), reason: text.trim() });
       }
+      case 'merge':
+        if (targetMember < 0) return Taro.showToast({ title: '请选择要合并到的求助', icon: 'none' });
+        return act('merge', { intoTicketId: ticket!.possibleDuplicateOf[targetMember]! });
       case 'assign':
         if (targetMember < 0) return Taro.showToast({ title: '请选择队员', icon: 'none' });
         return act('assign', { assigneeId: members[targetMember]!.id });
@@ -331,6 +337,15 @@ export default function TicketPage() {
               </Picker>
             </View>
           )}
+          {open === 'merge' && (
+            <View className='choice-row mb-12'>
+              {ticket.possibleDuplicateOf.map((other, i) => (
+                <Tap key={other} className={`choice ${targetMember === i ? 'on' : ''}`} onTap={() => setTargetMember(i)}>
+                  并入第 {i + 1} 条（本条取消，求助人改为关注那一条）
+                </Tap>
+              ))}
+            </View>
+          )}
           {open === 'extend' && (
             <View className='choice-row mb-12'>
               {EXTENSION_DAYS.map((days, i) => (
@@ -369,7 +384,7 @@ export default function TicketPage() {
               ))}
             </View>
           )}
-          {open !== 'assign' && (
+          {open !== 'assign' && open !== 'merge' && (
             <View className='field'>
               <Textarea nativeProps={{ 'aria-label': BUTTON_LABELS[open] }}
                 className='textarea'
@@ -408,7 +423,7 @@ export default function TicketPage() {
       {!open && ticket.actions.length > 0 && (
         <View className='footer-bar'>
           <View className='btn-row wrap'>
-            {ticket.actions.map((action) => (
+            {ticket.actions.filter((action) => action !== 'merge' || ticket.possibleDuplicateOf.length > 0).map((action) => (
               <Tap
                 key={action}
                 className={`btn ${PRIMARY.includes(action) ? 'primary' : ''} ${action === 'cancel' ? 'danger' : ''} ${busy ? 'disabled' : ''}`}

@@ -1,0 +1,2 @@
+ALTER TABLE "tickets" ADD COLUMN "followers" uuid[] DEFAULT '{}'::uuid[] NOT NULL;--> statement-breakpoint
+CREATE INDEX "tickets_followers_idx" ON "tickets" USING gin ("followers") WHERE followers <> '{}'::uuid[];
