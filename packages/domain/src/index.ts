@@ -8,3 +8,4 @@ export * from './distribution.js';
 export * from './queue-order.js';
 export * from './people.js';
 export * from './errand.js';
+export * from './staffing.js';
