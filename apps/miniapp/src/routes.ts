@@ -20,6 +20,7 @@ export const ROUTES = {
   teamAdmin: '/package-org/pages/team-admin/index',
   availability: '/package-org/pages/availability/index',
   audit: '/package-org/pages/audit/index',
+  people: '/package-org/pages/people/index',
   // Lockdown logistics (物资发放): a sub-package too.
   distributions: '/package-logistics/pages/rounds/index',
   distribution: '/package-logistics/pages/round/index',
@@ -39,7 +40,7 @@ export const pagePath = (route: string) => route.slice(1);
 /** The organisation sub-package: its root, and its pages relative to it. */
 export const ORG_PACKAGE = {
   root: 'package-org',
-  pages: [ROUTES.org, ROUTES.teamAdmin, ROUTES.availability, ROUTES.audit].map((route) => route.slice('/package-org/'.length)),
+  pages: [ROUTES.org, ROUTES.teamAdmin, ROUTES.availability, ROUTES.audit, ROUTES.people].map((route) => route.slice('/package-org/'.length)),
 };
 
 /** The logistics sub-package (物资发放). */

@@ -117,6 +117,12 @@ function OrgLinks({ me }: { me: Me }) {
         </Tap>
       ))}
       {(isAdmin || me.roles.includes('secretary') || me.teams.length > 0) && (
+        <Tap className='list-item' onTap={go(ROUTES.people)} data-testid='people-link'>
+          <Text>🧓 重点人员（人员台账）</Text>
+          <Text className='muted'>›</Text>
+        </Tap>
+      )}
+      {(isAdmin || me.roles.includes('secretary') || me.teams.length > 0) && (
         <Tap className='list-item' onTap={go(ROUTES.distributions)} data-testid='distributions-link'>
           <Text>📦 物资发放（健康包按户发放）</Text>
           <Text className='muted'>›</Text>
