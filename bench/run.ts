@@ -182,6 +182,12 @@ function startApi(url: string, secret: string, workers: number, nodeArgs: string
       ACCESS_TOKEN_TTL_SECONDS: '86400',
       LOG_LEVEL: 'warn',
       WORKERS: String(workers),
+      // Rate limits stay on (their counting is part of what is measured), raised for the bench's
+      // many residents signing in from one address and filing as fast as the load goes.
+      RATE_LIMIT_AUTH_PER_IP: '100000000/1m',
+      RATE_LIMIT_LOGIN_PER_PHONE: '100000000/1m',
+      RATE_LIMIT_TICKETS_PER_PERSON: '100000000/1m',
+      RATE_LIMIT_NOTES_PER_PERSON: '100000000/1m',
     },
     ready: /打开 (http:\/\/\S+)/,
     nodeArgs,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../apps/api/src/config.js';
+import { ConfigError, DEFAULT_RATE_LIMITS, loadConfig } from '../../apps/api/src/config.js';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'minhu-config-'));
 const strong = 'Zq3v8N1x0b7YtK2mP5wR9sD4fG6hJ8kL';
@@ -51,6 +51,26 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y', WORKERS: '2' }).workers).toBe(2);
     expect(() => loadConfig({ DATA_DIR: dataDir(), WORKERS: '2' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://x/y', WORKERS: '0' })).toThrow(/WORKERS/);
+  });
+
+  it('when rate limits are set as "max/window", then they replace the defaults; RATE_LIMITS=off turns them off; a bad one names itself', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+    const set = loadConfig({ DATA_DIR: dataDir(), RATE_LIMIT_TICKETS_PER_PERSON: '5/30s', RATE_LIMIT_AUTH_PER_IP: '1000/2h' }).rateLimits!;
+    expect(set.ticketsPerPerson).toEqual({ max: 5, windowMs: 30_000 });
+    expect(set.authPerIp).toEqual({ max: 1000, windowMs: 2 * 3600_000 });
+    expect(set.notesPerPerson).toEqual(DEFAULT_RATE_LIMITS.notesPerPerson);
+    expect(loadConfig({ DATA_DIR: dataDir(), RATE_LIMITS: 'off' }).rateLimits).toBeNull();
+    expect(() => loadConfig({ DATA_DIR: dataDir(), RATE_LIMIT_NOTES_PER_PERSON: 'lots' })).toThrow(/RATE_LIMIT_NOTES_PER_PERSON/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), RATE_LIMIT_NOTES_PER_PERSON: '0/1m' })).toThrow(/RATE_LIMIT_NOTES_PER_PERSON/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), RATE_LIMITS: 'maybe' })).toThrow(/RATE_LIMITS/);
+  });
+
+  it('when TRUST_PROXY is set, then true, a number of hops or a list of addresses; anything else is refused', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).trustProxy).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: 'nginx please' })).toThrow(/TRUST_PROXY/);
   });
 
   it('trims a trailing slash from the WeChat base URL', () => {

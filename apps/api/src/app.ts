@@ -8,6 +8,7 @@ import authPlugin from './plugins/auth.js';
 import { startBackgroundWork } from './plugins/background.js';
 import errorsPlugin, { frameworkErrors, type ContractBreach } from './plugins/errors.js';
 import { safeError } from './plugins/log-safe.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
 import { replySerializer } from './plugins/serializer.js';
 import transportPlugin from './plugins/transport.js';
 import { serveWebApp } from './plugins/web.js';
@@ -107,6 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       deps.wechat,
     ),
   );
+  await app.register(rateLimitPlugin, { limits: config.rateLimits, counters: app.services.rateCounters, clock: app.clock });
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
 
   // Who is signed in, kept between their requests (services/user-contexts.ts).

@@ -61,7 +61,60 @@ export interface Config {
   connectionTimeoutMs: number;
   /** A request's headers and body must have arrived within this. */
   requestTimeoutMs: number;
+  /** Rate limits (plugins/rate-limit.ts); null: off (RATE_LIMITS=off). */
+  rateLimits: RateLimits | null;
+  /** Each person's uploads may take this many bytes in all. */
+  uploadQuotaBytes: number;
 }
+
+/** At most `max` in a window of `windowMs` from the first. */
+export interface Limit {
+  max: number;
+  windowMs: number;
+}
+
+export interface RateLimits {
+  /** Sign-in, WeChat sign-in and token refresh, per client IP. */
+  authPerIp: Limit;
+  /** Dev sign-in per phone number. */
+  loginPerPhone: Limit;
+  /** Invite codes looked up or used, per client IP. */
+  invitesPerIp: Limit;
+  /** Invite codes looked up or used, per person. */
+  invitesPerPerson: Limit;
+  /** Tickets filed, per person. */
+  ticketsPerPerson: Limit;
+  /** Emergencies that page the leader and secretaries, per person; more are filed without paging again. */
+  emergencyPagesPerPerson: Limit;
+  /** Photos uploaded, per person. */
+  uploadsPerPerson: Limit;
+  /** Notes added to tickets, per person. */
+  notesPerPerson: Limit;
+}
+
+const MINUTE = 60_000;
+/** The defaults, in the README: generous for people, tight for floods. */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  authPerIp: { max: 120, windowMs: MINUTE },
+  loginPerPhone: { max: 30, windowMs: 10 * MINUTE },
+  invitesPerIp: { max: 60, windowMs: MINUTE },
+  invitesPerPerson: { max: 20, windowMs: 10 * MINUTE },
+  ticketsPerPerson: { max: 60, windowMs: 10 * MINUTE },
+  emergencyPagesPerPerson: { max: 2, windowMs: 10 * MINUTE },
+  uploadsPerPerson: { max: 60, windowMs: 10 * MINUTE },
+  notesPerPerson: { max: 120, windowMs: 10 * MINUTE },
+};
+
+const LIMIT_VARIABLES: Record<keyof RateLimits, string> = {
+  authPerIp: 'RATE_LIMIT_AUTH_PER_IP',
+  loginPerPhone: 'RATE_LIMIT_LOGIN_PER_PHONE',
+  invitesPerIp: 'RATE_LIMIT_INVITES_PER_IP',
+  invitesPerPerson: 'RATE_LIMIT_INVITES_PER_PERSON',
+  ticketsPerPerson: 'RATE_LIMIT_TICKETS_PER_PERSON',
+  emergencyPagesPerPerson: 'RATE_LIMIT_EMERGENCY_PAGES_PER_PERSON',
+  uploadsPerPerson: 'RATE_LIMIT_UPLOADS_PER_PERSON',
+  notesPerPerson: 'RATE_LIMIT_NOTES_PER_PERSON',
+};
 
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../miniapp/dist/h5', import.meta.url));
 
@@ -132,6 +185,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: trustProxy(env.TRUST_PROXY),
     connectionTimeoutMs: int(env, 'CONNECTION_TIMEOUT_MS', 30_000, 100, 3600 * 1000),
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 60_000, 100, 3600 * 1000),
+    rateLimits: rateLimits(env),
+    uploadQuotaBytes: int(env, 'UPLOAD_QUOTA_MB', 200, 1, 1_000_000) * 1024 * 1024,
   };
 }
 
@@ -184,6 +239,26 @@ function subscribeFields(value: string | undefined): Record<string, MessageField
     throw new ConfigError(`WECHAT_SUBSCRIBE_FIELDS 应为 JSON 对象，键为模板字段 (如 thing1)，值为 ${MESSAGE_FIELDS.join(' / ')} 之一。`);
   }
   return parsed as Record<string, MessageField>;
+}
+
+/** RATE_LIMITS=off turns them all off; each RATE_LIMIT_* is `<max>/<window>`, the window in s, m or h (`60/10m`). */
+function rateLimits(env: Env): RateLimits | null {
+  const switched = nonEmpty(env.RATE_LIMITS);
+  if (switched === 'off' || switched === 'false') return null;
+  if (switched !== undefined && switched !== 'on' && switched !== 'true') throw new ConfigError(`RATE_LIMITS 应为 on 或 off，实际为 "${switched}"。`);
+  const limits = { ...DEFAULT_RATE_LIMITS };
+  for (const [name, variable] of Object.entries(LIMIT_VARIABLES) as [keyof RateLimits, string][]) {
+    const value = nonEmpty(env[variable]);
+    if (value === undefined) continue;
+    const m = /^(\d+)\s*\/\s*(\d+)\s*(s|m|h)$/.exec(value);
+    const max = Number(m?.[1]);
+    const windowMs = Number(m?.[2]) * ({ s: 1000, m: MINUTE, h: 60 * MINUTE } as const)[(m?.[3] ?? 's') as 's' | 'm' | 'h'];
+    if (!m || max < 1 || windowMs < 1000 || windowMs > 24 * 60 * MINUTE) {
+      throw new ConfigError(`${variable} 应为 "次数/时长"，时长以 s、m 或 h 结尾 (1 秒到 24 小时)，如 "60/10m"，实际为 "${value}"。`);
+    }
+    limits[name] = { max, windowMs };
+  }
+  return limits;
 }
 
 /** TRUST_PROXY: true/false, a number of proxies in front, or a comma-separated list of their addresses (CIDR allowed). */

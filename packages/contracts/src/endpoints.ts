@@ -148,7 +148,7 @@ export const endpoints = {
     public: true,
     body: RefreshBody,
     replies: { 200: AuthReply },
-    errors: ['INVALID_REFRESH_TOKEN', 'ACCOUNT_DISABLED'],
+    errors: ['INVALID_REFRESH_TOKEN', 'ACCOUNT_DISABLED', 'RATE_LIMITED'],
   }),
   devLogin: endpoint({
     method: 'POST',
@@ -159,7 +159,7 @@ export const endpoints = {
     devOnly: true,
     body: DevLoginBody,
     replies: { 200: AuthReply },
-    errors: ['ACCOUNT_DISABLED'],
+    errors: ['ACCOUNT_DISABLED', 'RATE_LIMITED'],
   }),
   listDevAccounts: endpoint({
     method: 'GET',
@@ -264,7 +264,7 @@ export const endpoints = {
     headers: IdempotencyHeaders,
     body: CreateTicketBody,
     replies: { 201: Ticket, 200: Ticket },
-    errors: ['ADDRESS_REQUIRED', 'UNKNOWN_AREA', 'ADDRESS_TOO_COARSE', 'UNKNOWN_ATTACHMENT', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND'],
+    errors: ['ADDRESS_REQUIRED', 'UNKNOWN_AREA', 'ADDRESS_TOO_COARSE', 'UNKNOWN_ATTACHMENT', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'RATE_LIMITED'],
   }),
   listTickets: endpoint({
     method: 'GET',
@@ -295,7 +295,7 @@ export const endpoints = {
   }),
   claimTicket: action('claim', '签收 (本队队员；并发签收只有一人成功，其余 409；转交等待接收时不能签收)', ['ALREADY_CLAIMED', 'REQUEST_PENDING']),
   startTicket: action('start', '开始办理 (签收人或队长)', []),
-  noteTicket: action('note', '添加办理记录 (签收人、队长、书记)', ['UNKNOWN_ATTACHMENT']),
+  noteTicket: action('note', '添加办理记录 (签收人、队长、书记)', ['UNKNOWN_ATTACHMENT', 'RATE_LIMITED']),
   resolveTicket: action('resolve', '办结 (签收人或队长)', ['UNKNOWN_ATTACHMENT']),
   transferTicket: action(
     'transfer',
@@ -337,7 +337,7 @@ export const endpoints = {
     summary: '上传照片 (处方、送达凭证)：JPEG/PNG/WebP，最大 5 MB，按文件内容识别类型',
     upload: { files: { file: '照片' }, maxFiles: 1 },
     replies: { 201: UploadReply },
-    errors: ['FILE_REQUIRED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+    errors: ['FILE_REQUIRED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED'],
   }),
   getUpload: endpoint({
     method: 'GET',
@@ -565,7 +565,7 @@ export const endpoints = {
     summary: '邀请码对应的服务队',
     params: CodeParams,
     replies: { 200: InviteInfo },
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'RATE_LIMITED'],
   }),
   joinTeam: endpoint({
     method: 'POST',
@@ -574,7 +574,7 @@ export const endpoints = {
     summary: '用邀请码申请入队 (双报到)，等待队长审核',
     params: CodeParams,
     replies: { 201: JoinReply },
-    errors: ['NOT_FOUND', 'ALREADY_MEMBER', 'ALREADY_REQUESTED', 'INVITE_EXPIRED'],
+    errors: ['NOT_FOUND', 'ALREADY_MEMBER', 'ALREADY_REQUESTED', 'INVITE_EXPIRED', 'RATE_LIMITED'],
   }),
   listJoinRequests: endpoint({
     method: 'GET',

@@ -18,3 +18,4 @@ export * from './availability.js';
 export * from './distributions-repository.js';
 export * from './people-repository.js';
 export * from './errands-repository.js';
+export * from './rate-limits-repository.js';

@@ -374,6 +374,17 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
 
+/**
+ * Rate-limit counters shared by every API process (apps/api/src/plugins/rate-limit.ts): one row
+ * per limit and key (an IP, a phone, a person), counting hits until `reset_at`, then starting
+ * again. Unlogged: a counter lost in a crash costs nothing. Expired rows go with the sweep.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  resetAt: at('reset_at').notNull(),
+});
+
 /** Refresh tokens, stored as hashes; each is used once and replaced (rotation). */
 export const refreshTokens = pgTable(
   'refresh_tokens',

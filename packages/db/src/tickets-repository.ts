@@ -477,6 +477,14 @@ export function createTicketsRepository(handle: DbHandle) {
       return row ? { view: writtenView(row), attached: row.attached } : null;
     },
 
+    /** The emergencies a person filed since then, newest first (at most ten): whether a new one pages again. */
+    async recentEmergencies(filedById: string, since: Date): Promise<{ number: string; open: boolean }[]> {
+      return handle.rows<{ number: string; open: boolean }>(sql`
+        SELECT number, ${statusIn('status', OPEN_STATUSES)} AS open FROM ${tickets}
+        WHERE filed_by_id = ${filedById} AND urgency = 'emergency' AND created_at >= ${since.toISOString()}::timestamptz
+        ORDER BY created_at DESC LIMIT 10`);
+    },
+
     async view(id: string): Promise<TicketViewRow | null> {
       const [row] = await prepared.view.execute({ id });
       return (row as TicketViewRow | undefined) ?? null;

@@ -73,7 +73,8 @@ export function notificationPlan(
     case 'created':
       return [
         { type: 'new_ticket', audiences: ticket.assigneeId ? ['assignee', 'leaders'] : ['team'] },
-        ...(ticket.urgency === 'emergency'
+        // A repeated emergency (emergencyPaging) does not page again; its team still hears of it.
+        ...(ticket.urgency === 'emergency' && d.paged !== false
           ? [{ type: 'emergency' as const, audiences: ['leaders', 'area_secretaries'] as Audience[] }]
           : []),
       ];

@@ -295,6 +295,21 @@ export interface Filing {
   routing: Pick<RoutingResult, 'teamId' | 'assigneeId' | 'reason' | 'flagged' | 'urgency'>;
   timeLimit: TimeLimit;
   now: Date;
+  /**
+   * An emergency that does not page the leader and secretaries again (the filer's earlier ones in
+   * the paging window did, see emergencyPaging): the open one it joins, by number.
+   */
+  repeatOf?: string | null;
+}
+
+/**
+ * Whether a new emergency pages the leader and the secretaries: the filer's emergencies filed in
+ * the window (newest first) already paged `max` times, and then it joins the open one (its
+ * alerts) instead. A flood of emergencies is still filed, every one, but pages at most `max` times.
+ */
+export function emergencyPaging(recent: readonly { number: string; open: boolean }[], max: number): { pages: true } | { pages: false; repeatOf: string | null } {
+  if (recent.length < max) return { pages: true };
+  return { pages: false, repeatOf: recent.find((t) => t.open)?.number ?? null };
 }
 
 /**
@@ -327,7 +342,13 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
     },
     created: {
       type: 'created',
-      data: { category: f.category, urgency: routing.urgency, requestedUrgency: f.requestedUrgency, onBehalf: f.onBehalf },
+      data: {
+        category: f.category,
+        urgency: routing.urgency,
+        requestedUrgency: f.requestedUrgency,
+        onBehalf: f.onBehalf,
+        ...(f.repeatOf !== undefined ? { paged: false, repeatOf: f.repeatOf } : {}),
+      },
     },
     routed: {
       type: 'assigned',

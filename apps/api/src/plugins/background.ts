@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+
 /**
  * The overdue sweep every SLA_SWEEP_INTERVAL_MS and, when WeChat sending is configured (app id,
  * secret and at least one template), the WeChat outbox every NOTIFY_DISPATCH_INTERVAL_MS, on
@@ -11,6 +13,12 @@ export function startBackgroundWork(app: FastifyInstance, config: Config) {
   const { appId, appSecret, subscribeTemplates } = config.wechat;
   const sendsWechat = Boolean(appId && appSecret && Object.keys(subscribeTemplates).length > 0);
   repeat(app, config.slaSweepIntervalMs, 'overdue sweep', () => app.services.sweep.run(app.clock()));
+  // Housekeeping: rate-limit counters whose window has ended (plugins/rate-limit.ts), and photos
+  // uploaded a day ago and never attached.
+  repeat(app, HOUSEKEEPING_INTERVAL_MS, 'housekeeping', async () => ({
+    counters: await app.services.rateCounters.removeExpired(app.clock()),
+    uploads: await app.services.uploads.removeUnattached(app.clock()),
+  }));
   if (sendsWechat) repeat(app, config.notifyDispatchIntervalMs, 'wechat dispatch', () => app.services.dispatcher.run(app.clock()));
 }
 

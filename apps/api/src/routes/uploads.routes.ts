@@ -33,7 +33,7 @@ export default async function uploadsRoutes(app: FastifyInstance) {
       if (!contentType) {
         throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '只能上传 JPEG、PNG 或 WebP 格式的照片。');
       }
-      return reply.code(201).send(await uploads.create(request.viewer, contentType, data));
+      return reply.code(201).send(await uploads.create(request.viewer, contentType, data, app.clock()));
     },
     getUpload: async (request, reply) => {
       const upload = await uploads.get(request.viewer, request.params.id);

@@ -28,6 +28,7 @@ import { createExportsService } from './exports.service.js';
 import { createNotificationsService } from './notifications.service.js';
 import { createNotifier } from './notifier.js';
 import { createPoliciesService } from './policies.service.js';
+import { createRateCounters } from './rate-counters.js';
 import { createSweepService } from './sweep.service.js';
 import { createOrgAdminService } from './org-admin.service.js';
 import { createOrgService } from './org.service.js';
@@ -55,6 +56,8 @@ export function createServices(
   const policies = createPoliciesRepository(handle);
   const people = createPeopleRepository(handle);
   const access = createAccess({ tickets, org, people });
+  // Rate-limit counters, shared by the API's processes (plugins/rate-limit.ts, the emergency pages).
+  const rateCounters = createRateCounters(handle);
   // Who is signed in, kept between requests; the services whose writes change people tell it.
   const signedIn = createUserContexts(handle, { load: (id) => org.userContext(id) });
   const metrics = createMetricsService({ metrics: createMetricsRepository(handle), org, access });
@@ -73,8 +76,10 @@ export function createServices(
     notifier,
     autoCloseAfterMs: config.autoCloseAfterMs,
     cursors: createSignedCursors(config.jwtSecret),
+    emergencyPages: config.rateLimits?.emergencyPagesPerPerson ?? null,
   });
   return {
+    rateCounters,
     auth: createAuthService({
       users,
       org,
@@ -84,7 +89,7 @@ export function createServices(
       refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     }),
     tickets: ticketService,
-    uploads: createUploadsService({ uploads, access }),
+    uploads: createUploadsService({ uploads, access, quotaBytes: config.uploadQuotaBytes }),
     org: createOrgService({ org, people: signedIn }),
     people: createPeopleService({ people, org, access, signedIn }),
     orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle), access, people: signedIn }),

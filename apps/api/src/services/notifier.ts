@@ -31,8 +31,11 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
   const need = `${CATEGORY_LABELS[t.category]}：${t.description.split('\n')[0]!.slice(0, 40)}`;
   const d = event.data;
   switch (type) {
-    case 'new_ticket':
-      return { title: t.urgency === 'normal' ? '新求助待签收' : `新求助待签收（${t.urgency === 'emergency' ? '紧急' : '加急'}）`, body: `${need}（${t.address}）` };
+    case 'new_ticket': {
+      // A repeated emergency that did not page the secretaries again says which open one it joins.
+      const repeat = d.paged === false ? `。同一人短时间内多次紧急求助，未再呼叫书记${typeof d.repeatOf === 'string' ? `，请与 ${d.repeatOf} 一并处理` : ''}` : '';
+      return { title: t.urgency === 'normal' ? '新求助待签收' : `新求助待签收（${t.urgency === 'emergency' ? '紧急' : '加急'}）`, body: `${need}（${t.address}）${repeat}` };
+    }
     case 'emergency':
       return { title: '🚨 紧急求助，请立即处理', body: `${need}（${t.address}），编号 ${t.number}` };
     case 'assigned':

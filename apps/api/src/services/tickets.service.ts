@@ -5,6 +5,7 @@ import {
   matchPerson,
   QUEUE_RANKS,
   activeDueAt,
+  emergencyPaging,
   fileTicket,
   strictestControlLevel,
   sweepAt,
@@ -56,10 +57,12 @@ interface Deps {
   people: Pick<PeopleRepository, 'byId' | 'livingAt' | 'addUnverified'>;
   /** List cursors, signed with the server's secret and bound to their list's filter. */
   cursors: SignedCursors;
+  /** How many emergencies a person's may page the leader and secretaries in a window (null: every one). */
+  emergencyPages: { max: number; windowMs: number } | null;
 }
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, people, idempotency, access, notifier, autoCloseAfterMs, cursors } = deps;
+  const { handle, tickets, org, users, people, idempotency, access, notifier, autoCloseAfterMs, cursors, emergencyPages } = deps;
 
   /** A ticket as this viewer is shown it (what they may see, what they may do). */
   function presented(viewer: Viewer, row: TicketViewRow, now: Date): Ticket {
@@ -118,7 +121,13 @@ export function createTicketsService(deps: Deps) {
       const homeDetail = beneficiary
         ? areaId === beneficiary.areaId ? beneficiary.homeDetail : null
         : areaId === viewer.homeAreaId ? viewer.homeDetail : null;
+      // A flood of emergencies from one person is filed, every one, but pages only so often.
+      const paging =
+        routing.urgency === 'emergency' && emergencyPages
+          ? emergencyPaging(await tickets.recentEmergencies(viewer.id, new Date(now.getTime() - emergencyPages.windowMs)), emergencyPages.max)
+          : { pages: true as const };
       const { ticket, created, routed } = fileTicket({
+        ...(paging.pages ? {} : { repeatOf: paging.repeatOf }),
         filedById: viewer.id,
         beneficiaryUserId: beneficiary?.id ?? null,
         category: body.category,

@@ -1,13 +1,25 @@
 import type { UploadsRepository } from '@minhu/db';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { Access } from './access.js';
 import type { Viewer } from './viewer.js';
 
-export function createUploadsService(deps: { uploads: UploadsRepository; access: Pick<Access, 'seesTicket'> }) {
-  const { uploads, access } = deps;
+/** Uploads nobody attached within this are removed (housekeeping). */
+export const UNATTACHED_UPLOADS_KEPT_MS = 24 * 3600_000;
+
+export function createUploadsService(deps: { uploads: UploadsRepository; access: Pick<Access, 'seesTicket'>; quotaBytes: number }) {
+  const { uploads, access, quotaBytes } = deps;
   return {
-    async create(viewer: Viewer, contentType: string, data: Buffer) {
-      return uploads.insert(viewer.id, contentType, data);
+    /** Within the person's storage quota (UPLOAD_QUOTA_MB): past it, 413. */
+    async create(viewer: Viewer, contentType: string, data: Buffer, now: Date) {
+      if ((await uploads.usedBytes(viewer.id)) + data.length > quotaBytes) {
+        throw new AppError(413, 'PAYLOAD_TOO_LARGE', `您上传的照片已达 ${Math.round(quotaBytes / 1024 / 1024)} MB 的上限，无法再上传。`);
+      }
+      return uploads.insert(viewer.id, contentType, data, now);
+    },
+
+    /** Removes uploads nobody attached within a day (a batch at a time). */
+    async removeUnattached(now: Date): Promise<number> {
+      return uploads.removeUnattached(new Date(now.getTime() - UNATTACHED_UPLOADS_KEPT_MS));
     },
 
     /** The uploader sees their photo; once attached, whoever can see the ticket sees it too. */
