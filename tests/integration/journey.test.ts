@@ -118,6 +118,14 @@ describe('a resident’s medicine request, end to end', () => {
     const { body } = await member.get(`/api/v1/tickets/${ticket.id}`);
     expect(body.events.slice(-3).map((e: { type: string }) => e.type)).toEqual(['confirmed', 'reopened', 'escalated']);
     expect(body.events.at(-1).data).toEqual({ level: 1, reason: 'unsatisfied' });
+
+    // Not satisfied a second time: one level up, and the compound's and community's secretaries hear.
+    await member.post(`/api/v1/tickets/${ticket.id}/resolve`, { text: '重新送了' });
+    await resident.post(`/api/v1/tickets/${ticket.id}/confirm`, { satisfied: false, rating: 1, comment: '还是不对' });
+    const again = (await member.get(`/api/v1/tickets/${ticket.id}`)).body;
+    expect(again.events.at(-1).data).toEqual({ level: 2, reason: 'unsatisfied' });
+    const inbox = (await (await t.as(people.secretary)).get('/api/v1/notifications?limit=100')).body.items as { type: string; ticketId: string }[];
+    expect(inbox.filter((n) => n.ticketId === ticket.id).map((n) => n.type)).toContain('reopened');
   });
 
   it('when the resident cancels before a claim, then nobody can work it any more', async () => {

@@ -426,3 +426,18 @@ describe('merging duplicates', () => {
     expect(transition(followed, { action: 'note', text: 'x', attachments: [] }, actorFor('other_resident'), ctx)).toEqual({ ok: false, error: { code: 'FORBIDDEN', action: 'note' } });
   });
 });
+
+describe('repeated dissatisfaction', () => {
+  it('when the resident is not satisfied again, then it climbs one level each time, up to the subdistrict', () => {
+    const unhappy = { action: 'confirm' as const, satisfied: false, rating: 1, comment: '还是没解决' };
+    let ticket: MachineTicket = ticketIn('resolved');
+    const levels: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = transition(ticket, unhappy, actorFor('filer'), ctx);
+      if (!result.ok) throw new Error('refused');
+      levels.push(result.next.escalationLevel);
+      ticket = { ...result.next, status: 'resolved', resolvedAt: now };
+    }
+    expect(levels).toEqual([1, 2, 3, 3]);
+  });
+});

@@ -118,7 +118,9 @@ export function notificationPlan(
     case 'reopened':
       return [{ type: 'reopened', audiences: ['assignee', 'leaders'] }];
     case 'escalated':
-      return d.reason === 'overdue' ? [{ type: 'overdue', audiences: LADDER[Number(d.level)] ?? [] }] : [];
+      if (d.reason === 'overdue') return [{ type: 'overdue', audiences: LADDER[Number(d.level)] ?? [] }];
+      // Repeated dissatisfaction reaches the rung it climbed to (level 1 hears it as `reopened`).
+      return Number(d.level) >= 2 ? [{ type: 'reopened', audiences: LADDER[Number(d.level)] ?? [] }] : [];
     default:
       return [];
   }

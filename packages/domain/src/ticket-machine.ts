@@ -1,6 +1,8 @@
 import { TICKET_STATUSES, type Category, type EventType, type TeamRole, type TicketStatus, type Urgency } from './model.js';
 import type { RoutingResult } from './routing.js';
 import { dueTimes, type TimeLimit } from './time-limits.js';
+// A cycle (escalation reads the machine's clocks), safe: both use the other only when called.
+import { TOP_ESCALATION_LEVEL } from './escalation.js';
 
 /**
  * The ticket state machine, as data: for each action, the statuses it may start from and the
@@ -575,8 +577,10 @@ export function transition(
           { type: 'closed', data: { reason: 'confirmed' } },
         );
       }
-      // Not satisfied: back to whoever handled it, with a new resolve clock, and the leader hears.
-      const level = Math.max(1, ticket.escalationLevel);
+      // Not satisfied: back to whoever handled it, with a new resolve clock, and the leader hears;
+      // not satisfied again (it was rated so before), one level further up each time.
+      const level =
+        ticket.ratingSatisfied === false ? Math.min(TOP_ESCALATION_LEVEL, ticket.escalationLevel + 1) : Math.max(1, ticket.escalationLevel);
       return done(
         {
           ...ticket,
