@@ -151,7 +151,8 @@ describe('organisation set-up', () => {
     const resident = await t.as('13700000101'); // 冯阿姨, dialysis, 孙红梅 responsible for her
     const first = await resident.file({ category: 'medical', urgency: 'normal', description: '透析需要车辆' });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ urgency: 'urgent', team: { name: '阳光花园民呼我行党员服务队' }, assignee: { name: '孙红梅' } });
+    // She sees the urgency she chose; the team works to the one raised for her (issue 16.2).
+    expect(first.body).toMatchObject({ urgency: 'normal', team: { name: '阳光花园民呼我行党员服务队' }, assignee: { name: '孙红梅' } });
 
     const sun = await t.as('13700000002');
     const teamId = await t.ids.team('阳光花园民呼我行党员服务队');

@@ -124,7 +124,9 @@ describe('the people register', () => {
 
     expect((await resident.get('/api/v1/me')).body).toMatchObject({ specialTags: ['elderly'], pendingTags: [] });
     const after = await resident.file({ category: 'supplies', urgency: 'normal', description: '缺米面' });
-    expect(after.body.urgency).toBe('urgent');
+    // Raised for the team; the resident sees the urgency they chose (issue 16.2).
+    expect(after.body.urgency).toBe('normal');
+    expect((await leader.get(`/api/v1/tickets/${after.body.id}`)).body.ticket.urgency).toBe('urgent');
 
     const admin = await t.as(org.people.admin);
     const audit = await admin.get('/api/v1/audit?entity=person');
@@ -174,7 +176,8 @@ describe('the people register', () => {
       const resident = await t.as(org.people.resident);
       const filed = await resident.file({ category: 'supplies', urgency: 'normal', description: '帮孙奶奶买菜', beneficiary: { name: '孙 桂英', areaId: org.areas.building1.units[1]!.id } });
       expect(filed.status).toBe(201);
-      expect(filed.body.beneficiary.personId).toBe(noPhone.id);
+      // Not even which person she was matched to (issue 16.2): that would say the register knows her.
+      expect(filed.body.beneficiary.personId).toBeNull();
       expect(filed.body.beneficiary).not.toHaveProperty('specialTags');
       expect(filed.body.beneficiary).not.toHaveProperty('notifyBy');
       const leader = await t.as(org.people.leader);
@@ -188,9 +191,10 @@ describe('the people register', () => {
       const unit = org.areas.building3.units[0]!.id;
       const filed = await resident.file({ category: 'medicine', urgency: 'normal', description: '替李叔买药', beneficiary: { name: '李明', phone: '13922220002', areaId: unit } });
       expect(filed.status).toBe(201);
-      const personId = filed.body.beneficiary.personId as string;
-      expect(personId).toEqual(expect.any(String));
+      expect(filed.body.beneficiary.personId).toBeNull();
       const leader = await t.as(org.people.leader);
+      const personId = (await leader.get(`/api/v1/tickets/${filed.body.id}`)).body.ticket.beneficiary.personId as string;
+      expect(personId).toEqual(expect.any(String));
       expect(named(await all(leader, `areaId=${unit}`), '李明')).toMatchObject({ id: personId, hasApp: false, notifyBy: 'call', tagsVerified: false, specialTags: [] });
 
       const him = await t.as('13922220002');

@@ -113,17 +113,23 @@ describe('scopes', () => {
       beneficiary: { name: her.name, phone: her.phone, areaId: her.homeAreaId },
     });
     expect(filed.status).toBe(201);
-    // She is a special person with her own responsible member, and her needs come first.
+    // She is a special person with her own responsible member, and her needs come first; the
+    // filer is told none of it (issue 16.2), the team all of it.
     expect(filed.body).toMatchObject({
-      urgency: 'urgent',
+      urgency: 'normal',
       requestedUrgency: 'normal',
       address: '春晖小区 1号楼 1单元',
+      assigneeId: null,
+      beneficiary: { name: her.name, userId: null },
+    });
+    const m2 = await t.as(people.member2);
+    expect((await m2.get(`/api/v1/tickets/${filed.body.id}`)).body.ticket).toMatchObject({
+      urgency: 'urgent',
       assignee: { name: people.member2.name },
       beneficiary: { name: her.name, userId: her.id },
     });
     const neighbour = await t.as(her);
     expect(ids(await neighbour.get('/api/v1/tickets?scope=mine'))).toContain(filed.body.id);
-    const m2 = await t.as(people.member2);
     await m2.post(`/api/v1/tickets/${filed.body.id}/claim`);
     await m2.post(`/api/v1/tickets/${filed.body.id}/resolve`, { text: '药已送到' });
     const confirmed = await neighbour.post(`/api/v1/tickets/${filed.body.id}/confirm`, { satisfied: true, rating: 5 });

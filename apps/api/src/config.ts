@@ -49,6 +49,8 @@ export interface Config {
   slaSweepIntervalMs: number;
   /** A resolved ticket nobody confirms closes by itself after this long. */
   autoCloseAfterMs: number;
+  /** How often a resident may change their own home address in 30 days. */
+  homeChangesPer30Days: number;
   /** The mini-program's H5 build, served at / when it exists. */
   webRoot: string;
   logLevel: string;
@@ -180,6 +182,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     notifyDispatchIntervalMs: int(env, 'NOTIFY_DISPATCH_INTERVAL_MS', 5000, 100, 3600 * 1000),
     slaSweepIntervalMs: int(env, 'SLA_SWEEP_INTERVAL_MS', 30000, 100, 24 * 3600 * 1000),
     autoCloseAfterMs: int(env, 'AUTO_CLOSE_AFTER_HOURS', 72, 1, 24 * 90) * 3600 * 1000,
+    homeChangesPer30Days: int(env, 'HOME_CHANGES_PER_30_DAYS', 3, 1, 100),
     webRoot: nonEmpty(env.WEB_ROOT) ? resolve(cwd, env.WEB_ROOT!) : DEFAULT_WEB_ROOT,
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
     trustProxy: trustProxy(env.TRUST_PROXY),

@@ -183,10 +183,10 @@ export const endpoints = {
     method: 'PATCH',
     path: '/me',
     tag: 'auth',
-    summary: '修改本人姓名、住址；申报特殊情况 (specialTags 记为待核实的 pendingTags，核实前不提高优先级)',
+    summary: '修改本人姓名、住址 (30 天内最多改 HOME_CHANGES_PER_30_DAYS 次，默认 3，记入操作记录)；申报特殊情况 (specialTags 记为待核实的 pendingTags，核实前不提高优先级)',
     body: UpdateMeBody,
     replies: { 200: Me },
-    errors: ['UNKNOWN_AREA', 'ADDRESS_TOO_COARSE'],
+    errors: ['UNKNOWN_AREA', 'ADDRESS_TOO_COARSE', 'RATE_LIMITED'],
   }),
   updateMeByPost: endpoint({
     method: 'POST',
@@ -195,7 +195,7 @@ export const endpoints = {
     summary: '修改本人信息 (同 PATCH /me；微信的 wx.request 不能发 PATCH)',
     body: UpdateMeBody,
     replies: { 200: Me },
-    errors: ['UNKNOWN_AREA', 'ADDRESS_TOO_COARSE'],
+    errors: ['UNKNOWN_AREA', 'ADDRESS_TOO_COARSE', 'RATE_LIMITED'],
   }),
   getContacts: endpoint({
     method: 'GET',

@@ -33,6 +33,8 @@ export interface UserContext {
   active: boolean;
   homeAreaId: string | null;
   homeDetail: string | null;
+  /** The home is the register's, not only what the person said (schema.ts). */
+  homeVerified: boolean;
   /** Verified tags (they raise priority). */
   specialTags: SpecialTag[];
   /** Declared by the person, not verified yet. */
@@ -58,12 +60,13 @@ export function createOrgRepository(handle: DbHandle) {
         active: boolean;
         home_area_id: string | null;
         home_detail: string | null;
+        home_verified: boolean;
         special_tags: SpecialTag[];
         pending_tags: SpecialTag[];
         teams: UserContext['teams'];
         secretary_areas: UserContext['secretaryAreas'];
       }>(
-        sql`SELECT u.id, u.name, u.phone, u.is_admin, u.active, u.home_area_id, u.home_detail, u.special_tags, u.pending_tags,
+        sql`SELECT u.id, u.name, u.phone, u.is_admin, u.active, u.home_area_id, u.home_detail, u.home_verified, u.special_tags, u.pending_tags,
           coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'role', m.role, 'areaId', t.area_id) ORDER BY t.name)
                     FROM team_members m JOIN teams t ON t.id = m.team_id
                     WHERE m.user_id = u.id AND m.active AND t.active), '[]'::json) AS teams,
@@ -82,6 +85,7 @@ export function createOrgRepository(handle: DbHandle) {
         active: row.active,
         homeAreaId: row.home_area_id,
         homeDetail: row.home_detail,
+        homeVerified: row.home_verified,
         specialTags: row.special_tags,
         pendingTags: row.pending_tags,
         teams: row.teams,
@@ -276,7 +280,9 @@ export function createOrgRepository(handle: DbHandle) {
       now: Date,
       executor: Executor = db,
     ) {
-      await executor.update(users).set({ ...changes, updatedAt: now }).where(eq(users.id, userId));
+      // What a person says of their own home is theirs, not the register's (until an import says it).
+      const verified = changes.homeAreaId === undefined ? {} : { homeVerified: false };
+      await executor.update(users).set({ ...changes, ...verified, updatedAt: now }).where(eq(users.id, userId));
     },
 
     async isActiveMember(teamId: string, userId: string, executor: Executor = db): Promise<boolean> {

@@ -147,8 +147,12 @@ export function createOrgWriteRepository(handle: DbHandle) {
       await tx.insert(users).values({ ...person, ...verified, createdAt: now, updatedAt: now });
     },
     async updatePerson(tx: Tx, id: string, changes: Partial<Omit<PersonRecord, 'id'>>, now: Date) {
-      // Tags the ledger sets are verified, and settle what the person had declared.
-      const verified = changes.specialTags ? { tagsVerifiedAt: now, tagsVerifiedById: null, pendingTags: [] } : {};
+      // Tags the ledger sets are verified, and settle what the person had declared; so is where
+      // the register says the person lives.
+      const verified = {
+        ...(changes.specialTags ? { tagsVerifiedAt: now, tagsVerifiedById: null, pendingTags: [] } : {}),
+        ...(changes.homeAreaId === undefined ? {} : { homeVerified: true }),
+      };
       await tx.update(users).set({ ...changes, ...verified, updatedAt: now }).where(eq(users.id, id));
     },
 
@@ -329,6 +333,24 @@ export function createOrgWriteRepository(handle: DbHandle) {
         .where(and(before ? lte(auditLog.id, before - 1) : undefined, entity ? eq(auditLog.entity, entity) : undefined))
         .orderBy(desc(auditLog.id))
         .limit(limit);
+    },
+
+    /**
+     * How many times `actorId` did `action` to this entity since then. Inside a transaction that
+     * has locked the entity (lockPerson), two requests cannot both count below a limit.
+     */
+    async auditCount(tx: Tx, q: { entity: string; entityId: string; action: string; actorId: string; since: Date }): Promise<number> {
+      const [row] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(auditLog)
+        .where(
+          and(eq(auditLog.entity, q.entity), eq(auditLog.entityId, q.entityId), eq(auditLog.action, q.action), eq(auditLog.actorId, q.actorId), gt(auditLog.at, q.since)),
+        );
+      return row?.n ?? 0;
+    },
+    /** Holds the person's row until the transaction ends: their own changes go one at a time. */
+    async lockPerson(tx: Tx, id: string) {
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
     },
 
     async audit(tx: Tx, entries: readonly AuditEntry[]) {

@@ -94,6 +94,12 @@ export const users = pgTable(
     homeAreaId: uuid('home_area_id').references(() => areas.id),
     /** Room or house number inside the home area, e.g. "502室". */
     homeDetail: text('home_detail'),
+    /**
+     * The home is the register's (the ledger, an import), not only what the person said: false once
+     * a resident sets it themselves. Who answers for them in person (包保) is shown only for a
+     * verified home, so an account cannot walk the addresses to collect members' phones.
+     */
+    homeVerified: boolean('home_verified').notNull().default(true),
     /** 人员编号 in a community's households ledger (台账): how an import recognises the person. */
     code: text('code'),
     /** Verified tags (from the ledger, or set by a leader, secretary or admin): they raise priority. */

@@ -77,6 +77,7 @@ export function createServices(
     autoCloseAfterMs: config.autoCloseAfterMs,
     cursors: createSignedCursors(config.jwtSecret),
     emergencyPages: config.rateLimits?.emergencyPagesPerPerson ?? null,
+    policies,
   });
   return {
     rateCounters,
@@ -90,7 +91,7 @@ export function createServices(
     }),
     tickets: ticketService,
     uploads: createUploadsService({ uploads, access, quotaBytes: config.uploadQuotaBytes }),
-    org: createOrgService({ org, people: signedIn }),
+    org: createOrgService({ handle, org, write: createOrgWriteRepository(handle), people: signedIn, homeChangesPer30Days: config.homeChangesPer30Days }),
     people: createPeopleService({ people, org, access, signedIn }),
     orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle), access, people: signedIn }),
     policies: createPoliciesService({ policies }),

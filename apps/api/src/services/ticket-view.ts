@@ -1,4 +1,5 @@
 import {
+  activeDueAt,
   availableActions,
   isOverdue,
   maskPhone,
@@ -7,6 +8,7 @@ import {
   type Actor,
   type MachineTicket,
   type Relation,
+  type TimeLimit,
 } from '@minhu/domain';
 import type { Ticket } from '@minhu/contracts';
 import type { TicketRow, TicketViewRow } from '@minhu/db';
@@ -51,26 +53,60 @@ export const limitOf = (t: Pick<TicketRow, 'claimLimitSeconds' | 'resolveLimitSe
 /** The people who deal with the resident directly, and so see phone numbers in full. */
 const CLOSE_RELATIONS: readonly Relation[] = ['filer', 'beneficiary', 'team_member', 'assignee'];
 
-/** Those who work the ticket or oversee it: they see what the register knows of the person it is for. */
-const WORKING_RELATIONS: readonly Relation[] = ['team_member', 'team_leader', 'assignee', 'area_secretary', 'admin'];
-
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/**
+ * Those who work the ticket or oversee it (a team it is offered to included): they see what the
+ * register knows of the person it is for; anyone else sees it as a resident.
+ */
+const WORKING_RELATIONS: readonly Relation[] = ['team_member', 'team_leader', 'assignee', 'handoff_member', 'area_secretary', 'admin'];
+
+/**
+ * Whether the viewer sees the ticket only as a resident (its filer or the one it is for). They are
+ * not told what the register knows about the person (issue 16.2): whether the phone has an account,
+ * whether they are a special person (the urgency raised for it and its shorter time limits), or who
+ * answers for them in person. They see what they asked for.
+ */
+export const seesAsResident = (relations: ReadonlySet<Relation>) => !WORKING_RELATIONS.some((r) => relations.has(r));
+
+/** Whether showing this ticket to a resident needs the time limit of the urgency they chose. */
+export const needsRequestedLimit = (t: TicketRow) => t.urgency !== t.requestedUrgency;
+
+/**
+ * The due times as the urgency the filer chose would have set them: each clock moved by the
+ * difference between that urgency's limit and the one in force (so a reopen's or an extension's
+ * new clock moves too).
+ */
+function asRequested(machine: MachineTicket, t: TicketRow, requested: TimeLimit): MachineTicket {
+  const shift = (d: Date, by: number) => new Date(d.getTime() + by * 1000);
+  return {
+    ...machine,
+    responseDueAt: shift(machine.responseDueAt, requested.claimWithinSeconds - t.claimLimitSeconds),
+    resolveDueAt: shift(machine.resolveDueAt, requested.resolveWithinSeconds - t.resolveLimitSeconds),
+  };
+}
 
 /**
  * The ticket as this viewer may see it. Phone numbers are for the people who deal with the
  * resident (filer, beneficiary, the team); secretaries and admins supervising see them masked.
  */
-export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket {
+export function ticketView(row: TicketViewRow, actor: Actor, now: Date, requestedLimit?: TimeLimit): Ticket {
   const t = row.ticket;
   const machine = machineOf(t);
   const relations = relationsOf(machine, actor);
   const close = CLOSE_RELATIONS.some((r) => relations.has(r));
   const phone = (p: string | null) => (close ? p : maskPhone(p));
+  const resident = seesAsResident(relations);
+  const shown = resident && needsRequestedLimit(t) && requestedLimit ? asRequested(machine, t, requestedLimit) : machine;
+  // Filed for someone else and not yet claimed: the member routing chose may be the one who
+  // answers for that person by name, which would say the register knows them.
+  const hideAssignee = resident && !relations.has('beneficiary') && t.beneficiaryName !== null && machine.status === 'assigned';
+  const hideWho = resident && !relations.has('beneficiary');
   return {
     id: t.id,
     number: t.number,
     category: t.category,
-    urgency: t.urgency,
+    urgency: resident ? t.requestedUrgency : t.urgency,
     requestedUrgency: t.requestedUrgency,
     status: machine.status,
     description: t.description,
@@ -80,8 +116,8 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket 
     controlLevel: t.controlLevel,
     teamId: t.teamId,
     team: t.teamId && row.team ? { id: t.teamId, name: row.team.name, phone: row.team.phone } : null,
-    assigneeId: t.assigneeId,
-    assignee: t.assigneeId && row.assignee ? { id: t.assigneeId, ...row.assignee } : null,
+    assigneeId: hideAssignee ? null : t.assigneeId,
+    assignee: !hideAssignee && t.assigneeId && row.assignee ? { id: t.assigneeId, ...row.assignee } : null,
     filedById: t.filedById,
     filedBy: { id: t.filedById, name: row.filer.name, phone: phone(row.filer.phone) },
     contactName: t.contactName,
@@ -90,13 +126,14 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket 
       t.beneficiaryName === null
         ? null
         : {
-            userId: t.beneficiaryUserId,
-            personId: t.beneficiaryUserId,
+            // Whether the phone has an account is the register's to know, not the filer's.
+            userId: hideWho ? null : t.beneficiaryUserId,
+            personId: hideWho ? null : t.beneficiaryUserId,
             name: t.beneficiaryName,
             phone: phone(t.beneficiaryPhone),
             areaId: t.beneficiaryAreaId,
             // A filer who typed a phone is not told whether it is a special person's, or how they are reached.
-            ...(row.beneficiaryPerson && (relations.has('beneficiary') || WORKING_RELATIONS.some((r) => relations.has(r)))
+            ...(row.beneficiaryPerson && (relations.has('beneficiary') || !resident)
               ? { specialTags: row.beneficiaryPerson.specialTags, notifyBy: notifyByOf(row.beneficiaryPerson) }
               : {}),
           },
@@ -107,10 +144,10 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date): Ticket 
     claimedAt: iso(t.claimedAt),
     resolvedAt: iso(t.resolvedAt),
     closedAt: iso(t.closedAt),
-    responseDueAt: t.responseDueAt.toISOString(),
-    resolveDueAt: t.resolveDueAt.toISOString(),
-    dueAt: iso(t.dueAt),
-    overdue: isOverdue(machine, now),
+    responseDueAt: shown.responseDueAt.toISOString(),
+    resolveDueAt: shown.resolveDueAt.toISOString(),
+    dueAt: shown === machine ? iso(t.dueAt) : iso(activeDueAt(shown)),
+    overdue: isOverdue(shown, now),
     version: t.version,
     rating: t.ratingStars,
     satisfied: t.ratingSatisfied,

@@ -16,7 +16,9 @@ import {
   type ActionInput,
   type DomainEvent,
   type PendingRequest,
+  relationsOf,
   type SpecialTag,
+  type TimeLimitPolicy,
   type TransitionError,
 } from '@minhu/domain';
 import type { CreateTicketBody, ListTicketsQuery, Ticket, TicketCounts, TicketDetail } from '@minhu/contracts';
@@ -30,6 +32,7 @@ import {
   type ListCursor,
   type OrgRepository,
   type PeopleRepository,
+  type PoliciesRepository,
   type TicketListFilter,
   type TicketRow,
   type TicketViewRow,
@@ -40,7 +43,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.j
 import { isDate, UUID, type SignedCursors } from './cursor.js';
 import { routeAt } from './route-ticket.js';
 import type { Notifier } from './notifier.js';
-import { limitOf, machineOf, ticketView } from './ticket-view.js';
+import { limitOf, machineOf, needsRequestedLimit, seesAsResident, ticketView } from './ticket-view.js';
 import { actorFor, canSeeTicket, covers, overseenPaths, seesPerson, visibleTicket, type Access } from './access.js';
 import type { Viewer } from './viewer.js';
 
@@ -59,14 +62,47 @@ interface Deps {
   cursors: SignedCursors;
   /** How many emergencies a person's may page the leader and secretaries in a window (null: every one). */
   emergencyPages: { max: number; windowMs: number } | null;
+  policies: Pick<PoliciesRepository, 'all'>;
 }
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, people, idempotency, access, notifier, autoCloseAfterMs, cursors, emergencyPages } = deps;
+  const { handle, tickets, org, users, people, idempotency, access, notifier, autoCloseAfterMs, cursors, emergencyPages, policies } = deps;
 
-  /** A ticket as this viewer is shown it (what they may see, what they may do). */
-  function presented(viewer: Viewer, row: TicketViewRow, now: Date): Ticket {
-    return ticketView(row, actorFor(viewer, row.areaPath), now);
+  /**
+   * Tickets as this viewer is shown them (what they may see, what they may do). A resident shown a
+   * ticket whose urgency was raised for a special person sees the time limits of the urgency
+   * chosen (ticket-view.ts): the policies are read only then, once for a whole page.
+   */
+  async function presentAll(viewer: Viewer, rows: readonly TicketViewRow[], now: Date): Promise<Ticket[]> {
+    let inForce: TimeLimitPolicy[] | undefined;
+    const out: Ticket[] = [];
+    for (const row of rows) {
+      const actor = actorFor(viewer, row.areaPath);
+      const t = row.ticket;
+      let requested: TimeLimit | undefined;
+      if (needsRequestedLimit(t) && seesAsResident(relationsOf(machineOf(t), actor))) {
+        inForce ??= await policies.all();
+        requested = timeLimitFor(inForce, t.category, t.requestedUrgency, t.controlLevel);
+      }
+      out.push(ticketView(row, actor, now, requested));
+    }
+    return out;
+  }
+  const presented = async (viewer: Viewer, row: TicketViewRow, now: Date) => (await presentAll(viewer, [row], now))[0]!;
+
+  /** The timeline as the viewer may see it: a resident sees the urgency chosen, not the one raised. */
+  function eventsFor(viewer: Viewer, row: TicketViewRow & { events: unknown[] }): TicketDetail['events'] {
+    const events = row.events as TicketDetail['events'];
+    if (!seesAsResident(relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath)))) return events;
+    const forSomeoneElse = row.ticket.beneficiaryName !== null && row.ticket.beneficiaryUserId !== viewer.id;
+    return events.map((e) => {
+      if (e.type === 'created') return { ...e, data: { ...e.data, urgency: e.data.requestedUrgency ?? e.data.urgency } };
+      if (e.type === 'assigned' && forSomeoneElse) {
+        const { assigneeId: _hidden, ...data } = e.data;
+        return { ...e, data };
+      }
+      return e;
+    });
   }
 
   async function viewOf(viewer: Viewer, id: string, now: Date): Promise<Ticket> {
@@ -189,12 +225,12 @@ export function createTicketsService(deps: Deps) {
       );
       // Another request with this key won the race while we were routing.
       if (!written) return (await replay(viewer, key, requestHash, now))!;
-      return { ticket: presented(viewer, written.view, now), created: true };
+      return { ticket: await presented(viewer, written.view, now), created: true };
     },
 
     async detail(viewer: Viewer, id: string, now: Date): Promise<TicketDetail> {
       const row = visibleTicket(viewer, await tickets.detail(id));
-      return { ticket: presented(viewer, row, now), events: row.events as TicketDetail['events'] };
+      return { ticket: await presented(viewer, row, now), events: eventsFor(viewer, row) };
     },
 
     async list(viewer: Viewer, query: ListTicketsQuery, now: Date) {
@@ -222,7 +258,7 @@ export function createTicketsService(deps: Deps) {
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        items: page.map((row) => presented(viewer, row, now)),
+        items: await presentAll(viewer, page, now),
         nextCursor: rows.length > limit && last ? cursors.seal(listed, cursorKeys(last.ticket)) : null,
       };
     },
@@ -328,7 +364,7 @@ export function createTicketsService(deps: Deps) {
             attachments: { ids: [], ownerId: viewer.id },
           });
           if (!done) throw refused(row, '刚被其他人更新');
-          written.push(presented(viewer, done.view, now));
+          written.push(await presented(viewer, done.view, now));
         }
         await alsoWrite(tx);
         return written;
