@@ -130,7 +130,8 @@ export function createPeopleRepository(handle: DbHandle) {
         const q = filter.q.trim();
         where.push(/^\d{4,11}$/.test(q) ? sql`u.phone LIKE ${'%' + like(q)}` : sql`u.name LIKE ${'%' + like(q) + '%'}`);
       }
-      if (filter.after) where.push(sql`(a.path COLLATE "C", u.id) > (${filter.after.path}, ${filter.after.id}::uuid)`);
+      // The first condition bounds the walk of the path index (migration 0015); the second is the exact keyset.
+      if (filter.after) where.push(sql`a.path COLLATE "C" >= ${filter.after.path} AND (a.path COLLATE "C", u.id) > (${filter.after.path}, ${filter.after.id}::uuid)`);
       const rows = await handle.rows<Row>(
         sql`WITH page AS MATERIALIZED (
               SELECT ${facts} FROM users u JOIN areas a ON a.id = u.home_area_id
