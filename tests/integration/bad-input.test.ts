@@ -50,6 +50,16 @@ describe('bad input', () => {
     expect(await ticketCount()).toBe(before);
   });
 
+  it('when a field is wrong, then the message names it in Chinese, with its machine name beside (issue 16.7)', async () => {
+    const missing = await resident.file({ category: 'help', urgency: 'normal' });
+    expect(missing.body.error.message).toBe('缺少必填项：「求助内容」 (description)');
+    const item = await resident.file({ ...valid, items: [{ name: '药', quantity: 0 }] });
+    expect(item.body.error.message).toBe('「物品第 1 项的数量」 (items.0.quantity) 必须大于 0');
+    const page = await resident.get('/api/v1/tickets?limit=101');
+    expect(page.body.error.message).toBe('查询参数 「每页条数」 (limit) 不能超过 100');
+    expect(page.body.error.details[0].field).toBe('查询参数 limit');
+  });
+
   it('when the description is exactly 2000 characters and there are 50 items, then it is accepted', async () => {
     const reply = await resident.file({
       ...valid,

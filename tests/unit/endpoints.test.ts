@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpoints, errorsOf, isText, openApiDocument, routeTable, type Endpoint } from '@minhu/contracts';
+import { endpoints, errorsOf, FIELD_LABELS, fieldLabel, isText, openApiDocument, routeTable, type Endpoint } from '@minhu/contracts';
 
 const entries = Object.entries(endpoints) as [string, Endpoint][];
 
@@ -87,5 +87,20 @@ describe('what requests may carry', () => {
     expect(isText('a\uD800b')).toBe(false);
     expect(isText('\uDC00')).toBe(false);
     expect(isText('\uD83D\uDE00')).toBe(true);
+  });
+});
+
+describe('field labels', () => {
+  it('when a request carries a field, then it has a Chinese label for the messages', () => {
+    const missing = new Set<string>();
+    const walk = (s: any) => {
+      if (!s || typeof s !== 'object') return;
+      if (s.properties) for (const [k, v] of Object.entries(s.properties)) { if (!FIELD_LABELS[k]) missing.add(k); walk(v); }
+      if (s.items) walk(s.items);
+      for (const b of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) walk(b);
+    };
+    for (const [, schema] of inputSchemas()) walk(JSON.parse(JSON.stringify(schema)));
+    expect([...missing]).toEqual([]);
+    expect(fieldLabel('items.0.quantity')).toBe('物品第 1 项的数量');
   });
 });

@@ -11,3 +11,4 @@ export * from './endpoints.js';
 export * from './openapi.js';
 export * from './logistics.js';
 export * from './people.js';
+export * from './labels.js';

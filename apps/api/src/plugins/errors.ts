@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { endpoints, errorsOf, type Endpoint, type ErrorCode, type OperationId } from '@minhu/contracts';
+import { endpoints, errorsOf, fieldLabel, type Endpoint, type ErrorCode, type OperationId } from '@minhu/contracts';
 import { isDatabaseUnavailable } from '@minhu/db';
 import { AppError } from '../errors.js';
 
@@ -150,9 +150,18 @@ function fieldName(context: string | undefined, path: string, params: Record<str
   return `${PLACES[context ?? 'body'] ?? ''}${name}`.trim() || '请求内容';
 }
 
+/** The field in words for a message: 查询参数「每页条数」(limit). */
+function spokenField(context: string | undefined, path: string, params: Record<string, unknown>): string {
+  const extra = (params.missingProperty ?? params.additionalProperty) as string | undefined;
+  const name = [...path.split('/').filter(Boolean), ...(extra ? [extra] : [])].join('.');
+  if (!name) return '请求内容';
+  const label = fieldLabel(name);
+  return `${PLACES[context ?? 'body'] ?? ''}「${label}」${label === name ? '' : ` (${name})`}`;
+}
+
 /** A one-line Chinese description of the first problem; `details` has all of them. */
 function describe(context: string | undefined, v: ValidationItem): string {
-  const field = fieldName(context, v.instancePath, v.params);
+  const field = spokenField(context, v.instancePath, v.params);
   const p = v.params;
   switch (v.keyword) {
     case 'required':
