@@ -77,8 +77,11 @@ describe('time-limit policies', () => {
     expect(controlled.controlLevel).toBe('controlled');
     expect(Date.parse(controlled.responseDueAt) - Date.parse(controlled.createdAt)).toBe(7200_000);
     const lowered = await villager.file({ category: 'help', urgency: 'normal', description: '管控区的一般求助' });
-    // She is elderly and living alone: raised to urgent, whose limit has no control-level variant.
-    expect(lowered.body.urgency).toBe('urgent');
+    // She is elderly and living alone: raised to urgent for the team, whose limit has no
+    // control-level variant; she sees the urgency she chose (issue 16.2).
+    expect(lowered.body.urgency).toBe('normal');
+    const villageLeader = await t.as(people.villageLeader);
+    expect((await villageLeader.get(`/api/v1/tickets/${lowered.body.id}`)).body.ticket.urgency).toBe('urgent');
   });
 });
 
@@ -303,6 +306,14 @@ describe('metrics', () => {
     // The leader sees the same for the team.
     const leader = await t.as(org.people.otherCompoundLeader);
     expect((await leader.get(`/api/v1/metrics/summary?from=${from}`)).body).toMatchObject(figures);
+  });
+
+  it('when the window is given as plain dates, then each is that day from midnight in Beijing time (issue 16.7)', async () => {
+    const secretary = await t.as(org.people.otherCommunitySecretary);
+    const reply = await secretary.get('/api/v1/metrics/summary?from=2026-12-01&to=2026-12-02');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ from: '2026-11-30T16:00:00.000Z', to: '2026-12-01T16:00:00.000Z' });
+    expect((await secretary.get('/api/v1/metrics/summary?from=2026-13-01')).status).toBe(400);
   });
 
   it('when nothing falls in the window, then counts are zero and rates null', async () => {

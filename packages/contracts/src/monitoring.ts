@@ -52,8 +52,16 @@ export const MetricsQuery = Type.Object(
   {
     areaId: Type.Optional(Id),
     teamId: Type.Optional(Id),
-    from: Type.Optional(Type.String({ format: 'date-time', description: '窗口开始 (含)，按工单提交时间；默认 30 天前' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: '窗口结束 (不含)；默认现在' })),
+    from: Type.Optional(
+      Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], {
+        description: '窗口开始 (含)，按工单提交时间；只写日期 (2026-12-01) 即北京时间当天 0 点；默认 30 天前',
+      }),
+    ),
+    to: Type.Optional(
+      Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], {
+        description: '窗口结束 (不含)；只写日期即北京时间当天 0 点；默认现在',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

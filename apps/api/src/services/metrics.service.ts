@@ -65,8 +65,8 @@ export function createMetricsService(deps: { metrics: MetricsRepository; org: Or
   const { metrics, org, access } = deps;
 
   async function windowOf(viewer: Viewer, query: MetricsQuery, now: Date): Promise<MetricsWindow> {
-    const to = query.to ? new Date(query.to) : now;
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY);
+    const to = query.to ? instantOf(query.to) : now;
+    const from = query.from ? instantOf(query.from) : new Date(to.getTime() - 30 * DAY);
     if (from.getTime() >= to.getTime()) throw badRequest('INVALID_WINDOW', '时间窗口的开始必须早于结束。', { field: 'from' });
     if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY) {
       throw badRequest('INVALID_WINDOW', `时间窗口最长 ${MAX_WINDOW_DAYS} 天，请缩小范围。`, { field: 'from' });
@@ -149,3 +149,8 @@ export function createMetricsService(deps: { metrics: MetricsRepository; org: Or
 }
 
 export type MetricsService = ReturnType<typeof createMetricsService>;
+
+/** A window's end as given: a plain date (2026-12-01) is that day's start in Beijing time. */
+function instantOf(value: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00+08:00`) : new Date(value);
+}
