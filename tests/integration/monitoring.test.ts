@@ -42,7 +42,7 @@ describe('time-limit policies', () => {
     expect(incomplete.status).toBe(400);
     expect(incomplete.body.error.code).toBe('INVALID_POLICIES');
     expect(incomplete.body.error.message).toContain('medicine/normal');
-    expect(incomplete.body.error.message).toContain('购药·普通');
+    expect(incomplete.body.error.message).toContain('购药·一般');
     expect((await admin.put('/api/v1/sla-policies', [...allPolicies(), allPolicies()[0]])).body.error.code).toBe('INVALID_POLICIES');
     for (const bad of [
       { claimWithinSeconds: 0, resolveWithinSeconds: 10 },
