@@ -142,13 +142,16 @@ describe.runIf(hasChromium)('关怀模式 and screen readers, on every screen', 
     ]);
   });
 
-  it('a member: the queue with 签收, requests, a ticket to claim, availability, messages, 我的', async () => {
+  it('a member: the queue with 签收, requests, a ticket to claim, availability, 重点人员, 物资发放, 集中采购, messages, 我的', async () => {
     const p = await signedInPhone(browser, product.url, '陈晓燕');
     await bothModes('member', p, [
       { name: 'home', path: '/pages/home/index', ready: '[data-testid="ticket-card"]' },
       requests,
       firstTicket('/pages/home/index'),
       { name: 'availability', path: '/package-org/pages/availability/index', ready: '[data-availability]' },
+      { name: 'people', path: '/package-org/pages/people/index', ready: '[data-screen="people"]' },
+      { name: 'rounds', path: '/package-logistics/pages/rounds/index', ready: '[data-screen="distributions"]' },
+      { name: 'errand-new', path: '/package-logistics/pages/errand-new/index', ready: '[data-screen="errand-new"]' },
       inbox,
       me,
     ]);
