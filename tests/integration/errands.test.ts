@@ -110,6 +110,20 @@ describe('errands', () => {
     expect(await errandCount()).toBe(before);
   });
 
+  it('when a ticket of the batch has a hand-off waiting, then the claim is refused with the state machine\'s reason, named, and nothing changes', async () => {
+    const open = (await resident.file(medicine('碘伏', [{ name: '碘伏', quantity: 1, unit: '瓶' }]))).body;
+    const offered = (await resident.file(medicine('棉签', [{ name: '棉签', quantity: 1, unit: '包' }]))).body;
+    expect((await leader.post(`/api/v1/tickets/${offered.id}/transfer`, { teamId: org.teams.village.id, reason: '柳树屯的队员顺路' })).status).toBe(200);
+    const before = await errandCount();
+    const reply = await member.post('/api/v1/errands', { ticketIds: [open.id, offered.id] });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error).toMatchObject({ code: 'ERRAND_TICKET_UNAVAILABLE', details: { ticketId: offered.id, number: offered.number, reason: 'not_allowed' } });
+    expect(reply.body.error.message).toContain(`工单 ${offered.number} `);
+    expect(reply.body.error.message).toContain('这一趟跑腿没有建立');
+    expect(await status(open.id)).toBe('assigned');
+    expect(await errandCount()).toBe(before);
+  });
+
   it('when someone who is no member asks, or the input is bad, then 403 or 400 in the contract shape and nothing is made', async () => {
     const open = (await resident.file(medicine('钙片', [{ name: '钙片', quantity: 1, unit: '瓶' }]))).body;
     const before = await errandCount();

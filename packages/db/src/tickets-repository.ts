@@ -490,6 +490,12 @@ export function createTicketsRepository(handle: DbHandle) {
       return (row as TicketViewRow | undefined) ?? null;
     },
 
+    /** Several tickets' views in one statement (in no particular order; missing ids are left out). */
+    async views(ids: readonly string[]): Promise<TicketViewRow[]> {
+      if (ids.length === 0) return [];
+      return (await viewQuery(db).where(inArray(tickets.id, [...ids]))) as TicketViewRow[];
+    },
+
     /** The ticket with its whole timeline, oldest first, in one statement. */
     async detail(id: string): Promise<(TicketViewRow & { events: TicketEventRow[] }) | null> {
       const [row] = await prepared.detail.execute({ id });

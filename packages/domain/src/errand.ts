@@ -14,14 +14,28 @@ export interface ErrandCandidate {
   inErrand: boolean;
 }
 
-export type ErrandRefusal = 'other_team' | 'not_open' | 'claimed_by_other' | 'in_errand';
+/**
+ * Why a ticket cannot go into an errand. `changed`: someone wrote it between the check and the
+ * claim; `not_allowed`: the state machine refused the claim or the note (a hand-off waiting, say).
+ */
+export type ErrandRefusal = 'other_team' | 'not_open' | 'claimed_by_other' | 'in_errand' | 'changed' | 'not_allowed';
 
 export const ERRAND_REFUSAL_MESSAGES: Record<ErrandRefusal, string> = {
   other_team: '不是您所在服务队的工单',
   not_open: '已经办结或取消',
   claimed_by_other: '已被其他队员签收',
   in_errand: '已在另一趟跑腿里',
+  changed: '刚被其他人更新',
+  not_allowed: '现在不能签收',
 };
+
+/**
+ * The one sentence an errand refusal says: the ticket by its number when the member may know it
+ * (null: one they may not see, or one the race lost without saying which), and why.
+ */
+export function errandRefusalMessage(number: string | null, why: string): string {
+  return number === null ? `有一张工单${why}，这一趟跑腿没有建立。` : `工单 ${number} ${why}，这一趟跑腿没有建立，请去掉它再试。`;
+}
 
 /**
  * Whether the member may take this ticket into an errand, and whether the errand claims it: an

@@ -1,7 +1,7 @@
 import type { CreateErrandBody, DeliverErrandBody, Errand } from '@minhu/contracts';
 import type { ErrandsRepository, OrgRepository, TicketsRepository, TicketViewRow } from '@minhu/db';
 import { newId } from '@minhu/db';
-import { ERRAND_REFUSAL_MESSAGES, errandCheck, shoppingList } from '@minhu/domain';
+import { ERRAND_REFUSAL_MESSAGES, errandCheck, errandRefusalMessage, shoppingList, type ErrandRefusal } from '@minhu/domain';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { canSeeTicket } from './access.js';
 import { decodeCursor, encodeCursor, UUID } from './cursor.js';
@@ -14,6 +14,18 @@ export const ERRAND_NOTE = '队员正在集中采购';
 const forNameOf = (row: TicketViewRow) => row.ticket.beneficiaryName ?? row.filer.name;
 
 /**
+ * 409 ERRAND_TICKET_UNAVAILABLE, the only way it is built (here and in the ticket service's claim):
+ * `ticket` null when the reply must not say which (one the member may not see, a lost race).
+ * `why` overrides the reason's words with the state machine's own.
+ */
+export function errandUnavailable(ticket: { id: string; number: string | null } | null, reason: ErrandRefusal, why = ERRAND_REFUSAL_MESSAGES[reason]) {
+  return conflict('ERRAND_TICKET_UNAVAILABLE', errandRefusalMessage(ticket?.number ?? null, why), {
+    ...(ticket ? { ticketId: ticket.id, ...(ticket.number !== null ? { number: ticket.number } : {}) } : {}),
+    reason,
+  });
+}
+
+/**
  * 跑腿批次: a member takes several open tickets of their teams on one trip. The errand claims the
  * unclaimed ones all or none (tickets.claimForErrand), sums the shopping list (the domain's
  * shoppingList), and each delivery resolves its ticket through the ticket service, as a resolve
@@ -21,19 +33,16 @@ const forNameOf = (row: TicketViewRow) => row.ticket.beneficiaryName ?? row.file
  */
 export function createErrandsService(deps: {
   errands: ErrandsRepository;
-  tickets: Pick<TicketsRepository, 'view'>;
+  tickets: Pick<TicketsRepository, 'views'>;
   ticketService: Pick<TicketsService, 'claimForErrand' | 'act'>;
   org: Pick<OrgRepository, 'userContext'>;
 }) {
   const { errands, tickets, ticketService, org } = deps;
 
+  /** The tickets' views in the order of `ids`, in one query; ids with no ticket are left out. */
   async function views(ids: readonly string[]) {
-    const rows: TicketViewRow[] = [];
-    for (const id of ids) {
-      const row = await tickets.view(id);
-      if (row) rows.push(row);
-    }
-    return rows;
+    const byId = new Map((await tickets.views(ids)).map((r) => [r.ticket.id, r]));
+    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
 
   /** The errand as its member, the leaders of its tickets' teams and admins see it; else 404. */
@@ -85,22 +94,15 @@ export function createErrandsService(deps: {
       if (viewer.teams.length === 0) throw forbidden('只有服务队队员可以集中采购。');
       const teamIds = new Set(viewer.teams.map((t) => t.id));
       const running = await errands.running(body.ticketIds);
+      const found = new Map((await tickets.views(body.ticketIds)).map((r) => [r.ticket.id, r]));
       const rows: TicketViewRow[] = [];
       for (const id of body.ticketIds) {
-        const row = await tickets.view(id);
+        const row = found.get(id);
         // A ticket the member may not see is refused like one of another team: the reply says
         // nothing about whether it exists.
-        if (!row || !canSeeTicket(viewer, row)) {
-          throw conflict('ERRAND_TICKET_UNAVAILABLE', `有一张工单${ERRAND_REFUSAL_MESSAGES.other_team}，这一趟跑腿没有建立。`, { ticketId: id });
-        }
+        if (!row || !canSeeTicket(viewer, row)) throw errandUnavailable({ id, number: null }, 'other_team');
         const check = errandCheck({ ...row.ticket, inErrand: running.has(id) }, { userId: viewer.id, teamIds });
-        if (!check.ok) {
-          throw conflict('ERRAND_TICKET_UNAVAILABLE', `工单 ${row.ticket.number} ${ERRAND_REFUSAL_MESSAGES[check.reason]}，这一趟跑腿没有建立，请去掉它再试。`, {
-            ticketId: id,
-            number: row.ticket.number,
-            reason: check.reason,
-          });
-        }
+        if (!check.ok) throw errandUnavailable({ id, number: row.ticket.number }, check.reason);
         rows.push(row);
       }
       const errand = { id: newId(now.getTime()), memberId: viewer.id, note: body.note?.trim() || null, createdAt: now };
@@ -109,7 +111,7 @@ export function createErrandsService(deps: {
       } catch (error) {
         // Two errands racing for one ticket: the running-errand index lets one in.
         if ((error as { code?: string }).code === '23505' || String((error as { cause?: { code?: string } }).cause?.code) === '23505') {
-          throw conflict('ERRAND_TICKET_UNAVAILABLE', `有一张工单${ERRAND_REFUSAL_MESSAGES.in_errand}，这一趟跑腿没有建立。`, {});
+          throw errandUnavailable(null, 'in_errand');
         }
         throw error;
       }

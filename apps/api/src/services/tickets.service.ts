@@ -15,6 +15,7 @@ import {
   type TimeLimit,
   type ActionInput,
   type DomainEvent,
+  type ErrandRefusal,
   type PendingRequest,
   relationsOf,
   type SpecialTag,
@@ -41,6 +42,7 @@ import {
 } from '@minhu/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { isDate, UUID, type SignedCursors } from './cursor.js';
+import { errandUnavailable } from './errands.service.js';
 import { routeAt } from './route-ticket.js';
 import type { Notifier } from './notifier.js';
 import { limitOf, machineOf, needsRequestedLimit, seesAsResident, ticketView } from './ticket-view.js';
@@ -329,8 +331,7 @@ export function createTicketsService(deps: Deps) {
       now: Date,
       alsoWrite: (executor: Executor) => Promise<void>,
     ): Promise<Ticket[]> {
-      const refused = (row: TicketViewRow, why: string) =>
-        conflict('ERRAND_TICKET_UNAVAILABLE', `工单 ${row.ticket.number} ${why}，这一趟跑腿没有建立，请去掉它再试。`, { ticketId: row.ticket.id, number: row.ticket.number });
+      const refused = (row: TicketViewRow, reason: ErrandRefusal, why?: string) => errandUnavailable({ id: row.ticket.id, number: row.ticket.number }, reason, why);
       const changes: { row: TicketViewRow; next: MachineTicket; limit: TimeLimit; events: DomainEvent[]; notifications: Awaited<ReturnType<Notifier['plan']>> }[] = [];
       for (const row of rows) {
         const { ticket, areaPath } = row;
@@ -343,7 +344,7 @@ export function createTicketsService(deps: Deps) {
           { action: 'note' as const, text: noteText, attachments: [] },
         ]) {
           const result = transition(next, input, actor, { now, timeLimit: limit });
-          if (!result.ok) throw refused(row, transitionError(result.error, row).message.replace(/。$/, ''));
+          if (!result.ok) throw refused(row, 'not_allowed', transitionError(result.error, row).message.replace(/。$/, ''));
           next = result.next;
           events.push(...result.events);
         }
@@ -363,7 +364,7 @@ export function createTicketsService(deps: Deps) {
             notifications,
             attachments: { ids: [], ownerId: viewer.id },
           });
-          if (!done) throw refused(row, '刚被其他人更新');
+          if (!done) throw refused(row, 'changed');
           written.push(await presented(viewer, done.view, now));
         }
         await alsoWrite(tx);
