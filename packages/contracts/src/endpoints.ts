@@ -42,12 +42,18 @@ import {
   NotificationsQuery,
   PolicyList,
   PutPoliciesBody,
+  Staffing,
+  StaffingQuery,
   Updated,
 } from './monitoring.js';
 import { Health, OpenApiDocument, UploadReply } from './system.js';
 import {
   CreateDistributionBody,
   CreateErrandBody,
+  EndSecondmentQuery,
+  Secondment,
+  SecondmentBody,
+  SecondmentList,
   DeliverErrandBody,
   DeliveryBody,
   Errand,
@@ -422,6 +428,15 @@ export const endpoints = {
     replies: { 200: MemberLoad },
     errors: METRICS_ERRORS,
   }),
+  metricsStaffing: endpoint({
+    method: 'GET',
+    path: '/metrics/staffing',
+    tag: 'monitoring',
+    summary: '力量缺口：各小区、各服务队的在办、超时、在岗、人均在办、无人包保的重点人员和缺口，缺口大的在前 (书记、管理员；队长看本队)',
+    query: StaffingQuery,
+    replies: { 200: Staffing },
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+  }),
   exportTicketsCsv: endpoint({
     method: 'GET',
     path: '/exports/tickets.csv',
@@ -699,6 +714,37 @@ export const endpoints = {
     params: IdParams,
     replies: { 200: { file: XLSX, description: 'Excel 发放台账，工作表「发放台账」' } },
     errors: ['NOT_FOUND'],
+  }),
+
+  // 力量缺口：借调
+  createSecondment: endpoint({
+    method: 'POST',
+    path: '/teams/:id/secondments',
+    tag: 'logistics',
+    summary: '借调 (书记、管理员；须同时管着两支队)：把另一支队的队员借到这支队，到期自动结束；期间他看这支队的待办、接这支队的派单，原队不再给他派单',
+    params: IdParams,
+    body: SecondmentBody,
+    replies: { 201: Secondment },
+    errors: ['NOT_FOUND', 'FORBIDDEN', 'NOT_A_MEMBER', 'INVALID_UNTIL', 'ALREADY_MEMBER'],
+  }),
+  listSecondments: endpoint({
+    method: 'GET',
+    path: '/teams/:id/secondments',
+    tag: 'logistics',
+    summary: '借调到这支队、仍在期内的队员 (本队队员、辖区书记、管理员)',
+    params: IdParams,
+    replies: { 200: SecondmentList },
+    errors: ['NOT_FOUND'],
+  }),
+  endSecondment: endpoint({
+    method: 'DELETE',
+    path: '/teams/:id/secondments',
+    tag: 'logistics',
+    summary: '提前结束借调 (书记、管理员)',
+    params: IdParams,
+    query: EndSecondmentQuery,
+    replies: { 200: Secondment },
+    errors: ['NOT_FOUND', 'FORBIDDEN'],
   }),
 
   // 封控期物资保障：跑腿批次

@@ -182,3 +182,33 @@ export const DeliverErrandBody = Type.Object(
   { additionalProperties: false },
 );
 export type DeliverErrandBody = Static<typeof DeliverErrandBody>;
+
+/** 借调: a member lent to a busier team until a time. */
+export const MAX_SECONDMENT_DAYS = 90;
+export const SecondmentBody = Type.Object(
+  {
+    userId: Id,
+    until: Type.String({ format: 'date-time', description: `借调到何时 (晚于现在，最多 ${MAX_SECONDMENT_DAYS} 天)；到时自动结束` }),
+    reason: Text(200),
+  },
+  { additionalProperties: false },
+);
+export type SecondmentBody = Static<typeof SecondmentBody>;
+export const EndSecondmentQuery = Type.Object({ userId: Id }, { additionalProperties: false });
+
+export const Secondment = Type.Object({
+  id: Id,
+  teamId: Id,
+  teamName: Type.String(),
+  userId: Id,
+  userName: Type.String(),
+  fromTeamId: Nullable(Id),
+  fromTeamName: Nullable(Type.String()),
+  until: DateTime,
+  reason: Type.String(),
+  createdById: Id,
+  createdAt: DateTime,
+  endedAt: Nullable(DateTime),
+});
+export type Secondment = Static<typeof Secondment>;
+export const SecondmentList = Type.Object({ items: Type.Array(Secondment) });

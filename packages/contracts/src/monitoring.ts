@@ -119,3 +119,31 @@ export const MemberLoad = Type.Object({
   ),
 });
 export type MemberLoad = Static<typeof MemberLoad>;
+
+export const StaffingQuery = Type.Object(
+  { areaId: Type.Optional(Id) },
+  { additionalProperties: false, description: '不填：本人所管的全部区域 (书记)，或所带的服务队 (队长)' },
+);
+export type StaffingQuery = Static<typeof StaffingQuery>;
+
+/** 力量缺口: per compound and team (staffingGap in the domain). */
+export const StaffingRow = Type.Object({
+  areaId: Id,
+  areaName: Type.String(),
+  areaKind: Type.String(),
+  teamId: Id,
+  teamName: Type.String(),
+  open: Type.Integer({ description: '在办：本队已派单、已签收、办理中的工单' }),
+  overdue: Type.Integer({ description: '其中已超时的' }),
+  onDuty: Type.Integer({ description: '在岗队员 (含借调来的，不含借调出去的)' }),
+  seconded: Type.Integer({ description: '借调到本队、仍在期内的队员' }),
+  openPerOnDuty: Nullable(Type.Number({ description: '在办 ÷ 在岗；无人在岗时为 null' })),
+  specialUncovered: Type.Integer({ description: '片区内无人包保的重点人员' }),
+  gap: Type.Integer({ description: '缺口 = 在办 + 超时 + 无人包保的重点人员 − 在岗 × 8；大于 0 即人手不够' }),
+  membersNeeded: Type.Integer({ description: '补齐缺口需借调的人数：⌈缺口 ÷ 8⌉' }),
+});
+export const Staffing = Type.Object({
+  items: Type.Array(StaffingRow, { description: '按缺口从大到小；缺口相同，人均在办多的在前' }),
+  at: DateTime,
+});
+export type Staffing = Static<typeof Staffing>;

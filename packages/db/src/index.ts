@@ -19,3 +19,4 @@ export * from './distributions-repository.js';
 export * from './people-repository.js';
 export * from './errands-repository.js';
 export * from './rate-limits-repository.js';
+export * from './secondments-repository.js';

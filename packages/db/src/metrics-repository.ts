@@ -126,6 +126,9 @@ export function createMetricsRepository(handle: DbHandle) {
       return rows;
     },
 
+    /** 力量缺口's counts for the teams in scope, now (see staffingCounts). */
+    staffing: (scope: MetricsScope, now: Date, executor: Executor = db) => staffingCounts(handle, scope, now, executor),
+
     /** Each member of the teams in scope: open and overdue now, claimed and resolved in the window. */
     async memberLoad(w: MetricsWindow, executor: Executor = db) {
       const now = sql`${w.now.toISOString()}::timestamptz`;
@@ -165,3 +168,79 @@ export function createMetricsRepository(handle: DbHandle) {
 }
 
 export type MetricsRepository = ReturnType<typeof createMetricsRepository>;
+
+/** What the staffing gap is worked out from, per active team in scope (staffingGap in the domain). */
+export interface StaffingCountRow {
+  teamId: string;
+  teamName: string;
+  areaId: string;
+  areaName: string;
+  areaKind: string;
+  open: number;
+  overdue: number;
+  /** Active members on duty, not counting those seconded elsewhere (借调), counting those seconded here. */
+  onDuty: number;
+  /** Members seconded here now. */
+  seconded: number;
+  specialUncovered: number;
+}
+
+/**
+ * The counts behind 力量缺口, one row per active team whose area lies in the scope, in one
+ * statement: each team's open tickets and the overdue ones among them (from the open-queue index
+ * on team, status, rank and due time), its active members on duty (those seconded here in, those
+ * seconded elsewhere out), and, for a general team (no
+ * categories: it holds the place), the key persons living in its area with nobody responsible
+ * for them or for their home (the same rule as the uncovered list of 组织管理).
+ */
+async function staffingCounts(handle: DbHandle, scope: MetricsScope, now: Date, executor: Executor): Promise<StaffingCountRow[]> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const inScope =
+    scope.kind === 'teams'
+      ? sql`t.id IN (${sql.join(scope.teamIds.map((id) => sql`${id}`), sql`, `)})`
+      : scope.paths === null
+        ? sql`true`
+        : sql`(${sql.join(scope.paths.map((p) => sql`a.path LIKE ${p + '%'}`), sql` OR `)})`;
+  const activeResponsible = sql`SELECT 1 FROM responsibilities r JOIN team_members rm ON rm.team_id = r.team_id AND rm.user_id = r.member_id AND rm.active`;
+  const rows = await handle.rows<{
+    team_id: string;
+    team_name: string;
+    area_id: string;
+    area_name: string;
+    area_kind: string;
+    open: number;
+    overdue: number;
+    on_duty: number;
+    seconded: number;
+    special_uncovered: number;
+  }>(
+    sql`SELECT t.id AS team_id, t.name AS team_name, a.id AS area_id, a.name AS area_name, a.kind AS area_kind,
+          (SELECT count(*)::int FROM tickets x WHERE x.team_id = t.id AND ${statusIn('x.status', OPEN_STATUSES)}) AS open,
+          (SELECT count(*)::int FROM tickets x WHERE x.team_id = t.id AND ${statusIn('x.status', OPEN_STATUSES)} AND x.due_at < ${at}) AS overdue,
+          (SELECT count(*)::int FROM team_members m JOIN users u ON u.id = m.user_id
+             WHERE m.team_id = t.id AND m.active AND u.active AND m.availability = 'on_duty'
+               AND NOT EXISTS (SELECT 1 FROM secondments s WHERE s.from_team_id = t.id AND s.user_id = m.user_id AND s.ended_at IS NULL)) AS on_duty,
+          (SELECT count(*)::int FROM secondments s WHERE s.team_id = t.id AND s.ended_at IS NULL) AS seconded,
+          CASE WHEN cardinality(t.categories) > 0 THEN 0 ELSE
+            (SELECT count(*)::int FROM areas h JOIN users pe ON pe.home_area_id = h.id
+               WHERE h.path LIKE a.path || '%' AND cardinality(pe.special_tags) > 0 AND pe.active
+                 AND NOT EXISTS (${activeResponsible} WHERE r.person_id = pe.id)
+                 AND NOT EXISTS (${activeResponsible} WHERE r.area_id = ANY(string_to_array(trim(both '/' from h.path), '/')::uuid[])))
+          END AS special_uncovered
+        FROM teams t JOIN areas a ON a.id = t.area_id
+        WHERE t.active AND ${inScope}`,
+    executor,
+  );
+  return rows.map((r) => ({
+    teamId: r.team_id,
+    teamName: r.team_name,
+    areaId: r.area_id,
+    areaName: r.area_name,
+    areaKind: r.area_kind,
+    open: Number(r.open),
+    overdue: Number(r.overdue),
+    onDuty: Number(r.on_duty),
+    seconded: Number(r.seconded),
+    specialUncovered: Number(r.special_uncovered),
+  }));
+}

@@ -143,7 +143,10 @@ export function createOrgRepository(handle: DbHandle) {
               (SELECT json_agg(rules) FROM rules) AS rules,
               (SELECT json_agg(named) FROM named) AS teams,
               (SELECT json_agg(resp ORDER BY resp.created_at, resp.id) FROM resp) AS responsibilities,
-              (SELECT json_agg(json_build_object('team_id', m.team_id, 'user_id', m.user_id, 'availability', m.availability, 'backup_member_id', m.backup_member_id))
+              (SELECT json_agg(json_build_object('team_id', m.team_id, 'user_id', m.user_id, 'backup_member_id', m.backup_member_id,
+                 -- Seconded to another team (借调): off duty for their own team's routing until it ends.
+                 'availability', CASE WHEN EXISTS (SELECT 1 FROM secondments s WHERE s.from_team_id = m.team_id AND s.user_id = m.user_id AND s.ended_at IS NULL)
+                   THEN 'off_duty' ELSE m.availability END))
                  FROM team_members m JOIN users u ON u.id = m.user_id
                  WHERE m.team_id = ANY(ARRAY(SELECT id FROM named)) AND m.active AND u.active) AS members,
               (SELECT json_agg(json_build_object('category', p.category, 'urgency', p.urgency, 'controlLevel', p.control_level,

@@ -633,3 +633,34 @@ export const errandTickets = pgTable(
     uniqueIndex('errand_tickets_running_key').on(t.ticketId).where(sql`delivered_at IS NULL`),
   ],
 );
+
+/**
+ * 借调: a member of one team lent to another (the busier one) until a time. While it runs the
+ * member has an active membership of the receiving team (its queue and its routing), and is off
+ * duty for the routing of the team they came from; it ends early (DELETE) or by itself when
+ * `until` comes (the sweep), which ends that membership again.
+ */
+export const secondments = pgTable(
+  'secondments',
+  {
+    id: uuid('id').primaryKey(),
+    teamId: uuid('team_id').notNull().references(() => teams.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    /** The general team they came from (null: none, a member of category teams only). */
+    fromTeamId: uuid('from_team_id').references(() => teams.id),
+    until: at('until').notNull(),
+    reason: text('reason').notNull(),
+    createdById: uuid('created_by_id').notNull().references(() => users.id),
+    createdAt: createdAt(),
+    endedAt: at('ended_at'),
+    /** Who ended it early; null when it ran out. */
+    endedById: uuid('ended_by_id').references(() => users.id),
+  },
+  (t) => [
+    // One running secondment of a person to a team, even when two secretaries second at once.
+    uniqueIndex('secondments_running_key').on(t.teamId, t.userId).where(sql`ended_at IS NULL`),
+    // What the sweep ends: the running ones by their end.
+    index('secondments_running_until_idx').on(t.until).where(sql`ended_at IS NULL`),
+    index('secondments_from_team_idx').on(t.fromTeamId, t.userId).where(sql`ended_at IS NULL`),
+  ],
+);

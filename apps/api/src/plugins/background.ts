@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
 /**
- * The overdue sweep every SLA_SWEEP_INTERVAL_MS and, when WeChat sending is configured (app id,
+ * The overdue sweep (and the end of secondments whose time has come) every SLA_SWEEP_INTERVAL_MS and, when WeChat sending is configured (app id,
  * secret and at least one template), the WeChat outbox every NOTIFY_DISPATCH_INTERVAL_MS, on
  * every process: each makes sure every ticket or message is handled once. A run never overlaps
  * the previous one of the same job on the same process.
@@ -13,6 +13,8 @@ export function startBackgroundWork(app: FastifyInstance, config: Config) {
   const { appId, appSecret, subscribeTemplates } = config.wechat;
   const sendsWechat = Boolean(appId && appSecret && Object.keys(subscribeTemplates).length > 0);
   repeat(app, config.slaSweepIntervalMs, 'overdue sweep', () => app.services.sweep.run(app.clock()));
+  // Secondments (借调) end by themselves when their time comes, on the sweep's beat.
+  repeat(app, config.slaSweepIntervalMs, 'secondments', () => app.services.secondments.endDue(app.clock()));
   // Housekeeping: rate-limit counters whose window has ended (plugins/rate-limit.ts), and photos
   // uploaded a day ago and never attached.
   repeat(app, HOUSEKEEPING_INTERVAL_MS, 'housekeeping', async () => ({

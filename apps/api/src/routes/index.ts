@@ -9,6 +9,7 @@ import monitoringRoutes from './monitoring.routes.js';
 import orgAdminRoutes from './org-admin.routes.js';
 import orgRoutes from './org.routes.js';
 import peopleRoutes from './people.routes.js';
+import secondmentsRoutes from './secondments.routes.js';
 import { servesExactlyTheTable } from './serve.js';
 import systemRoutes from './system.routes.js';
 import ticketsRoutes from './tickets.routes.js';
@@ -32,4 +33,5 @@ export default async function apiRoutes(api: FastifyInstance, options: { devLogi
   await api.register(exportsRoutes);
   await api.register(distributionsRoutes);
   await api.register(errandsRoutes);
+  await api.register(secondmentsRoutes);
 }

@@ -11,6 +11,7 @@ export default async function monitoringRoutes(app: FastifyInstance) {
     markNotificationRead: async (request) => notifications.markRead(request.viewer, [request.params.id], app.clock()),
     metricsSummary: async (request) => metrics.summary(request.viewer, request.query, app.clock()),
     metricsDaily: async (request) => metrics.daily(request.viewer, request.query, app.clock()),
+    metricsStaffing: async (request) => metrics.staffing(request.viewer, request.query, app.clock()),
     metricsMembers: async (request) => metrics.members(request.viewer, request.query, app.clock()),
   });
 }

@@ -10,6 +10,7 @@ import {
   createPoliciesRepository,
   createOrgRepository,
   createPeopleRepository,
+  createSecondmentsRepository,
   createTicketsRepository,
   createUploadsRepository,
   createUsersRepository,
@@ -29,6 +30,7 @@ import { createNotificationsService } from './notifications.service.js';
 import { createNotifier } from './notifier.js';
 import { createPoliciesService } from './policies.service.js';
 import { createRateCounters } from './rate-counters.js';
+import { createSecondmentsService } from './secondments.service.js';
 import { createSweepService } from './sweep.service.js';
 import { createOrgAdminService } from './org-admin.service.js';
 import { createOrgService } from './org.service.js';
@@ -100,6 +102,7 @@ export function createServices(
     exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
     errands: createErrandsService({ errands: createErrandsRepository(handle), tickets, ticketService, org }),
     distributions: createDistributionsService({ distributions: createDistributionsRepository(handle), org, uploads, access }),
+    secondments: createSecondmentsService({ handle, org, write: createOrgWriteRepository(handle), secondments: createSecondmentsRepository(handle), people: signedIn }),
     sweep: createSweepService({ tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
     dispatcher: createDispatcherService({
       deliveries: createDeliveriesRepository(handle),

@@ -1,4 +1,5 @@
-import type { DailySeries, MemberLoad, MetricsQuery, MetricsSummary } from '@minhu/contracts';
+import type { DailySeries, MemberLoad, MetricsQuery, MetricsSummary, Staffing, StaffingQuery } from '@minhu/contracts';
+import { byGap, staffingGap } from '@minhu/domain';
 import type { FigureRow, MetricsRepository, MetricsScope, MetricsWindow, OrgRepository } from '@minhu/db';
 import { CHINA_TIME } from '@minhu/db';
 import { badRequest, forbidden, notFound } from '../errors.js';
@@ -124,6 +125,20 @@ export function createMetricsService(deps: { metrics: MetricsRepository; org: Or
           resolved: rows.get(date)?.resolved ?? 0,
           overdue: rows.get(date)?.overdue ?? 0,
         })),
+      };
+    },
+
+    /**
+     * 力量缺口 now, per team in scope (the same scope as the other figures: a secretary's subtree or
+     * the area asked for in it, an admin's anything, a leader's own teams), worked out by the
+     * domain's staffingGap and sorted by its byGap.
+     */
+    async staffing(viewer: Viewer, query: StaffingQuery, now: Date): Promise<Staffing> {
+      const scope = await scopeOf(viewer, query);
+      const rows = await metrics.staffing(scope, now);
+      return {
+        at: now.toISOString(),
+        items: rows.map((r) => ({ ...r, ...staffingGap(r) })).sort(byGap),
       };
     },
 
