@@ -337,6 +337,26 @@ export const tickets = pgTable(
   ],
 );
 
+/**
+ * The member home's counters (待签收, 我的, 超时) as rows of deltas: kind 1, a team's tickets
+ * waiting for a claim (bucket 0); kind 2, a member's open tickets (bucket 0); kind 3, a team's open
+ * tickets by the hour their due time falls in (bucket: hours since 1970). Written by triggers on
+ * `tickets` in the statement that changes a ticket (migration 0018: one row per key the statement
+ * changed, from its old and new rows, never rereading a ticket), appended rather than updated so
+ * that writers never wait on each other, and folded into one row per key by `compactCounters`.
+ * A counter is the sum of its key's rows. See `counts` in tickets-repository.ts.
+ */
+export const ticketCounters = pgTable(
+  'ticket_counters',
+  {
+    kind: smallint('kind').notNull(),
+    groupId: uuid('group_id').notNull(),
+    bucket: integer('bucket').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [index('ticket_counters_key_idx').on(t.groupId, t.kind, t.bucket)],
+);
+
 export const ticketItems = pgTable(
   'ticket_items',
   {

@@ -4,7 +4,7 @@ import { OPEN_STATUSES, QUEUE_RANKS, type Category, type MachineTicket, type Not
 import type { DbHandle, Executor } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
 import { withFastRows } from './row-mapper.js';
-import { areas, idempotencyKeys, notificationDeliveries, notifications, teams, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
+import { areas, idempotencyKeys, notificationDeliveries, notifications, teams, ticketCounters, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
 import { sqlLiterals, statusIn } from './status-sql.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -522,14 +522,38 @@ export function createTicketsRepository(handle: DbHandle) {
     /**
      * The member home's counters, exact: 待签收 (their teams' tickets waiting for a claim), 我的
      * (open tickets assigned to them), 超时 (their teams' open tickets past the due time that
-     * applies now) and 待接收 (hand-offs offered to their teams). Each is counted from an index
-     * alone (index-only: it holds every column asked about), the overdue one range by range
-     * (team × status × rank, due time before now), so counting reads only the entries counted:
-     * the cost follows the counts (about 4 ms for 20,000 open tickets in one team), not the table.
+     * applies now) and 待接收 (hand-offs offered to their teams). The first three are sums of the
+     * counter rows the ticket statements keep (ticket_counters, schema.ts); 超时 sums the hours of
+     * due times before the current hour from them and counts the current hour's from the queue
+     * index (due time from the hour's start to now), so a count costs the team's hours with open
+     * tickets plus the tickets falling due this hour, never the backlog. All in one statement, so
+     * one snapshot: a ticket's write and its counter rows are seen together or not at all.
      */
     async counts(input: CountsInput): Promise<{ unclaimed: number; mine: number; overdue: number; incoming: number }> {
       const [row] = await handle.rows<{ unclaimed: number; mine: number; overdue: number; incoming: number }>(countsQuery(input));
       return row!;
+    },
+
+    /**
+     * Folds each counter key's delta rows into one (and drops keys that sum to nothing), in one
+     * statement: readers see the rows before or after, and the sums are the same. Rows a writer
+     * appends meanwhile are not in this statement's snapshot and stay for the next time; two
+     * compactions at once fold each row once (a row the other deleted is skipped). Returns how
+     * many rows were folded.
+     */
+    async compactCounters(): Promise<number> {
+      const [row] = await handle.rows<{ folded: number }>(sql`WITH k AS (
+          SELECT kind, group_id, bucket FROM ${ticketCounters} GROUP BY 1, 2, 3 HAVING count(*) > 1 OR sum(n) = 0
+        ), d AS (
+          DELETE FROM ${ticketCounters} c USING k WHERE c.kind = k.kind AND c.group_id = k.group_id AND c.bucket = k.bucket
+          RETURNING c.kind, c.group_id, c.bucket, c.n
+        ), i AS (
+          INSERT INTO ${ticketCounters} (kind, group_id, bucket, n)
+          SELECT kind, group_id, bucket, sum(n)::integer FROM d GROUP BY 1, 2, 3 HAVING sum(n) <> 0
+          RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM d)::int AS folded, (SELECT count(*) FROM i)::int AS kept`);
+      return row!.folded;
     },
 
     /** The counters' statement as `counts` sends it (the bench replays it). */
@@ -554,22 +578,29 @@ interface CountsInput {
   now: Date;
 }
 
+/** Counter kinds in ticket_counters (migration 0018). */
+const COUNTER = { unclaimed: 1, mine: 2, dueHour: 3 } as const;
+const HOUR_MS = 3600_000;
+
 /** The member home's counters in one statement (see `counts`). */
 function countsQuery(input: CountsInput): SQL {
-  const teamIds = input.teamIds.join(',');
+  const teamIds = sql`string_to_array(${input.teamIds.join(',')}, ',')::uuid[]`;
+  const hour = Math.floor(input.now.getTime() / HOUR_MS);
+  const sum = (kind: number, groups: SQL, more: SQL = sql``) =>
+    sql`(SELECT coalesce(sum(c.n), 0) FROM ${ticketCounters} c WHERE c.group_id = ANY(${groups}) AND c.kind = ${sql.raw(String(kind))}${more})`;
   return sql`SELECT
-      (SELECT count(*) FROM ${tickets} x WHERE x.team_id = ANY(string_to_array(${teamIds}, ',')::uuid[])
-        AND x.status = 'assigned' AND x.status IN (${OPEN}))::int AS unclaimed,
-      (SELECT count(*) FROM ${tickets} x WHERE x.assignee_id = ${input.assigneeId} AND x.status IN (${OPEN}))::int AS mine,
-      (SELECT coalesce(sum(c.n), 0) FROM unnest(string_to_array(${teamIds}, ',')::uuid[]) AS g(id)
+      ${sum(COUNTER.unclaimed, teamIds)}::int AS unclaimed,
+      ${sum(COUNTER.mine, sql`ARRAY[${input.assigneeId}::uuid]`)}::int AS mine,
+      (${sum(COUNTER.dueHour, teamIds, sql` AND c.bucket < ${hour}`)} + (SELECT coalesce(sum(c.n), 0)
+        FROM unnest(${teamIds}) AS g(id)
         CROSS JOIN unnest(ARRAY[${OPEN}]::text[]) AS s(status)
         CROSS JOIN unnest(ARRAY[${sql.raw(QUEUE_RANKS.join(', '))}]::smallint[]) AS r(rank)
         CROSS JOIN LATERAL (
           SELECT count(*) AS n FROM ${tickets} x
           WHERE x.team_id = g.id AND x.status = s.status AND x.status IN (${OPEN}) AND x.queue_rank = r.rank
-            AND x.due_at < ${input.now.toISOString()}::timestamptz
-        ) c)::int AS overdue,
-      (SELECT count(*) FROM ${tickets} x WHERE x.handoff_to_team_id = ANY(string_to_array(${teamIds}, ',')::uuid[]))::int AS incoming`;
+            AND x.due_at >= ${new Date(hour * HOUR_MS).toISOString()}::timestamptz AND x.due_at < ${input.now.toISOString()}::timestamptz
+        ) c))::int AS overdue,
+      (SELECT count(*) FROM ${tickets} x WHERE x.handoff_to_team_id = ANY(${teamIds}))::int AS incoming`;
 }
 
 /**

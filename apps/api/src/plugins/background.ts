@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+const COUNTER_COMPACTION_INTERVAL_MS = 60_000;
 
 /**
  * The overdue sweep (and the end of secondments whose time has come) every SLA_SWEEP_INTERVAL_MS and, when WeChat sending is configured (app id,
@@ -21,6 +22,8 @@ export function startBackgroundWork(app: FastifyInstance, config: Config) {
     counters: await app.services.rateCounters.removeExpired(app.clock()),
     uploads: await app.services.uploads.removeUnattached(app.clock()),
   }));
+  // The member counters' delta rows folded into one a key, so that reading one stays a few rows.
+  repeat(app, COUNTER_COMPACTION_INTERVAL_MS, 'counter compaction', () => app.services.tickets.compactCounters());
   if (sendsWechat) repeat(app, config.notifyDispatchIntervalMs, 'wechat dispatch', () => app.services.dispatcher.run(app.clock()));
 }
 

@@ -271,6 +271,11 @@ export function createTicketsService(deps: Deps) {
       return tickets.counts({ teamIds: viewer.teams.map((t) => t.id), assigneeId: viewer.id, now });
     },
 
+    /** Folds the counters' delta rows (background work, every minute): see compactCounters in packages/db. */
+    async compactCounters(): Promise<{ counterRows: number }> {
+      return { counterRows: await tickets.compactCounters() };
+    },
+
     /**
      * An action, decided on the ticket as read and written only if nobody changed it meanwhile
      * (its version): otherwise decided again on what it is now. Two members claiming at once:
