@@ -1,36 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { fetchPhoto, JPEG, PNG, uploadPhoto } from '../support/photos.js';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
-
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 2)]);
-
-function multipart(filename: string, content: Buffer, type = 'image/png') {
-  const boundary = '----minhu-test-boundary';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 describe('uploads', () => {
   let t: TestApp;
   let people: SmallOrg['people'];
   let resident: Client;
-  const upload = async (client: Client, filename: string, content: Buffer, type?: string) => {
-    const form = multipart(filename, content, type);
-    const reply = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/uploads',
-      headers: { authorization: `Bearer ${client.token}`, ...form.headers },
-      payload: form.payload,
-    });
-    return { status: reply.statusCode, body: reply.json() };
-  };
-  const fetchUpload = (client: Client, id: string) =>
-    t.app.inject({ method: 'GET', url: `/api/v1/uploads/${id}`, headers: { authorization: `Bearer ${client.token}` } });
+  const upload = (client: Client, filename: string, content: Buffer, type?: string) => uploadPhoto(t, client, filename, content, type);
+  const fetchUpload = (client: Client, id: string) => fetchPhoto(t, client, id);
 
   beforeAll(async () => {
     t = await startTestApp();

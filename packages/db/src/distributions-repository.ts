@@ -217,6 +217,19 @@ export function createDistributionsRepository(handle: DbHandle) {
      * Records the handover, only if the line is still pending: of two members at the same door,
      * one statement updates the row and the other finds it already delivered (no row back).
      */
+    /**
+     * The lines a photo is attached to, with what decides who sees them (the round's area, the
+     * line's team, its residents); read through the partial GIN index of lines with photos.
+     */
+    async photoLines(uploadId: string, executor: Executor = db) {
+      return handle.rows<{ areaPath: string; teamId: string | null; residentIds: string[] }>(
+        sql`SELECT d.area_path AS "areaPath", l.team_id AS "teamId", l.resident_ids AS "residentIds"
+            FROM ${distributionLines} l JOIN ${distributions} d ON d.id = l.distribution_id
+            WHERE l.attachments <> '{}'::uuid[] AND l.attachments @> ARRAY[${uploadId}]::uuid[]`,
+        executor,
+      );
+    },
+
     async deliver(lineId: string, by: { userId: string; note: string | null; attachments: string[]; at: Date }, executor: Executor = db) {
       const rows = await executor
         .update(distributionLines)

@@ -621,6 +621,9 @@ export const distributionLines = pgTable(
     uniqueIndex('distribution_lines_position_key').on(t.distributionId, t.position),
     index('distribution_lines_building_idx').on(t.distributionId, t.buildingId, t.status),
     index('distribution_lines_residents_idx').using('gin', t.residentIds),
+    // Whose delivery a photo is (who may see it): only lines with photos are in it, so the lines a
+    // round starts with cost it nothing.
+    index('distribution_lines_attachments_idx').using('gin', t.attachments).where(sql`attachments <> '{}'::uuid[]`),
     check('distribution_lines_status_check', oneOf('status', ['pending', 'delivered'])),
   ],
 );

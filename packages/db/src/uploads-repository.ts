@@ -28,7 +28,7 @@ export function createUploadsRepository(handle: DbHandle) {
         DELETE FROM ${uploads} WHERE id IN (
           SELECT u.id FROM ${uploads} u
           WHERE u.ticket_id IS NULL AND u.created_at < ${before.toISOString()}::timestamptz
-            AND NOT EXISTS (SELECT 1 FROM ${distributionLines} l WHERE u.id = ANY(l.attachments))
+            AND NOT EXISTS (SELECT 1 FROM ${distributionLines} l WHERE l.attachments <> '{}'::uuid[] AND l.attachments @> ARRAY[u.id])
           LIMIT ${limit})
         RETURNING 1`);
       return rows.length;

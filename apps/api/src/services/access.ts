@@ -1,5 +1,5 @@
 import { relationsOf, type Actor } from '@minhu/domain';
-import type { AreaRow, OrgRepository, PeopleRepository, TicketRow, TicketsRepository } from '@minhu/db';
+import type { AreaRow, DistributionsRepository, OrgRepository, PeopleRepository, TicketRow, TicketsRepository } from '@minhu/db';
 import { notFound } from '../errors.js';
 import { machineOf } from './ticket-view.js';
 import type { Viewer } from './viewer.js';
@@ -81,8 +81,20 @@ export function createAccess(deps: {
   tickets: Pick<TicketsRepository, 'view'>;
   org: Pick<OrgRepository, 'area'>;
   people: Pick<PeopleRepository, 'teamPaths'>;
+  distributions: Pick<DistributionsRepository, 'photoLines'>;
 }) {
-  const { tickets, org, people } = deps;
+  const { tickets, org, people, distributions } = deps;
+
+  /** Whether the viewer leads a team whose area holds the area at `areaPath`. */
+  async function leadsOver(viewer: Viewer, areaPath: string): Promise<boolean> {
+    for (const team of viewer.teams) {
+      if (team.role !== 'leader') continue;
+      const teamArea = await org.area(team.areaId);
+      if (teamArea && areaPath.startsWith(teamArea.path)) return true;
+    }
+    return false;
+  }
+
   return {
     /** Whose register entries the viewer may read (see PeopleScope). */
     async peopleScope(viewer: Viewer): Promise<PeopleScope> {
@@ -111,11 +123,18 @@ export function createAccess(deps: {
      * Whether the viewer leads a team whose area holds the area at `areaPath` (a leader runs
      * logistics for their compound, as a secretary does for their subtree).
      */
-    async leadsOver(viewer: Viewer, areaPath: string): Promise<boolean> {
-      for (const team of viewer.teams) {
-        if (team.role !== 'leader') continue;
-        const teamArea = await org.area(team.areaId);
-        if (teamArea && areaPath.startsWith(teamArea.path)) return true;
+    leadsOver,
+
+    /**
+     * Whether the viewer may see a photo of a delivery (健康包 at a door): whoever sees that line
+     * of the round, i.e. who runs the round's area (admins, secretaries over it, the leader of a
+     * team holding it), the members of the team covering the household, and its residents.
+     */
+    async seesDeliveryPhoto(viewer: Viewer, uploadId: string): Promise<boolean> {
+      for (const line of await distributions.photoLines(uploadId)) {
+        if (covers(viewer, line.areaPath) || line.residentIds.includes(viewer.id)) return true;
+        if (line.teamId !== null && viewer.teams.some((t) => t.id === line.teamId)) return true;
+        if (await leadsOver(viewer, line.areaPath)) return true;
       }
       return false;
     },

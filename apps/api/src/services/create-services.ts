@@ -57,7 +57,8 @@ export function createServices(
   const notifications = createNotificationsRepository(handle);
   const policies = createPoliciesRepository(handle);
   const people = createPeopleRepository(handle);
-  const access = createAccess({ tickets, org, people });
+  const distributions = createDistributionsRepository(handle);
+  const access = createAccess({ tickets, org, people, distributions });
   // Rate-limit counters, shared by the API's processes (plugins/rate-limit.ts, the emergency pages).
   const rateCounters = createRateCounters(handle);
   // Who is signed in, kept between requests; the services whose writes change people tell it.
@@ -101,7 +102,7 @@ export function createServices(
     metrics,
     exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
     errands: createErrandsService({ errands: createErrandsRepository(handle), tickets, ticketService, org }),
-    distributions: createDistributionsService({ distributions: createDistributionsRepository(handle), org, uploads, access }),
+    distributions: createDistributionsService({ distributions, org, uploads, access }),
     secondments: createSecondmentsService({ handle, org, write: createOrgWriteRepository(handle), secondments: createSecondmentsRepository(handle), people: signedIn }),
     sweep: createSweepService({ tickets, notifier, autoCloseAfterMs: config.autoCloseAfterMs }),
     dispatcher: createDispatcherService({

@@ -201,7 +201,8 @@ export function createDistributionsService(deps: {
       const attachments = body.attachments ?? [];
       for (const uploadId of attachments) {
         const upload = await uploads.get(uploadId);
-        if (!upload || upload.ownerId !== viewer.id || upload.ticketId !== null) {
+        // Not someone else's, not a ticket's, not another door's already.
+        if (!upload || upload.ownerId !== viewer.id || upload.ticketId !== null || (await distributions.photoLines(uploadId)).length > 0) {
           throw badRequest('UNKNOWN_ATTACHMENT', '照片不存在或不是您上传的，请重新拍照上传。', { attachmentId: uploadId });
         }
       }

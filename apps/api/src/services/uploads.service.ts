@@ -6,7 +6,7 @@ import type { Viewer } from './viewer.js';
 /** Uploads nobody attached within this are removed (housekeeping). */
 export const UNATTACHED_UPLOADS_KEPT_MS = 24 * 3600_000;
 
-export function createUploadsService(deps: { uploads: UploadsRepository; access: Pick<Access, 'seesTicket'>; quotaBytes: number }) {
+export function createUploadsService(deps: { uploads: UploadsRepository; access: Pick<Access, 'seesTicket' | 'seesDeliveryPhoto'>; quotaBytes: number }) {
   const { uploads, access, quotaBytes } = deps;
   return {
     /** Within the person's storage quota (UPLOAD_QUOTA_MB): past it, 413. */
@@ -22,12 +22,16 @@ export function createUploadsService(deps: { uploads: UploadsRepository; access:
       return uploads.removeUnattached(new Date(now.getTime() - UNATTACHED_UPLOADS_KEPT_MS));
     },
 
-    /** The uploader sees their photo; once attached, whoever can see the ticket sees it too. */
+    /**
+     * The uploader sees their photo; once attached, whoever can see the ticket sees it too, and a
+     * delivery's photo whoever sees that household's line of the round (access.seesDeliveryPhoto).
+     */
     async get(viewer: Viewer, id: string) {
       const upload = await uploads.get(id);
       if (!upload) throw notFound('照片');
       if (upload.ownerId === viewer.id) return upload;
-      if (!upload.ticketId || !(await access.seesTicket(viewer, upload.ticketId))) throw notFound('照片');
+      const sees = upload.ticketId ? await access.seesTicket(viewer, upload.ticketId) : await access.seesDeliveryPhoto(viewer, upload.id);
+      if (!sees) throw notFound('照片');
       return upload;
     },
   };

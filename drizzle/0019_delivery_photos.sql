@@ -1,0 +1,1 @@
+CREATE INDEX "distribution_lines_attachments_idx" ON "distribution_lines" USING gin ("attachments") WHERE attachments <> '{}'::uuid[];
