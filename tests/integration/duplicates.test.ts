@@ -62,8 +62,10 @@ describe('possible duplicates', () => {
     const need = { category: 'medicine', urgency: 'normal', beneficiary: { name: '李奶奶', areaId: unit } };
     const stays = (await gridWorker.file({ ...need, description: '李奶奶的胰岛素' })).body;
     const duplicate = (await son.file({ ...need, description: '给我妈买胰岛素' })).body;
-    expect(duplicate.possibleDuplicateOf).toEqual([stays.id]);
+    // The grid worker's ticket is the team's to know of, not the son's (issue 16.2).
+    expect(duplicate.possibleDuplicateOf).toEqual([]);
     const leader = await t.as(people.leader);
+    expect((await leader.get(`/api/v1/tickets/${duplicate.id}`)).body.ticket.possibleDuplicateOf).toEqual([stays.id]);
     const merged = await leader.post(`/api/v1/tickets/${duplicate.id}/merge`, { intoTicketId: stays.id });
     expect(merged.status).toBe(200);
     expect(merged.body.status).toBe('cancelled');

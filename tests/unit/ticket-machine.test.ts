@@ -18,6 +18,8 @@ import {
 type Role =
   | 'filer'
   | 'beneficiary'
+  /** The one a typed phone matched, asked to accept it as theirs. */
+  | 'invited'
   | 'other_resident'
   | 'member'
   | 'assignee'
@@ -61,11 +63,14 @@ const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outc
   assign: { roles: ['leader', 'secretary', 'admin'], from: ['assigned', 'claimed', 'in_progress'], to: 'same' },
   cancel: { roles: ['filer'], from: ['assigned', 'claimed', 'in_progress'], to: 'cancelled' },
   confirm: { roles: ['filer', 'beneficiary'], from: ['resolved'], to: 'closed' },
+  acceptBeneficiary: { roles: ['invited'], from: [...OPEN, 'resolved', 'closed'], to: 'same' },
+  declineBeneficiary: { roles: ['invited'], from: [...OPEN, 'resolved', 'closed'], to: 'same' },
 };
 
 const ROLES = Object.keys({
   filer: 1,
   beneficiary: 1,
+  invited: 1,
   other_resident: 1,
   member: 1,
   assignee: 1,
@@ -113,6 +118,7 @@ function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 
     assigneeId: 'assignee',
     filedById: 'filer',
     beneficiaryUserId: 'beneficiary',
+    beneficiaryInvitedId: 'invited',
     claimedAt: claimed ? hours(-2) : null,
     resolvedAt: status === 'resolved' || status === 'closed' ? hours(-1) : null,
     closedAt: status === 'closed' ? hours(-0.5) : null,
@@ -165,8 +171,8 @@ const cases = TICKET_STATUSES.flatMap((status) =>
 );
 
 describe('ticket state machine: every status × action × role', () => {
-  it('covers 6 statuses × 17 actions × 10 roles', () => {
-    expect(cases).toHaveLength(6 * 17 * 10);
+  it('covers 6 statuses × 19 actions × 11 roles', () => {
+    expect(cases).toHaveLength(6 * 19 * 11);
   });
 
   it.each(cases)('when $role tries $action on a $status ticket', ({ status, action, role }) => {
@@ -208,6 +214,17 @@ describe('ticket state machine: every status × action × role', () => {
 
 describe('transition effects', () => {
   const leader = actorFor('leader');
+
+  it('when the invited person accepts, then they are its beneficiary and no longer invited; declining drops the invitation only', () => {
+    const invited = { ...ticketIn('claimed'), beneficiaryUserId: null };
+    const accepted = transition(invited, { action: 'acceptBeneficiary' }, actorFor('invited'), ctx);
+    expect(accepted.ok && accepted.next).toMatchObject({ beneficiaryUserId: 'invited', beneficiaryInvitedId: null, status: 'claimed' });
+    expect(accepted.ok && accepted.events.map((e) => e.type)).toEqual(['beneficiary_accepted']);
+    const declined = transition(invited, { action: 'declineBeneficiary' }, actorFor('invited'), ctx);
+    expect(declined.ok && declined.next).toMatchObject({ beneficiaryUserId: null, beneficiaryInvitedId: null });
+    // Once answered, they stand in no relation to it: nothing to accept.
+    expect(declined.ok && transition(declined.next, { action: 'acceptBeneficiary' }, actorFor('invited'), ctx)).toMatchObject({ ok: false });
+  });
 
   it('when a member claims, then they become the assignee and the first claim time is kept', () => {
     const result = transition(ticketIn('assigned'), { action: 'claim' }, actorFor('member'), ctx);

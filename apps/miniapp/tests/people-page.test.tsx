@@ -26,6 +26,7 @@ const guiying: Person = {
   address: '春晖小区 1号楼 2单元 102室',
   specialTags: ['elderly'],
   tagsVerified: true,
+  homeVerified: true,
   pendingTags: ['elderly', 'living_alone'],
   hasApp: false,
   notifyBy: 'none',
@@ -64,5 +65,31 @@ describe('the 重点人员 screen', () => {
     const put = sent.find((r) => r.method === 'PUT')!;
     expect(put.url).toContain(`/api/v1/people/${PERSON}/tags`);
     expect(put.data).toEqual({ specialTags: ['elderly', 'living_alone'] });
+    // A home from the register needs no verifying.
+    expect(screen.queryByTestId('verify-home')).toBeNull();
+  });
+
+  it('when a person set their home themself, then it is marked 待核实 and 核实住址 verifies it', async () => {
+    setTokens({ accessToken: 'a', refreshToken: 'r' });
+    storage.set('minhu.me', leader);
+    const sent: { method: string; url: string; data?: unknown }[] = [];
+    const moved = { ...guiying, homeVerified: false };
+    taro.request.mockImplementation(async ({ url, method = 'GET', data }) => {
+      sent.push({ method, url, data });
+      if (url.includes('/api/v1/me')) return { statusCode: 200, data: leader };
+      if (method === 'GET' && url.includes('/api/v1/people')) return { statusCode: 200, data: { items: [moved], nextCursor: null } };
+      if (method === 'POST') return { statusCode: 200, data: { ...moved, homeVerified: true } };
+      throw new Error(`unexpected ${method} ${url}`);
+    });
+    render(
+      <AppProvider>
+        <People />
+      </AppProvider>,
+    );
+    expect(await screen.findByTestId('home-unverified')).toBeTruthy();
+    fireEvent.click(await screen.findByTestId('verify-home'));
+    await waitFor(() => expect(screen.queryByTestId('home-unverified')).toBeNull());
+    expect(sent.find((r) => r.method === 'POST')!.url).toContain(`/api/v1/people/${PERSON}/home/verify`);
+    expect(screen.queryByTestId('verify-home')).toBeNull();
   });
 });

@@ -68,7 +68,7 @@ import {
   MyDistributions,
   NotReceivedBody,
 } from './logistics.js';
-import { PeopleList, PeopleQuery, Person, SetTagsBody } from './people.js';
+import { PeopleList, PeopleQuery, Person, SetTagsBody, VerifyHomeBody } from './people.js';
 
 /**
  * THE table of the API's endpoints, by operation id. The API registers its routes from it
@@ -260,6 +260,17 @@ export const endpoints = {
     replies: { 200: Person },
     errors: ['NOT_FOUND', 'FORBIDDEN'],
   }),
+  verifyPersonHome: endpoint({
+    method: 'POST',
+    path: '/people/:id/home/verify',
+    tag: 'people',
+    summary: '核实居民自填的住址 (队长、辖区书记、管理员)：核实后居民可看到包保队员和队长的电话；记入操作记录',
+    params: IdParams,
+    body: VerifyHomeBody,
+    bodyOptional: true,
+    replies: { 200: Person },
+    errors: ['NOT_FOUND', 'FORBIDDEN'],
+  }),
 
   // 工单
   createTicket: endpoint({
@@ -334,6 +345,13 @@ export const endpoints = {
   assignTicket: action('assign', '指派给本队队员 (队长、书记)', ['NOT_A_MEMBER']),
   cancelTicket: action('cancel', '取消求助 (提交人，办结前)', []),
   confirmTicket: action('confirm', '确认办结并评价；不满意则重新办理并督办 (提交人或求助对象)', []),
+  acceptBeneficiaryTicket: action(
+    'acceptBeneficiary',
+    '确认是本人的求助 (别人按您的手机号为您提交、您已用过小程序时)：确认后工单出现在您的求助里，您收到进展并可评价',
+    [],
+    'beneficiary/accept',
+  ),
+  declineBeneficiaryTicket: action('declineBeneficiary', '不是本人的求助：您不再看到这张工单，服务队队长会收到提醒去核实', [], 'beneficiary/decline'),
 
   // 照片
   createUpload: endpoint({

@@ -22,6 +22,7 @@ export const Person = Type.Object({
   address: Type.String(),
   specialTags: Type.Array(StringEnum(SPECIAL_TAGS), { description: '已核实的类别：提高优先级' }),
   tagsVerified: Type.Boolean(),
+  homeVerified: Type.Boolean({ description: '住址已核实 (台账导入或队长、书记核实)；本人自填的住址未核实前只显示服务队，不显示包保队员和队长电话' }),
   pendingTags: Type.Array(StringEnum(SPECIAL_TAGS), { description: '本人申报、待核实的类别：不提高优先级' }),
   hasApp: Type.Boolean({ description: '是否用过小程序' }),
   notifyBy: StringEnum(NOTIFY_BY),
@@ -42,3 +43,9 @@ export const SetTagsBody = Type.Object(
   { additionalProperties: false },
 );
 export type SetTagsBody = Static<typeof SetTagsBody>;
+
+export const VerifyHomeBody = Type.Object(
+  { note: Type.Optional(Text(200, { description: '核实说明 (记入操作记录)' })) },
+  { additionalProperties: false },
+);
+export type VerifyHomeBody = Static<typeof VerifyHomeBody>;

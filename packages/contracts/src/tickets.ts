@@ -74,6 +74,8 @@ const ACTION_NAMES: readonly TicketAction[] = [
   'assign',
   'cancel',
   'confirm',
+  'acceptBeneficiary',
+  'declineBeneficiary',
 ];
 
 /** Who asked for something waiting for an answer, when and why. */
@@ -121,6 +123,11 @@ export const Ticket = Type.Object({
       specialTags: Type.Optional(Type.Array(StringEnum(SPECIAL_TAGS))),
       /** How they hear about it: for the team and those over it. */
       notifyBy: Type.Optional(StringEnum(NOTIFY_BY)),
+      /**
+       * For the team and those over it: false while the person the phone matched (who uses the
+       * app) has not yet said it is theirs (acceptBeneficiary).
+       */
+      accepted: Type.Optional(Type.Boolean()),
     }),
   ),
   attachments: Type.Array(Id),
@@ -233,6 +240,8 @@ export const ActionBodies = {
   merge: Type.Object({ ...Version, intoTicketId: Id }, { additionalProperties: false }),
   rejectExtension: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
   assign: Type.Object({ ...Version, assigneeId: Id }, { additionalProperties: false }),
+  acceptBeneficiary: Type.Object({ ...Version }, { additionalProperties: false }),
+  declineBeneficiary: Type.Object({ ...Version }, { additionalProperties: false }),
   cancel: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
   confirm: Type.Object(
     {

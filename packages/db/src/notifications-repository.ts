@@ -9,6 +9,8 @@ export interface AudienceTicket {
   assigneeId: string | null;
   filedById: string;
   beneficiaryUserId: string | null;
+  /** The account asked to accept the ticket as theirs (audience `invited`). */
+  beneficiaryInvitedId?: string | null;
   areaPath: string;
   /** People following it (their tickets were merged into it): residents too. */
   followers?: readonly string[];
@@ -109,6 +111,9 @@ export function createNotificationsRepository(handle: DbHandle) {
           switch (audience) {
             case 'residents':
               found.set(audience, [ticket.filedById, ...(ticket.beneficiaryUserId ? [ticket.beneficiaryUserId] : []), ...(ticket.followers ?? [])]);
+              break;
+            case 'invited':
+              found.set(audience, ticket.beneficiaryInvitedId ? [ticket.beneficiaryInvitedId] : []);
               break;
             case 'assignee':
               found.set(audience, ticket.assigneeId ? [ticket.assigneeId] : []);

@@ -18,6 +18,8 @@ export interface RegisterPerson {
   specialTags: SpecialTag[];
   pendingTags: SpecialTag[];
   tagsVerified: boolean;
+  /** The home is the register's, or confirmed by the team (not only what the resident said). */
+  homeVerified: boolean;
   notifyBy: NotifyBy | null;
   hasApp: boolean;
   /** 包保: the member responsible for the person, else for the nearest area above their home. */
@@ -53,7 +55,7 @@ export function createPeopleRepository(handle: DbHandle) {
 
   /** The columns of a register person, for rows `u` (users) and `a` (their home area). */
   const facts = sql`u.id, u.name, u.phone, u.home_area_id, u.home_detail, a.path AS home_path,
-      u.special_tags, u.pending_tags, u.tags_verified_at IS NOT NULL AS tags_verified, u.notify_by,
+      u.special_tags, u.pending_tags, u.tags_verified_at IS NOT NULL AS tags_verified, u.home_verified, u.notify_by,
       (u.wechat_openid IS NOT NULL OR EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.user_id = u.id)) AS has_app`;
 
   /** The page-only facts, for rows `p` that carry id, home_path, home_detail. */
@@ -86,6 +88,7 @@ export function createPeopleRepository(handle: DbHandle) {
     special_tags: SpecialTag[];
     pending_tags: SpecialTag[];
     tags_verified: boolean;
+    home_verified: boolean;
     notify_by: NotifyBy | null;
     has_app: boolean;
     address: string | null;
@@ -105,6 +108,7 @@ export function createPeopleRepository(handle: DbHandle) {
     specialTags: r.special_tags,
     pendingTags: r.pending_tags,
     tagsVerified: r.tags_verified,
+    homeVerified: r.home_verified,
     notifyBy: r.notify_by,
     hasApp: r.has_app,
     responsibleMemberId: r.responsible_member_id,
@@ -193,6 +197,25 @@ export function createPeopleRepository(handle: DbHandle) {
           action: 'verify_tags',
           before: { specialTags: person.specialTags, pendingTags: person.pendingTags },
           after: { specialTags: tags, ...(by.note ? { note: by.note } : {}) },
+        });
+      });
+    },
+
+    /**
+     * The home a resident set themself, confirmed by the team or a secretary: from now on they
+     * are shown who answers for them there (包保, the leader). Audited as person/verify_home.
+     */
+    async verifyHome(person: { id: string; homeAreaId: string; homeDetail: string | null }, by: { actorId: string; note: string | null }, now: Date) {
+      await db.transaction(async (tx) => {
+        await tx.update(users).set({ homeVerified: true, updatedAt: now }).where(eq(users.id, person.id));
+        await tx.insert(auditLog).values({
+          actorId: by.actorId,
+          at: now,
+          entity: 'person',
+          entityId: person.id,
+          action: 'verify_home',
+          before: { homeVerified: false },
+          after: { homeVerified: true, homeAreaId: person.homeAreaId, homeDetail: person.homeDetail, ...(by.note ? { note: by.note } : {}) },
         });
       });
     },

@@ -238,6 +238,11 @@ export const tickets = pgTable(
     contactName: text('contact_name'),
     contactPhone: text('contact_phone'),
     beneficiaryUserId: uuid('beneficiary_user_id').references(() => users.id),
+    /**
+     * The account a typed phone matched (someone who has the app), asked to accept the ticket as
+     * theirs; beneficiary_user_id stays null until they do (issue 16.2).
+     */
+    beneficiaryInvitedId: uuid('beneficiary_invited_id').references(() => users.id),
     beneficiaryName: text('beneficiary_name'),
     beneficiaryPhone: text('beneficiary_phone'),
     beneficiaryAreaId: uuid('beneficiary_area_id').references(() => areas.id),

@@ -168,7 +168,7 @@ function viewOfWritten(items: SQL): SQL {
       CASE WHEN tm.id IS NULL THEN NULL ELSE json_build_object('name', tm.name, 'phone', tm.phone) END AS team,
       CASE WHEN asg.id IS NULL THEN NULL ELSE json_build_object('name', asg.name, 'phone', asg.phone) END AS assignee,
       json_build_object('name', f.name, 'phone', f.phone) AS filer,
-      ${beneficiaryJson(sql`t.beneficiary_user_id`)} AS beneficiary_person,
+      ${beneficiaryJson(sql`coalesce(t.beneficiary_user_id, t.beneficiary_invited_id)`)} AS beneficiary_person,
       ${itemsJson(sql`${items} i`)} AS items
     FROM t JOIN ${areas} ar ON ar.id = t.area_id JOIN ${users} f ON f.id = t.filed_by_id
       LEFT JOIN ${teams} tm ON tm.id = t.team_id LEFT JOIN ${users} asg ON asg.id = t.assignee_id`;
@@ -228,7 +228,7 @@ export function createTicketsRepository(handle: DbHandle) {
     assignee: { name: assignee.name, phone: assignee.phone },
     filer: { name: filer.name, phone: filer.phone },
     items: sql<TicketViewRow['items']>`${itemsJson(sql`${ticketItems} i WHERE i.ticket_id = ${tickets.id}`)}`,
-    beneficiaryPerson: sql<BeneficiaryPerson | null>`${beneficiaryJson(sql`${tickets.beneficiaryUserId}`)}`,
+    beneficiaryPerson: sql<BeneficiaryPerson | null>`${beneficiaryJson(sql`coalesce(${tickets.beneficiaryUserId}, ${tickets.beneficiaryInvitedId})`)}`,
   };
   /** The view's joins with the view's fields, or more (the detail's timeline). */
   const viewFrom = (executor: Executor, fields: typeof viewFields) =>
@@ -337,6 +337,17 @@ export function createTicketsRepository(handle: DbHandle) {
         executor,
       );
       return rows.map((r) => r.id);
+    },
+
+    /** Of these tickets, those the person filed, is the beneficiary of or follows (a resident's own). */
+    async residentsOwn(ids: readonly string[], userId: string, executor: Executor = db): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await handle.rows<{ id: string }>(
+        sql`SELECT id FROM ${tickets} WHERE id = ANY(string_to_array(${ids.join(',')}, ',')::uuid[])
+          AND (filed_by_id = ${userId}::uuid OR beneficiary_user_id = ${userId}::uuid OR ${userId}::uuid = ANY(followers))`,
+        executor,
+      );
+      return new Set(rows.map((r) => r.id));
     },
 
     /**
@@ -460,6 +471,8 @@ export function createTicketsRepository(handle: DbHandle) {
         ratingSatisfied: next.ratingSatisfied,
         ratingStars: next.ratingStars,
         ratingComment: next.ratingComment,
+        beneficiaryUserId: next.beneficiaryUserId,
+        beneficiaryInvitedId: next.beneficiaryInvitedId,
         ...requestColumns(next),
         updatedAt: input.now,
       });

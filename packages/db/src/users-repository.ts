@@ -13,6 +13,13 @@ export function createUsersRepository(handle: DbHandle) {
       return row ?? null;
     },
 
+    /** Whether the person uses the app: signed in through WeChat, or holds a session. */
+    async hasApp(user: Pick<UserRow, 'id' | 'wechatOpenid'>, executor: Executor = db): Promise<boolean> {
+      if (user.wechatOpenid !== null) return true;
+      const [row] = await executor.select({ id: refreshTokens.id }).from(refreshTokens).where(eq(refreshTokens.userId, user.id)).limit(1);
+      return row !== undefined;
+    },
+
     async byId(id: string, executor: Executor = db): Promise<UserRow | null> {
       const [row] = await executor.select().from(users).where(eq(users.id, id));
       return row ?? null;

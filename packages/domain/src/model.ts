@@ -159,6 +159,9 @@ export const EVENT_TYPES = [
   'extension_rejected',
   // On the ticket that stays: another was merged into it (its people now follow this one).
   'merged',
+  /** The one a ticket was filed for by phone said it is theirs, or not (issue 16.2). */
+  'beneficiary_accepted',
+  'beneficiary_declined',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -28,6 +28,10 @@ export const NOTIFICATION_TYPES = [
   'extension_rejected',
   /** A resident's ticket was merged into another they now follow. */
   'merged',
+  /** Someone filed a request for this person's phone: is it theirs? (to them only, issue 16.2) */
+  'beneficiary_invite',
+  /** The person a ticket was filed for says it is not theirs (to the team's leaders). */
+  'beneficiary_declined',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -45,7 +49,9 @@ export type Audience =
   /** Every active member of the team a pending hand-off is offered to. */
   | 'handoff_team'
   /** Whoever asked for what the event answers (its `data.requestedById`). */
-  | 'requester';
+  | 'requester'
+  /** The account a typed phone matched, asked to accept the ticket as theirs. */
+  | 'invited';
 
 export interface NotificationPlan {
   type: NotificationType;
@@ -77,7 +83,10 @@ export function notificationPlan(
         ...(ticket.urgency === 'emergency' && d.paged !== false
           ? [{ type: 'emergency' as const, audiences: ['leaders', 'area_secretaries'] as Audience[] }]
           : []),
+        ...(d.invited ? [{ type: 'beneficiary_invite' as const, audiences: ['invited'] as Audience[] }] : []),
       ];
+    case 'beneficiary_declined':
+      return [{ type: 'beneficiary_declined', audiences: ['leaders'] }];
     case 'claimed':
       return [{ type: 'claimed', audiences: ['residents'] }];
     case 'resolved':

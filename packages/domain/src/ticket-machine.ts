@@ -28,12 +28,19 @@ export type TicketAction =
   | 'merge'
   | 'assign'
   | 'cancel'
-  | 'confirm';
+  | 'confirm'
+  | 'acceptBeneficiary'
+  | 'declineBeneficiary';
 
 /** How a person stands to a ticket. A person may have several relations at once. */
 export type Relation =
   | 'filer'
   | 'beneficiary'
+  /**
+   * The one a ticket was filed for by phone, who has the app and has not yet said it is theirs
+   * (issue 16.2): they see it to answer, and nothing more until they accept.
+   */
+  | 'invited'
   /** Filer or beneficiary of a ticket merged into this one: they see it and hear of it. */
   | 'follower'
   | 'team_member'
@@ -99,6 +106,9 @@ export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
   assign: { from: OPEN_STATUSES, by: ['team_leader', 'area_secretary', 'admin'] },
   cancel: { from: OPEN_STATUSES, by: ['filer'] },
   confirm: { from: ['resolved'], by: ['filer', 'beneficiary'] },
+  // Someone filed for this person's phone: it is theirs (in their list, their notifications) only once they say so.
+  acceptBeneficiary: { from: [...OPEN_STATUSES, 'resolved', 'closed'], by: ['invited'] },
+  declineBeneficiary: { from: [...OPEN_STATUSES, 'resolved', 'closed'], by: ['invited'] },
 };
 
 export interface MachineTicket {
@@ -107,6 +117,11 @@ export interface MachineTicket {
   assigneeId: string | null;
   filedById: string;
   beneficiaryUserId: string | null;
+  /**
+   * The account a phone typed by a proxy filer matched, asked to accept the ticket as theirs:
+   * until then beneficiaryUserId stays null (not in their list, no notifications).
+   */
+  beneficiaryInvitedId: string | null;
   claimedAt: Date | null;
   resolvedAt: Date | null;
   closedAt: Date | null;
@@ -172,7 +187,9 @@ export type ActionInput =
   | { action: 'merge'; into: { id: string; status: TicketStatus; teamId: string | null } }
   | { action: 'assign'; assigneeId: string }
   | { action: 'cancel'; reason: string }
-  | { action: 'confirm'; satisfied: boolean; rating: number; comment: string | null };
+  | { action: 'confirm'; satisfied: boolean; rating: number; comment: string | null }
+  | { action: 'acceptBeneficiary' }
+  | { action: 'declineBeneficiary' };
 
 export interface DomainEvent {
   type: EventType;
@@ -215,6 +232,7 @@ export function relationsOf(ticket: MachineTicket, actor: Actor): Set<Relation> 
   const relations = new Set<Relation>();
   if (ticket.filedById === actor.userId) relations.add('filer');
   if (ticket.beneficiaryUserId === actor.userId) relations.add('beneficiary');
+  if (ticket.beneficiaryInvitedId !== null && ticket.beneficiaryInvitedId === actor.userId) relations.add('invited');
   if (ticket.followers.includes(actor.userId)) relations.add('follower');
   const teamRole = ticket.teamId === null ? undefined : actor.teamRoles.get(ticket.teamId);
   if (teamRole) relations.add('team_member');
@@ -289,6 +307,8 @@ export interface Filing {
   filedById: string;
   /** The person it is for, when known to us; null when that is the filer or nobody we know. */
   beneficiaryUserId: string | null;
+  /** The account a typed phone matched, who has the app: asked to accept instead (then beneficiaryUserId is null). */
+  beneficiaryInvitedId?: string | null;
   category: Category;
   /** What the filer asked for; routing may raise it (routing.urgency). */
   requestedUrgency: Urgency;
@@ -328,6 +348,7 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
       assigneeId: routing.assigneeId,
       filedById: f.filedById,
       beneficiaryUserId: f.beneficiaryUserId,
+      beneficiaryInvitedId: f.beneficiaryInvitedId ?? null,
       claimedAt: null,
       resolvedAt: null,
       closedAt: null,
@@ -349,6 +370,7 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
         urgency: routing.urgency,
         requestedUrgency: f.requestedUrgency,
         onBehalf: f.onBehalf,
+        ...(f.beneficiaryInvitedId ? { invited: true } : {}),
         ...(f.repeatOf !== undefined ? { paged: false, repeatOf: f.repeatOf } : {}),
       },
     },
@@ -595,5 +617,11 @@ export function transition(
         { type: 'escalated', data: { level, reason: 'unsatisfied' } },
       );
     }
+    case 'acceptBeneficiary':
+      // From now on it is theirs: in their list, their notifications, theirs to confirm.
+      return done({ ...ticket, beneficiaryUserId: actor.userId, beneficiaryInvitedId: null }, { type: 'beneficiary_accepted', data: {} });
+    case 'declineBeneficiary':
+      // Not theirs: they see it no more; the team still has the need as filed, and hears.
+      return done({ ...ticket, beneficiaryInvitedId: null }, { type: 'beneficiary_declined', data: {} });
   }
 }

@@ -6,5 +6,6 @@ export default async function peopleRoutes(app: FastifyInstance) {
   serve(app, {
     listPeople: async (request) => people.list(request.viewer, request.query),
     setPersonTags: async (request) => people.setTags(request.viewer, request.params.id, request.body, app.clock()),
+    verifyPersonHome: async (request) => people.verifyHome(request.viewer, request.params.id, request.body ?? {}, app.clock()),
   });
 }

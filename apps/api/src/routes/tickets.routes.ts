@@ -40,6 +40,8 @@ function actionInput(action: TicketAction, body: Record<string, unknown>): Actio
     case 'start':
     case 'acceptHandoff':
     case 'approveExtension':
+    case 'acceptBeneficiary':
+    case 'declineBeneficiary':
       return { action };
   }
 }
@@ -78,6 +80,8 @@ export default async function ticketsRoutes(app: FastifyInstance) {
     rejectExtensionTicket: act('rejectExtension'),
     mergeTicket: act('merge'),
     assignTicket: act('assign'),
+    acceptBeneficiaryTicket: act('acceptBeneficiary'),
+    declineBeneficiaryTicket: act('declineBeneficiary'),
     cancelTicket: act('cancel'),
     confirmTicket: act('confirm'),
   });

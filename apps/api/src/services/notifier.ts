@@ -79,6 +79,11 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
         title: `求助超时（督办 ${String(d.level)} 级）`,
         body: `${need}（${t.address}），${t.claimedAt ? '超过办结时限' : '超过签收时限'}。编号 ${t.number}`,
       };
+    case 'beneficiary_invite':
+      // Nothing of the need itself until they accept: only that someone asked for them.
+      return { title: '有人为您提交了求助', body: `编号 ${t.number}（${CATEGORY_LABELS[t.category]}）。是您本人的需求吗？请打开确认，确认后才会出现在您的求助里。` };
+    case 'beneficiary_declined':
+      return { title: '求助对象表示不是本人的需求', body: `${need}（${t.address}），编号 ${t.number}。请电话核实后再办理。` };
     case 'distribution_not_received':
       // Written by the distributions repository, never planned for a ticket.
       return { title: '居民反映物资未收到', body: t.address };

@@ -29,6 +29,7 @@ export function createPeopleService(deps: {
       address: p.address,
       specialTags: p.specialTags,
       tagsVerified: p.tagsVerified,
+      homeVerified: p.homeVerified,
       pendingTags: p.pendingTags,
       hasApp: p.hasApp,
       notifyBy: notifyByOf(p),
@@ -80,6 +81,21 @@ export function createPeopleService(deps: {
       if (!verifiesTags(scope, person.homePath)) throw forbidden('只有队长、书记和管理员可以核实重点人员类别。');
       await people.setTags(person, body.specialTags, { actorId: viewer.id, note: body.note?.trim() || null }, now);
       signedIn.changed();
+      return shown(viewer, scope, (await people.byId(person.id))!);
+    },
+
+    /**
+     * A home the resident set themself, confirmed (核实住址) by a leader over it, a secretary over
+     * it or an admin: until then the resident sees only their team's name, no member's phone.
+     */
+    async verifyHome(viewer: Viewer, id: string, body: { note?: string }, now: Date): Promise<Person> {
+      const scope = await access.peopleScope(viewer);
+      const person = await visiblePerson(viewer, scope, id);
+      if (!verifiesTags(scope, person.homePath)) throw forbidden('只有队长、书记和管理员可以核实住址。');
+      if (!person.homeVerified) {
+        await people.verifyHome(person, { actorId: viewer.id, note: body.note?.trim() || null }, now);
+        signedIn.changed();
+      }
       return shown(viewer, scope, (await people.byId(person.id))!);
     },
   };

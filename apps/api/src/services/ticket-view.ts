@@ -20,6 +20,7 @@ export function machineOf(t: TicketRow): MachineTicket {
     assigneeId: t.assigneeId,
     filedById: t.filedById,
     beneficiaryUserId: t.beneficiaryUserId,
+    beneficiaryInvitedId: t.beneficiaryInvitedId,
     claimedAt: t.claimedAt,
     resolvedAt: t.resolvedAt,
     closedAt: t.closedAt,
@@ -90,7 +91,7 @@ function asRequested(machine: MachineTicket, t: TicketRow, requested: TimeLimit)
  * The ticket as this viewer may see it. Phone numbers are for the people who deal with the
  * resident (filer, beneficiary, the team); secretaries and admins supervising see them masked.
  */
-export function ticketView(row: TicketViewRow, actor: Actor, now: Date, requestedLimit?: TimeLimit): Ticket {
+export function ticketView(row: TicketViewRow, actor: Actor, now: Date, requestedLimit?: TimeLimit, ownTickets?: ReadonlySet<string>): Ticket {
   const t = row.ticket;
   const machine = machineOf(t);
   const relations = relationsOf(machine, actor);
@@ -127,8 +128,10 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date, requeste
         ? null
         : {
             // Whether the phone has an account is the register's to know, not the filer's.
-            userId: hideWho ? null : t.beneficiaryUserId,
-            personId: hideWho ? null : t.beneficiaryUserId,
+            userId: hideWho ? null : (t.beneficiaryUserId ?? t.beneficiaryInvitedId),
+            personId: hideWho ? null : (t.beneficiaryUserId ?? t.beneficiaryInvitedId),
+            // The team knows whether the person still has to say it is theirs.
+            ...(resident ? {} : { accepted: t.beneficiaryInvitedId === null }),
             name: t.beneficiaryName,
             phone: phone(t.beneficiaryPhone),
             areaId: t.beneficiaryAreaId,
@@ -159,7 +162,9 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date, requeste
       requestedById: machine.handoff.requestedById,
     },
     handoffCount: machine.handoffCount,
-    possibleDuplicateOf: t.possibleDuplicateOf,
+    // Another open ticket for the same person is the team's to know: to a resident it would say
+    // that someone else asked for that person (and which ticket), issue 16.2. Their own they see.
+    possibleDuplicateOf: resident ? t.possibleDuplicateOf.filter((id) => ownTickets?.has(id)) : t.possibleDuplicateOf,
     returnRequest: machine.returnRequest && {
       reason: machine.returnRequest.reason,
       requestedAt: machine.returnRequest.requestedAt.toISOString(),

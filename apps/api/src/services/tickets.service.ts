@@ -77,16 +77,20 @@ export function createTicketsService(deps: Deps) {
    */
   async function presentAll(viewer: Viewer, rows: readonly TicketViewRow[], now: Date): Promise<Ticket[]> {
     let inForce: TimeLimitPolicy[] | undefined;
+    const asResident = rows.map((row) => seesAsResident(relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath))));
+    // A resident is shown only those of a ticket's possible duplicates that are their own.
+    const duplicates = rows.flatMap((row, i) => (asResident[i] ? row.ticket.possibleDuplicateOf : []));
+    const own = duplicates.length > 0 ? await tickets.residentsOwn([...new Set(duplicates)], viewer.id) : undefined;
     const out: Ticket[] = [];
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       const actor = actorFor(viewer, row.areaPath);
       const t = row.ticket;
       let requested: TimeLimit | undefined;
-      if (needsRequestedLimit(t) && seesAsResident(relationsOf(machineOf(t), actor))) {
+      if (needsRequestedLimit(t) && asResident[i]) {
         inForce ??= await policies.all();
         requested = timeLimitFor(inForce, t.category, t.requestedUrgency, t.controlLevel);
       }
-      out.push(ticketView(row, actor, now, requested));
+      out.push(ticketView(row, actor, now, requested, own));
     }
     return out;
   }
@@ -98,7 +102,11 @@ export function createTicketsService(deps: Deps) {
     if (!seesAsResident(relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath)))) return events;
     const forSomeoneElse = row.ticket.beneficiaryName !== null && row.ticket.beneficiaryUserId !== viewer.id;
     return events.map((e) => {
-      if (e.type === 'created') return { ...e, data: { ...e.data, urgency: e.data.requestedUrgency ?? e.data.urgency } };
+      if (e.type === 'created') {
+        // Whether the person was asked to accept it says their phone has an account.
+        const { invited: _invited, ...data } = e.data;
+        return { ...e, data: { ...data, urgency: e.data.requestedUrgency ?? e.data.urgency } };
+      }
       if (e.type === 'assigned' && forSomeoneElse) {
         const { assigneeId: _hidden, ...data } = e.data;
         return { ...e, data };
@@ -167,7 +175,8 @@ export function createTicketsService(deps: Deps) {
       const { ticket, created, routed } = fileTicket({
         ...(paging.pages ? {} : { repeatOf: paging.repeatOf }),
         filedById: viewer.id,
-        beneficiaryUserId: beneficiary?.id ?? null,
+        beneficiaryUserId: beneficiary && !beneficiary.invited ? beneficiary.id : null,
+        beneficiaryInvitedId: beneficiary?.invited ? beneficiary.id : null,
         category: body.category,
         requestedUrgency: body.urgency,
         onBehalf: beneficiary !== null,
@@ -191,6 +200,7 @@ export function createTicketsService(deps: Deps) {
         contactName: body.contactName ?? (beneficiary ? null : viewer.name),
         contactPhone: body.contactPhone ?? (beneficiary ? null : viewer.phone),
         beneficiaryUserId: ticket.beneficiaryUserId,
+        beneficiaryInvitedId: ticket.beneficiaryInvitedId,
         beneficiaryName: beneficiary?.name ?? null,
         beneficiaryPhone: beneficiary?.phone ?? null,
         beneficiaryAreaId: beneficiary?.areaId ?? null,
@@ -390,7 +400,7 @@ export function createTicketsService(deps: Deps) {
       const scope = await access.peopleScope(viewer);
       const found = await people.byId(named.personId);
       if (!found || !seesPerson(scope, found.homePath)) throw notFound('人员');
-      return { id: found.id, name: found.name, phone: found.phone, areaId: found.homeAreaId, homeDetail: found.homeDetail, tags: found.specialTags };
+      return { id: found.id, name: found.name, phone: found.phone, areaId: found.homeAreaId, homeDetail: found.homeDetail, tags: found.specialTags, invited: false };
     }
     const area = await org.area(named.areaId);
     if (!area) throw badRequest('UNKNOWN_AREA', '求助对象的地址不存在。', { field: 'beneficiary.areaId' });
@@ -401,9 +411,13 @@ export function createTicketsService(deps: Deps) {
     const phone = named.phone ?? null;
     const [byPhone, atHome] = await Promise.all([phone ? users.byPhone(phone) : null, people.livingAt(area.id)]);
     const matched = matchPerson({ name, phone }, byPhone, atHome);
-    if (matched) return { id: matched.id, name, phone: phone ?? matched.phone, areaId: area.id, homeDetail: null, tags: matched.specialTags };
+    if (matched) {
+      // Someone who uses the app, found by the number typed: theirs only once they say so (issue 16.2).
+      const invited = byPhone !== null && matched.id === byPhone.id && matched.id !== viewer.id && (await users.hasApp(byPhone));
+      return { id: matched.id, name, phone: phone ?? matched.phone, areaId: area.id, homeDetail: null, tags: matched.specialTags, invited };
+    }
     const id = await people.addUnverified({ name, phone, homeAreaId: area.id, addedById: viewer.id }, now);
-    return { id, name, phone, areaId: area.id, homeDetail: null, tags: [] as SpecialTag[] };
+    return { id, name, phone, areaId: area.id, homeDetail: null, tags: [] as SpecialTag[], invited: false };
   }
 
   /**
@@ -594,6 +608,8 @@ const ACTION_LABELS: Record<ActionInput['action'], string> = {
   assign: '指派',
   cancel: '取消',
   confirm: '确认',
+  acceptBeneficiary: '确认是本人的求助',
+  declineBeneficiary: '表示不是本人的求助',
 };
 
 const PENDING_MESSAGES: Record<PendingRequest, string> = {
@@ -626,6 +642,8 @@ const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
   assign: '只有队长或书记可以指派。',
   cancel: '只有提交人可以取消求助。',
   confirm: '只有提交人或求助对象可以确认和评价。',
+  acceptBeneficiary: '没有等待您确认的求助。',
+  declineBeneficiary: '没有等待您确认的求助。',
 };
 
 /** A body's fingerprint, independent of key order. */

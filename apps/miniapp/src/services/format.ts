@@ -72,4 +72,7 @@ export const EVENT_LABELS: Record<string, string> = {
   reopened: '重新办理',
   cancelled: '取消',
   escalated: '督办升级',
+  merged: '合并',
+  beneficiary_accepted: '求助对象确认是本人需求',
+  beneficiary_declined: '求助对象表示不是本人需求',
 };

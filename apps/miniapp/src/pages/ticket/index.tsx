@@ -35,6 +35,8 @@ const DONE_MESSAGES: Record<TicketAction, string> = {
   assign: '已指派',
   cancel: '已取消',
   confirm: '感谢评价',
+  acceptBeneficiary: '已确认，求助已加入您的列表',
+  declineBeneficiary: '已告知服务队，这不是您的求助',
 };
 
 /** Actions that need a few words (or a choice) first open a small form; the others run at once. */
@@ -72,8 +74,10 @@ const BUTTON_LABELS: Record<TicketAction, string> = {
   assign: '指派队员',
   cancel: '取消求助',
   confirm: '确认办结并评价',
+  acceptBeneficiary: '是我的求助，确认',
+  declineBeneficiary: '不是我的求助',
 };
-const PRIMARY: readonly TicketAction[] = ['claim', 'start', 'resolve', 'confirm', 'acceptHandoff', 'approveReturn', 'approveExtension'];
+const PRIMARY: readonly TicketAction[] = ['claim', 'start', 'resolve', 'confirm', 'acceptHandoff', 'approveReturn', 'approveExtension', 'acceptBeneficiary'];
 const PLACEHOLDERS: Partial<Record<TicketAction, string>> = {
   resolve: '办了什么：如 药已送到门口，已电话告知',
   transfer: '转交原因（对方接收前仍由本队负责）',

@@ -57,6 +57,17 @@ export default function People() {
     }
   };
 
+  /** 核实住址: a home the resident set themself, confirmed (then they see their 包保 member's phone). */
+  const verifyHome = async (id: string) => {
+    try {
+      const updated = await api.verifyPersonHome({ params: { id }, body: {} });
+      setPeople((list) => list?.map((p) => (p.id === id ? updated : p)) ?? null);
+      Taro.showToast({ title: '住址已核实', icon: 'success' });
+    } catch (e) {
+      setError(`没有核实：${messageOf(e)}`);
+    }
+  };
+
   return (
     <Page>
       <View className='row'>
@@ -83,7 +94,10 @@ export default function People() {
               <Text className='muted'>{p.phone ?? '无电话'}</Text>
             )}
           </View>
-          <View className='muted'>{p.address}</View>
+          <View className='muted'>
+            {p.address}
+            {!p.homeVerified && <Text data-testid='home-unverified'>（本人自填，待核实）</Text>}
+          </View>
           <View className='badges person-tags'>
             {p.specialTags.map((t) => (
               <Text key={t} className='badge'>
@@ -112,6 +126,11 @@ export default function People() {
               <Tap className='btn small' onTap={() => setEditing({ id: p.id, tags: [...p.specialTags, ...p.pendingTags.filter((t) => !p.specialTags.includes(t))] })}>
                 修改类别
               </Tap>
+              {!p.homeVerified && (
+                <Tap className='btn small' onTap={() => verifyHome(p.id)} data-testid='verify-home'>
+                  核实住址
+                </Tap>
+              )}
             </View>
           )}
           {editing?.id === p.id && (

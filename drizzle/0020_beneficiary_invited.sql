@@ -1,0 +1,2 @@
+ALTER TABLE "tickets" ADD COLUMN "beneficiary_invited_id" uuid;--> statement-breakpoint
+ALTER TABLE "tickets" ADD CONSTRAINT "tickets_beneficiary_invited_id_users_id_fk" FOREIGN KEY ("beneficiary_invited_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;
