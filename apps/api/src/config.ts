@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NOTIFICATION_TYPES, type NotificationType } from '@minhu/domain';
+import { SMS_TYPES, isSmsType, type SmsType } from './services/sms-templates.js';
 import { DEFAULT_SUBSCRIBE_FIELDS, MESSAGE_FIELDS, type MessageField } from './services/wechat-subscribe.js';
 
 /**
@@ -44,6 +45,8 @@ export interface Config {
     /** Which version a subscribe message opens: developer, trial or formal (WeChat's default). */
     miniprogramState: 'developer' | 'trial' | 'formal' | undefined;
   };
+  /** Text messages (短信) through Tencent Cloud SMS; null: not configured (SMS_PROVIDER unset). */
+  sms: SmsConfig | null;
   /** How often the WeChat outbox is sent (only when WeChat sending is configured). */
   notifyDispatchIntervalMs: number;
   slaSweepIntervalMs: number;
@@ -67,6 +70,24 @@ export interface Config {
   rateLimits: RateLimits | null;
   /** Each person's uploads may take this many bytes in all. */
   uploadQuotaBytes: number;
+}
+
+export interface SmsConfig {
+  provider: 'tencent';
+  /** The provider's API address: https://sms.tencentcloudapi.com, or a stand-in for tests. */
+  apiBase: string;
+  secretId: string;
+  secretKey: string;
+  region: string;
+  /** SmsSdkAppId: the SMS application in the provider's console. */
+  appId: string;
+  /** The approved signature, without 【】. */
+  signName: string;
+  /** Approved template id per message type (services/sms-templates.ts has their texts). */
+  templates: Partial<Record<SmsType, string>>;
+  timeoutMs: number;
+  /** At most this many messages to one phone number in 24 hours, across processes. */
+  dailyLimitPerPhone: number;
 }
 
 /** At most `max` in a window of `windowMs` from the first. */
@@ -179,6 +200,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       subscribeFields: subscribeFields(env.WECHAT_SUBSCRIBE_FIELDS),
       miniprogramState: oneOf(env, 'WECHAT_MINIPROGRAM_STATE', ['developer', 'trial', 'formal'] as const),
     },
+    sms: smsConfig(env),
     notifyDispatchIntervalMs: int(env, 'NOTIFY_DISPATCH_INTERVAL_MS', 5000, 100, 3600 * 1000),
     slaSweepIntervalMs: int(env, 'SLA_SWEEP_INTERVAL_MS', 30000, 100, 24 * 3600 * 1000),
     autoCloseAfterMs: int(env, 'AUTO_CLOSE_AFTER_HOURS', 72, 1, 24 * 90) * 3600 * 1000,
@@ -242,6 +264,43 @@ function subscribeFields(value: string | undefined): Record<string, MessageField
     throw new ConfigError(`WECHAT_SUBSCRIBE_FIELDS 应为 JSON 对象，键为模板字段 (如 thing1)，值为 ${MESSAGE_FIELDS.join(' / ')} 之一。`);
   }
   return parsed as Record<string, MessageField>;
+}
+
+/** SMS_PROVIDER=tencent and its settings; all of them needed once it is set. */
+function smsConfig(env: Env): SmsConfig | null {
+  const provider = oneOf(env, 'SMS_PROVIDER', ['tencent'] as const);
+  if (!provider) return null;
+  const required = (name: string) => {
+    const value = nonEmpty(env[name]);
+    if (!value) throw new ConfigError(`设置了 SMS_PROVIDER 时必须设置 ${name}。`);
+    return value;
+  };
+  let templates: unknown;
+  try {
+    templates = JSON.parse(required('SMS_TEMPLATES'));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    templates = null;
+  }
+  const valid =
+    typeof templates === 'object' &&
+    templates !== null &&
+    !Array.isArray(templates) &&
+    Object.keys(templates).length > 0 &&
+    Object.entries(templates).every(([type, id]) => isSmsType(type) && typeof id === 'string' && /^\d+$/.test(id));
+  if (!valid) throw new ConfigError(`SMS_TEMPLATES 应为 JSON 对象，键为 ${SMS_TYPES.join(' / ')} 之一，值为审核通过的模板 ID (数字)，如 {"claimed":"1234567"}。`);
+  return {
+    provider,
+    apiBase: (env.SMS_API_BASE ?? 'https://sms.tencentcloudapi.com').replace(/\/+$/, ''),
+    secretId: required('SMS_SECRET_ID'),
+    secretKey: required('SMS_SECRET_KEY'),
+    region: nonEmpty(env.SMS_REGION) ?? 'ap-guangzhou',
+    appId: required('SMS_SDK_APP_ID'),
+    signName: required('SMS_SIGN_NAME'),
+    templates: templates as Partial<Record<SmsType, string>>,
+    timeoutMs: int(env, 'SMS_TIMEOUT_MS', 5000, 100, 60000),
+    dailyLimitPerPhone: int(env, 'SMS_DAILY_LIMIT_PER_PHONE', 20, 1, 1000),
+  };
 }
 
 /** RATE_LIMITS=off turns them all off; each RATE_LIMIT_* is `<max>/<window>`, the window in s, m or h (`60/10m`). */

@@ -68,7 +68,7 @@ import {
   MyDistributions,
   NotReceivedBody,
 } from './logistics.js';
-import { PeopleList, PeopleQuery, Person, SetTagsBody, VerifyHomeBody } from './people.js';
+import { PeopleList, PeopleQuery, Person, SetNotifyByBody, SetTagsBody, VerifyHomeBody } from './people.js';
 
 /**
  * THE table of the API's endpoints, by operation id. The API registers its routes from it
@@ -268,6 +268,17 @@ export const endpoints = {
     params: IdParams,
     body: VerifyHomeBody,
     bodyOptional: true,
+    replies: { 200: Person },
+    errors: ['NOT_FOUND', 'FORBIDDEN'],
+  }),
+
+  setPersonNotifyBy: endpoint({
+    method: 'PUT',
+    path: '/people/:id/notify-by',
+    tag: 'people',
+    summary: '设置怎么告诉这个人求助的进展 (包保队员、队长、辖区书记、管理员)：短信、队员电话、小程序或上门',
+    params: IdParams,
+    body: SetNotifyByBody,
     replies: { 200: Person },
     errors: ['NOT_FOUND', 'FORBIDDEN'],
   }),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AREA_KINDS, AVAILABILITIES, CATEGORIES, COMPOUND_TYPES, CONTROL_LEVELS, DUTY_ROLES, SPECIAL_TAGS, TEAM_ROLES } from '@minhu/domain';
+import { AREA_KINDS, AVAILABILITIES, CATEGORIES, COMPOUND_TYPES, CONTROL_LEVELS, DUTY_ROLES, NOTIFY_BY, SPECIAL_TAGS, TEAM_ROLES } from '@minhu/domain';
 import { Id, Nullable, StringEnum, Text } from './common.js';
 
 export const AreasQuery = Type.Object(
@@ -28,6 +28,7 @@ export const UpdateMeBody = Type.Object(
     homeAreaId: Type.Optional(Id),
     homeDetail: Type.Optional(Nullable(Text(30, { min: 0 }))),
     specialTags: Type.Optional(Type.Array(StringEnum(SPECIAL_TAGS), { uniqueItems: true })),
+    notifyBy: Type.Optional(StringEnum(NOTIFY_BY, { description: '进展怎么告诉我：app 小程序、sms 短信、call 队员打电话、none 无法联系' })),
   },
   { additionalProperties: false },
 );

@@ -49,3 +49,9 @@ export const VerifyHomeBody = Type.Object(
   { additionalProperties: false },
 );
 export type VerifyHomeBody = Static<typeof VerifyHomeBody>;
+
+export const SetNotifyByBody = Type.Object(
+  { notifyBy: StringEnum(NOTIFY_BY, { description: 'app 小程序、sms 短信 (配置短信后收到签收、办结等短信)、call 队员打电话、none 无法联系 (上门)' }) },
+  { additionalProperties: false },
+);
+export type SetNotifyByBody = Static<typeof SetNotifyByBody>;

@@ -1,6 +1,10 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Category } from '@minhu/domain';
 import type { DbHandle } from './create-db.js';
 import { notificationDeliveries as d, notifications, tickets, users } from './schema.js';
+
+const assignee = alias(users, 'assignee');
 
 /** A delivery this process has claimed, with what it takes to send it. */
 export interface ClaimedDelivery {
@@ -14,6 +18,11 @@ export interface ClaimedDelivery {
   ticketId: string | null;
   ticketNumber: string | null;
   openid: string | null;
+  /** The recipient's phone (a text message goes there). */
+  phone: string | null;
+  category: Category | null;
+  /** Who has the ticket now (a text message names them). */
+  assigneeName: string | null;
 }
 
 /** The outbox of channels beyond the inbox (see notification_deliveries in the schema). */
@@ -53,10 +62,14 @@ export function createDeliveriesRepository(handle: DbHandle) {
           ticketId: notifications.ticketId,
           ticketNumber: tickets.number,
           openid: users.wechatOpenid,
+          phone: users.phone,
+          category: tickets.category,
+          assigneeName: assignee.name,
         })
         .from(notifications)
         .innerJoin(users, eq(users.id, notifications.userId))
         .leftJoin(tickets, eq(tickets.id, notifications.ticketId))
+        .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
         .where(inArray(notifications.id, claimed.map((c) => c.notificationId)));
       const byId = new Map(details.map(({ id, ...rest }) => [id, rest]));
       return claimed.map((c) => ({ id: c.id, attempt: c.attempt, ...byId.get(c.notificationId)! }));

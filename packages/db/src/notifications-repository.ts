@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Audience } from '@minhu/domain';
+import type { Audience, NotifyBy } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
 import { newId } from './ids.js';
 import { notifications, users } from './schema.js';
@@ -25,6 +25,13 @@ export interface NewNotification {
   title: string;
   body: string;
   createdAt: Date;
+}
+
+/** Who a notification goes to, as far as channels beyond the inbox care. */
+export interface Recipient {
+  openid: string | null;
+  phone: string | null;
+  notifyBy: NotifyBy | null;
 }
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -139,14 +146,17 @@ export function createNotificationsRepository(handle: DbHandle) {
       });
     },
 
-    /** Openids of the people who can get a WeChat subscribe message. */
-    async openids(userIds: readonly string[], executor: Executor = db): Promise<Map<string, string>> {
+    /**
+     * How each person can be reached beyond the inbox: their WeChat openid (subscribe messages),
+     * their phone and how they asked to hear (notifyBy: a text message), and whether they use the app.
+     */
+    async recipients(userIds: readonly string[], executor: Executor = db): Promise<Map<string, Recipient>> {
       if (userIds.length === 0) return new Map();
       const rows = await executor
-        .select({ id: users.id, openid: users.wechatOpenid })
+        .select({ id: users.id, openid: users.wechatOpenid, phone: users.phone, notifyBy: users.notifyBy })
         .from(users)
         .where(inArray(users.id, [...userIds]));
-      return new Map(rows.flatMap((r) => (r.openid ? [[r.id, r.openid] as const] : [])));
+      return new Map(rows.map((r) => [r.id, { openid: r.openid, phone: r.phone, notifyBy: r.notifyBy }]));
     },
 
     /** Newest first, with a keyset cursor on (created_at, id). */

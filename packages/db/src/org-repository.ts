@@ -4,6 +4,7 @@ import type {
   CategoryRule,
   CompoundType,
   ControlLevel,
+  NotifyBy,
   Responsibility,
   RoutingArea,
   RoutingTeam,
@@ -279,7 +280,7 @@ export function createOrgRepository(handle: DbHandle) {
 
     async updateProfile(
       userId: string,
-      changes: { name?: string; homeAreaId?: string; homeDetail?: string | null; pendingTags?: SpecialTag[] },
+      changes: { name?: string; homeAreaId?: string; homeDetail?: string | null; pendingTags?: SpecialTag[]; notifyBy?: NotifyBy },
       now: Date,
       executor: Executor = db,
     ) {

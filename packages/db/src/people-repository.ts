@@ -220,6 +220,22 @@ export function createPeopleRepository(handle: DbHandle) {
       });
     },
 
+    /** How the person hears about their tickets, set by someone who looks after them; audited. */
+    async setNotifyBy(person: { id: string; notifyBy: NotifyBy | null }, notifyBy: NotifyBy, actorId: string, now: Date) {
+      await db.transaction(async (tx) => {
+        await tx.update(users).set({ notifyBy, updatedAt: now }).where(eq(users.id, person.id));
+        await tx.insert(auditLog).values({
+          actorId,
+          at: now,
+          entity: 'person',
+          entityId: person.id,
+          action: 'notify_by',
+          before: { notifyBy: person.notifyBy },
+          after: { notifyBy },
+        });
+      });
+    },
+
     /** A person someone filed for, not yet in the register: unverified, no tags. */
     async addUnverified(person: { name: string; phone: string | null; homeAreaId: string; addedById: string }, now: Date, executor: Executor = db) {
       const id = newId(now.getTime());

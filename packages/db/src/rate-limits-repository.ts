@@ -22,6 +22,11 @@ export function createRateLimitsRepository(handle: DbHandle) {
       return { count: row!.count, resetAt: row!.reset_at };
     },
 
+    /** Takes back one hit of the current window (what it counted did not happen). */
+    async release(key: string, now: Date): Promise<void> {
+      await handle.db.execute(sql`UPDATE ${rateLimits} SET count = count - 1 WHERE key = ${key} AND count > 0 AND reset_at > ${now.toISOString()}::timestamptz`);
+    },
+
     /** Forgets counters whose window has ended (the sweep). */
     async removeExpired(now: Date): Promise<number> {
       const rows = await handle.rows(sql`DELETE FROM ${rateLimits} WHERE reset_at <= ${now.toISOString()}::timestamptz RETURNING 1`);

@@ -496,7 +496,7 @@ export const notifications = pgTable(
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt, t.id)],
 );
 
-/** Deliveries beyond the inbox (WeChat subscribe messages), retried with back-off. */
+/** Deliveries beyond the inbox (channel wechat: subscribe messages; sms: text messages), retried with back-off. */
 export const notificationDeliveries = pgTable(
   'notification_deliveries',
   {

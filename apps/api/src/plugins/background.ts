@@ -6,7 +6,8 @@ const COUNTER_COMPACTION_INTERVAL_MS = 60_000;
 
 /**
  * The overdue sweep (and the end of secondments whose time has come) every SLA_SWEEP_INTERVAL_MS and, when WeChat sending is configured (app id,
- * secret and at least one template), the WeChat outbox every NOTIFY_DISPATCH_INTERVAL_MS, on
+ * secret and at least one template), the WeChat outbox every NOTIFY_DISPATCH_INTERVAL_MS (and the
+ * SMS outbox as often, when SMS_PROVIDER is set), on
  * every process: each makes sure every ticket or message is handled once. A run never overlaps
  * the previous one of the same job on the same process.
  */
@@ -25,6 +26,8 @@ export function startBackgroundWork(app: FastifyInstance, config: Config) {
   // The member counters' delta rows folded into one a key, so that reading one stays a few rows.
   repeat(app, COUNTER_COMPACTION_INTERVAL_MS, 'counter compaction', () => app.services.tickets.compactCounters());
   if (sendsWechat) repeat(app, config.notifyDispatchIntervalMs, 'wechat dispatch', () => app.services.dispatcher.run(app.clock()));
+  const sms = app.services.smsDispatcher;
+  if (sms) repeat(app, config.notifyDispatchIntervalMs, 'sms dispatch', () => sms.run(app.clock()));
 }
 
 /** Runs a job every intervalMs; its counts are logged when any is non-zero. */

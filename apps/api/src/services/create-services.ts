@@ -16,11 +16,13 @@ import {
   createUsersRepository,
   type DbHandle,
 } from '@minhu/db';
+import type { NotificationType } from '@minhu/domain';
 import type { Config } from '../config.js';
 import { createAccess } from './access.js';
 import { createSignedCursors } from './cursor.js';
 import { createAuthService } from './auth.service.js';
-import { createDispatcherService } from './dispatcher.service.js';
+import { createDispatcherService, createSmsDispatcherService } from './dispatcher.service.js';
+import { createTencentSms } from './sms-client.js';
 import { createDistributionsService } from './distributions.service.js';
 import { createErrandsService } from './errands.service.js';
 import { createTicketsService } from './tickets.service.js';
@@ -66,7 +68,10 @@ export function createServices(
   const metrics = createMetricsService({ metrics: createMetricsRepository(handle), org, access });
   const notifier = createNotifier({
     notifications,
-    channels: (type) => (config.wechat.subscribeTemplates[type] ? ['wechat'] : []),
+    channels: {
+      wechat: new Set(Object.keys(config.wechat.subscribeTemplates) as NotificationType[]),
+      ...(config.sms ? { sms: new Set(Object.keys(config.sms.templates) as NotificationType[]) } : {}),
+    },
   });
   const ticketService = createTicketsService({
     handle,
@@ -113,6 +118,10 @@ export function createServices(
       page: config.wechat.subscribePage,
       timeoutMs: config.wechat.timeoutMs,
     }),
+    /** The SMS outbox; null when no SMS provider is configured. */
+    smsDispatcher: config.sms
+      ? createSmsDispatcherService({ deliveries: createDeliveriesRepository(handle), sms: createTencentSms(config.sms), config: config.sms, counters: rateCounters })
+      : null,
     /** The signed-in person as services see them, freshly loaded. */
     viewerOf: async (userId: string) => (await org.userContext(userId))!,
     /** Who is signed in, kept between requests (the sign-in gate reads it). */

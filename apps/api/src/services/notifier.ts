@@ -7,7 +7,14 @@ import {
   type NotificationType,
   type Urgency,
 } from '@minhu/domain';
-import { planNotifications, type AudienceTicket, type NewNotification, type NotificationsRepository, type PlannedNotifications } from '@minhu/db';
+import {
+  planNotifications,
+  type AudienceTicket,
+  type NewNotification,
+  type NotificationsRepository,
+  type PlannedNotifications,
+  type Recipient,
+} from '@minhu/db';
 
 export interface NotifiedTicket extends AudienceTicket {
   id: string;
@@ -101,8 +108,8 @@ const beijing = (iso: string) => beijingFormat.format(new Date(iso));
  */
 export function createNotifier(deps: {
   notifications: NotificationsRepository;
-  /** Channels beyond the inbox for a notification type (WeChat when a template is set). */
-  channels: (type: NotificationType) => string[];
+  /** The channels configured beyond the inbox: for each, the notification types it carries. */
+  channels: ConfiguredChannels;
 }) {
   const { notifications, channels } = deps;
   return {
@@ -134,11 +141,33 @@ export function createNotifier(deps: {
           }
         }
       });
-      const wanted = new Set(rows.flatMap((r) => (channels(r.type as NotificationType).length > 0 ? [r.userId] : [])));
-      const openids = await notifications.openids([...wanted]);
-      return planNotifications(rows, (r) => (openids.has(r.userId) ? channels(r.type as NotificationType) : []));
+      const carried = (type: string) => Object.values(channels).some((types) => types?.has(type as NotificationType));
+      const recipients = await notifications.recipients([...new Set(rows.flatMap((r) => (carried(r.type) ? [r.userId] : [])))]);
+      return planNotifications(rows, (r) => {
+        const to = recipients.get(r.userId);
+        return to ? deliveryChannels(r.type as NotificationType, to, channels) : [];
+      });
     },
   };
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;
+
+/** Per channel beyond the inbox, the notification types it carries (none: the channel is off). */
+export interface ConfiguredChannels {
+  /** Types with a subscribe-message template. */
+  wechat?: ReadonlySet<NotificationType>;
+  /** Types with an SMS template, when an SMS provider is configured. */
+  sms?: ReadonlySet<NotificationType>;
+}
+
+/**
+ * Where a notification goes beside the inbox. A person whose notifyBy is `sms` gets a text message
+ * (and no WeChat message: they chose how to hear) for the types SMS carries; everybody else with an
+ * openid gets a WeChat subscribe message for the types that have a template. Someone who chose SMS
+ * while no SMS is configured, or who has no phone, still gets WeChat's if they can.
+ */
+export function deliveryChannels(type: NotificationType, to: Recipient, channels: ConfiguredChannels): string[] {
+  if (to.notifyBy === 'sms' && to.phone && channels.sms) return channels.sms.has(type) ? ['sms'] : [];
+  return to.openid && channels.wechat?.has(type) ? ['wechat'] : [];
+}

@@ -1,4 +1,4 @@
-import { maskPhone, notifyByOf, type SpecialTag } from '@minhu/domain';
+import { maskPhone, notifyByOf, type NotifyBy, type SpecialTag } from '@minhu/domain';
 import type { PeopleList, PeopleQuery, Person } from '@minhu/contracts';
 import type { OrgRepository, PeopleRepository, RegisterPerson } from '@minhu/db';
 import { forbidden, notFound } from '../errors.js';
@@ -96,6 +96,21 @@ export function createPeopleService(deps: {
         await people.verifyHome(person, { actorId: viewer.id, note: body.note?.trim() || null }, now);
         signedIn.changed();
       }
+      return shown(viewer, scope, (await people.byId(person.id))!);
+    },
+
+    /**
+     * How the person is told of their tickets' progress (a text message, a member's call, the app,
+     * or nobody can be: a visit), set by their 包保 member, the leader over them, a secretary over
+     * them or an admin: the people who know how this neighbour can be reached.
+     */
+    async setNotifyBy(viewer: Viewer, id: string, notifyBy: NotifyBy, now: Date): Promise<Person> {
+      const scope = await access.peopleScope(viewer);
+      const person = await visiblePerson(viewer, scope, id);
+      if (!verifiesTags(scope, person.homePath) && person.responsibleMemberId !== viewer.id) {
+        throw forbidden('只有包保队员、队长、书记和管理员可以设置通知方式。');
+      }
+      await people.setNotifyBy(person, notifyBy, viewer.id, now);
       return shown(viewer, scope, (await people.byId(person.id))!);
     },
   };

@@ -13,6 +13,8 @@ export interface Hit {
  */
 export interface RateCounters {
   hit(key: string, windowMs: number, now: Date): Promise<Hit>;
+  /** Takes back one hit of the current window (what it counted did not happen after all). */
+  release(key: string, now: Date): Promise<void>;
   /** Forgets windows that have ended (the sweep). */
   removeExpired(now: Date): Promise<number>;
 }
@@ -40,6 +42,10 @@ export function createRateCounters(handle: DbHandle): RateCounters {
       }
       hit.count++;
       return { ...hit };
+    },
+    async release(key, now) {
+      const hit = windows.get(key);
+      if (hit && hit.resetAt > now.getTime() && hit.count > 0) hit.count--;
     },
     async removeExpired(now) {
       return removeExpired(now.getTime());

@@ -99,7 +99,7 @@ export interface SubscribeMessage {
 }
 
 /** Sent; or not, and whether trying again later can help. */
-export type SendResult = { ok: true } | { ok: false; retry: boolean; error: string };
+export type SendResult = { ok: true } | { ok: false; retry: boolean; error: string; /** The provider said so: it surely did not send it. */ refused?: boolean };
 
 /** Tried again they would fail again: the user has no subscription left or refused (43101), a bad openid (40003), data or page WeChat refuses (47003, 41030). */
 const PERMANENT = new Set([43101, 40003, 47003, 41030]);
