@@ -38,9 +38,9 @@ interface Options {
 
 /** The place a cursor names (its keys are readable; only the signature is the server's). */
 function placeOf(cursor: string): ListCursor {
-  const [kind, rank, dueAt, id] = JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString()) as [string, number, string, string];
+  const [kind, rank, dueAt, id, since] = JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString()) as [string, number, string, string, string];
   if (kind !== 'o') throw new Error('lockdown: the deep cursor is not in the open part of the queue');
-  return { open: true, rank, dueAt, id };
+  return { open: true, rank, dueAt, id, since };
 }
 
 /** Pages the member's team queue (100 a page) until `depth` tickets were seen; the cursor there. */

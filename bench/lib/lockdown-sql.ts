@@ -23,7 +23,7 @@ export interface StatementSource {
 /** A list's statement with its values, found by the names the repository gives its placeholders. */
 export function listStatement(source: StatementSource, name: string, filter: TicketListFilter): Statement {
   const { text, parameters } = source.listStatement(filter);
-  const known: Record<string, unknown> = { limit: filter.limit, now: filter.now.toISOString() };
+  const known: Record<string, unknown> = { limit: filter.limit, now: filter.now.toISOString(), since: filter.after?.since ?? filter.now.toISOString() };
   const { scope } = filter;
   if (scope.kind === 'teams') {
     scope.teamIds.forEach((id, i) => (known[`team${i}`] = id));
@@ -86,7 +86,7 @@ export async function deepPlace(sql: Sql, subject: LockdownSubject, order: 'befo
   );
   return order === 'before'
     ? { dueAt: row!.due_at.toISOString(), id: row!.id }
-    : { open: true, rank: row!.rank, dueAt: row!.due_at.toISOString(), id: row!.id };
+    : { open: true, rank: row!.rank, dueAt: row!.due_at.toISOString(), id: row!.id, since: new Date().toISOString() };
 }
 
 /** The lockdown scenario's statements for a repository (main's before this change, or this one). */

@@ -1,4 +1,4 @@
-import { createDb, createTicketsRepository } from '@minhu/db';
+import { createDb, createTicketsRepository, sinceOf } from '@minhu/db';
 import type { Sql } from './db.js';
 
 /**
@@ -36,7 +36,8 @@ export async function queueScript(databaseUrl: string, teams: number): Promise<s
       limit: PAGE,
     });
     // The team ids travel as one comma-separated parameter (groups): here the one team picked.
-    const values: Record<string, string> = { groups: ':team_id', limit: String(PAGE) };
+    // since: where a page places tickets claimed in the minute before it (placedDue), as the API sends it.
+    const values: Record<string, string> = { groups: ':team_id', limit: String(PAGE), since: `'${sinceOf({ now: new Date() })}'` };
     const statement = text.replace(/\$(\d+)\b/g, (_, i: string) => {
       const value = values[parameters[Number(i) - 1]!];
       if (value === undefined) throw new Error(`queue statement: no value for ${parameters[Number(i) - 1]}`);

@@ -20,6 +20,8 @@ describe('queues at a backlog', () => {
     status: string;
     urgency: string;
     dueAt: string | null;
+    responseDueAt: string;
+    claimedAt: string | null;
     createdAt: string;
     overdue: boolean;
   }
@@ -32,12 +34,17 @@ describe('queues at a backlog', () => {
   const withCursor = (url: string, cursor: string | null) => (cursor ? `${url}&cursor=${encodeURIComponent(cursor)}` : url);
   const rank = (i: Item) => (i.urgency === 'emergency' ? 0 : 1);
   const open = (i: Item) => ['assigned', 'claimed', 'in_progress'].includes(i.status);
-  /** Whether b may follow a in the lists' order: open by (rank, due, id), then finished newest first. */
-  const inOrder = (a: Item, b: Item) => {
+  /**
+   * The due time a list's pages place an open ticket at: a ticket claimed within the minute before
+   * the first page (`since`) or after it stays at its claim-by time (placedDue in packages/db).
+   */
+  const placed = (i: Item, since: number) => (i.claimedAt && Date.parse(i.claimedAt) > since ? Date.parse(i.responseDueAt) : Date.parse(i.dueAt!));
+  /** Whether b may follow a in the lists' order: open by (rank, due as placed, id), then finished newest first. */
+  const inOrder = (a: Item, b: Item, since = t.clock.now().getTime() - 60_000) => {
     if (open(a) !== open(b)) return open(a);
     if (open(a)) {
-      const ka = [rank(a), Date.parse(a.dueAt!)];
-      const kb = [rank(b), Date.parse(b.dueAt!)];
+      const ka = [rank(a), placed(a, since)];
+      const kb = [rank(b), placed(b, since)];
       if (ka[0] !== kb[0]) return ka[0]! < kb[0]!;
       if (ka[1] !== kb[1]) return ka[1]! < kb[1]!;
       return a.id < b.id;
@@ -45,7 +52,7 @@ describe('queues at a backlog', () => {
     return a.createdAt !== b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
   };
 
-  async function pageAll(who: Client, url: string, between: (page: number) => Promise<void> = async () => {}) {
+  async function pageAll(who: Client, url: string, between: (page: number) => Promise<void> = async () => {}, shown?: Set<string>) {
     const seen: Item[] = [];
     let cursor: string | null = null;
     let n = 0;
@@ -53,6 +60,7 @@ describe('queues at a backlog', () => {
       const reply: { status: number; body: Page } = await who.get<Page>(withCursor(url, cursor));
       expect(reply.status).toBe(200);
       seen.push(...reply.body.items);
+      for (const item of reply.body.items) shown?.add(item.id);
       cursor = reply.body.nextCursor;
       await between(++n);
     } while (cursor);
@@ -112,7 +120,46 @@ describe('queues at a backlog', () => {
     for (let i = 1; i < seen.length; i++) expect(inOrder(seen[i - 1]!, seen[i]!)).toBe(true);
   });
 
+  it('when members page the whole open queue while others claim (moving those from claim-by to resolve-by) and residents file between pages, then every ticket open throughout is seen exactly once and none twice', async () => {
+    const openNow = async () =>
+      (await t.handle.rows<{ id: string }>(sql`SELECT id FROM tickets WHERE team_id = ${teams.compound.id} AND status IN ('assigned', 'claimed', 'in_progress') ORDER BY id`)).map((r) => r.id);
+    const before = await openNow();
+    expect(before.length).toBeGreaterThan(BACKLOG - 50);
+    const since = t.clock.now().getTime() - 60_000;
+    let claims = 0;
+    let claimedSeen = 0;
+    const shown = new Set<string>();
+    const seen = await pageAll(member, '/api/v1/tickets?scope=team&open=true&limit=100', async (page) => {
+      // Claims of tickets already shown (their new due time is further down, still ahead) and of
+      // tickets still ahead (their claim-by place may be behind the page); new needs come in.
+      const all = await waiting();
+      const shownWaiting = all.filter((id) => shown.has(id));
+      for (const id of [shownWaiting[page * 3], shownWaiting.at(-1 - page), all[all.length - 1 - page * 13], all[page * 101]]) {
+        if (!id) continue;
+        if (shown.has(id)) claimedSeen++;
+        const reply = await member2.post(`/api/v1/tickets/${id}/claim`);
+        expect(reply.status).toBe(200);
+        claims++;
+      }
+      // Time goes on between pages, as it does for a member scrolling.
+      t.clock.advance(20_000);
+      expect((await resident.file({ category: 'medicine', urgency: page % 3 ? 'normal' : 'emergency', description: `翻到第 ${page} 页时的求助` })).status).toBe(201);
+    }, shown);
+    const seenIds = ids(seen);
+    expect(new Set(seenIds).size).toBe(seenIds.length);
+    const after = new Set(await openNow());
+    const stayed = before.filter((id) => after.has(id));
+    for (const id of stayed) expect(seenIds).toContain(id);
+    // In the order throughout, the tickets claimed meanwhile at their claim-by place.
+    for (let i = 1; i < seen.length; i++) expect(inOrder(seen[i - 1]!, seen[i]!, since)).toBe(true);
+    expect(claims).toBeGreaterThan(40);
+    expect(claimedSeen).toBeGreaterThan(10);
+  });
+
   it('when the team list shows every status, then open tickets come first (emergencies, then by due time: overdue first), finished ones newest first, each once', async () => {
+    // The claims of the tests before were more than a minute ago (for a minute a list still
+    // places a claimed ticket at its claim-by time: placedDue in packages/db).
+    t.clock.advance(61_000);
     // Some finished tickets among the backlog.
     const some = (await waiting()).slice(0, 3);
     for (const id of some) {

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTicketsRepository, schema, withFastRows } from '@minhu/db';
+import { createTicketsRepository, schema, sinceOf, withFastRows } from '@minhu/db';
 import { smallOrg } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -58,9 +58,10 @@ describe('ticket reads', () => {
     const filter = { scope: { kind: 'teams' as const, teamIds: [teamId] }, open: true, now: new Date(), limit: 21 };
     const listed = await repo.list(filter);
     const { text, parameters } = repo.listStatement(filter);
-    // The team ids travel as one comma-separated parameter (groups), the page size once per range read.
-    expect(new Set(parameters)).toEqual(new Set(['groups', 'limit']));
-    const values: Record<string, string | number> = { groups: teamId, limit: 21 };
+    // The team ids travel as one comma-separated parameter (groups), the page size once per range
+    // read, and since (a minute before the first page: where claimed tickets are placed).
+    expect(new Set(parameters)).toEqual(new Set(['groups', 'limit', 'since']));
+    const values: Record<string, string | number> = { groups: teamId, limit: 21, since: sinceOf(filter) };
     const replayed = await t.handle.rows<{ id: string }>(sql.raw(text.replace(/\$(\d+)/g, (_, i: string) => `'${values[parameters[Number(i) - 1]!]}'`)));
     expect(listed.length).toBeGreaterThan(1);
     expect(replayed.map((r) => r.id)).toEqual(listed.map((r) => r.ticket.id));

@@ -217,6 +217,9 @@ export const categoryRules = pgTable(
 
 export const ticketNumberSeq = pgSequence('ticket_number_seq', { startWith: 1 });
 
+/** Open tickets someone has claimed (the claimed-at indexes). */
+const CLAIMED_STATUSES = OPEN_STATUSES.filter((s) => s !== 'assigned');
+
 export const tickets = pgTable(
   'tickets',
   {
@@ -311,6 +314,12 @@ export const tickets = pgTable(
     index('tickets_open_assignee_queue_idx').on(t.assigneeId, t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
     index('tickets_open_compound_queue_idx').on(t.compoundId, t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
     index('tickets_open_queue_idx').on(t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
+    // Tickets claimed since a list's first page, which its later pages place at their claim-by
+    // time (placedDue in tickets-repository.ts): per group, by claim time, claimed ones only.
+    index('tickets_claimed_team_idx').on(t.teamId, t.claimedAt).where(statusIn('status', CLAIMED_STATUSES)),
+    index('tickets_claimed_assignee_idx').on(t.assigneeId, t.claimedAt).where(statusIn('status', CLAIMED_STATUSES)),
+    index('tickets_claimed_compound_idx').on(t.compoundId, t.claimedAt).where(statusIn('status', CLAIMED_STATUSES)),
+    index('tickets_claimed_idx').on(t.claimedAt).where(statusIn('status', CLAIMED_STATUSES)),
     index('tickets_filed_by_idx').on(t.filedById, t.createdAt),
     index('tickets_beneficiary_idx').on(t.beneficiaryUserId, t.createdAt),
     index('tickets_compound_created_idx').on(t.compoundId, t.createdAt),

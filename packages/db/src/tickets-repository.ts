@@ -92,10 +92,14 @@ export interface TicketListFilter {
 /**
  * A place in the lists' order (queue-order.ts in the domain): after an open ticket, its rank, due
  * time and id; after a finished one, its filing time and id (finished tickets come newest first).
+ * `since`: a minute before the list's first page was read (sinceOf). Every page of the list
+ * places a ticket claimed after it at its claim-by time (see `placedDue`), so each ticket has one
+ * place for all the pages: one claimed while they are read, whose due time moves from claim-by to
+ * resolve-by, is neither shown again further down nor skipped.
  */
 export type ListCursor =
-  | { open: true; rank: number; dueAt: string; id: string }
-  | { open: false; createdAt: string; id: string };
+  | { open: true; rank: number; dueAt: string; id: string; since: string }
+  | { open: false; createdAt: string; id: string; since: string };
 
 const dialect = new PgDialect();
 
@@ -267,7 +271,11 @@ export function createTicketsRepository(handle: DbHandle) {
   };
 
   const listQueries = new Map<string, { execute(values: Record<string, unknown>): Promise<unknown> }>();
-  const listQuery = (where: SQL | undefined) => viewQuery(db).where(where).orderBy(...LIST_ORDER).limit(sql.placeholder('limit'));
+  const listQuery = (where: SQL | undefined) =>
+    viewQuery(db)
+      .where(where)
+      .orderBy(...listOrder(sql.placeholder('since')))
+      .limit(sql.placeholder('limit'));
 
   return {
     /**
@@ -529,7 +537,7 @@ export function createTicketsRepository(handle: DbHandle) {
         if (listQueries.size >= 200) listQueries.delete(listQueries.keys().next().value!);
         listQueries.set(shape, query);
       }
-      return (await query.execute({ ...values, limit: filter.limit })) as TicketViewRow[];
+      return (await query.execute({ ...values, limit: filter.limit, since: sinceOf(filter) })) as TicketViewRow[];
     },
 
     /**
@@ -670,11 +678,38 @@ function withinCompounds(paths: string[] | null, bind: Bind): SQL | undefined {
 }
 
 const OPEN = sql.raw(sqlLiterals(OPEN_STATUSES));
+/** Open and claimed (the claimed-at indexes' predicate). */
+const CLAIMED = sql.raw(sqlLiterals(OPEN_STATUSES.filter((s) => s !== 'assigned')));
+
+/** The overdue filter on a ticket read from an index as `x`: by the due time that applies now. */
+function overdueOf(filter: Pick<TicketListFilter, 'overdue' | 'now'>, bind: Bind): SQL[] {
+  if (filter.overdue === true) return [sql`x.due_at < ${instant(bind, 'now', filter.now)}`];
+  if (filter.overdue === false) return [sql`x.due_at >= ${instant(bind, 'now', filter.now)}`];
+  return [];
+}
 const isFinished = sql`(${tickets.status} NOT IN (${OPEN}))`;
 const ifOpen = (value: SQL | typeof tickets.id) => sql`CASE WHEN ${isFinished} THEN NULL ELSE ${value} END`;
 
-/** The lists' order (queue-order.ts in the domain): open by rank, due time, id; then finished, newest first. */
-const LIST_ORDER = [isFinished, ifOpen(sql`${tickets.queueRank}`), ifOpen(sql`${tickets.dueAt}`), ifOpen(tickets.id), desc(tickets.createdAt), desc(tickets.id)];
+/**
+ * Where a list's pages place an open ticket: one claimed after `since` (a minute before the first
+ * page) at its claim-by time, the due time that applied while it waited (a claim is the action
+ * that moves an open ticket's due time within the queue it is in: claim-by → resolve-by); any
+ * other at its due time. Fixed for all the pages of a list, so keyset paging repeats and skips
+ * nothing a claim moved. The minute covers a claim stamped before the first page but written
+ * after it was read (a request's time is taken when it starts).
+ */
+const placedDue = (since: SQL | Placeholder) =>
+  sql`CASE WHEN ${tickets.claimedAt} > ${since}::timestamptz THEN ${tickets.responseDueAt} ELSE ${tickets.dueAt} END`;
+
+/** The lists' order (queue-order.ts in the domain): open by rank, due time (as placed), id; then finished, newest first. */
+const listOrder = (since: SQL | Placeholder) => [
+  isFinished,
+  ifOpen(sql`${tickets.queueRank}`),
+  ifOpen(placedDue(since)),
+  ifOpen(tickets.id),
+  desc(tickets.createdAt),
+  desc(tickets.id),
+];
 
 /**
  * A list's conditions with placeholders, the values for them, and the shape that names the
@@ -696,7 +731,21 @@ function listConditions(filter: TicketListFilter) {
 // Dates travel as ISO text: postgres.js is given strings for timestamps (drizzle's setting).
 const instant = (bind: Bind, name: string, date: Date | string) => sql`${bind(name, new Date(date).toISOString())}::timestamptz`;
 
-/** Any list: its conditions on `tickets`, ordered and limited by the caller (LIST_ORDER). */
+/** How long before a list's first page `since` is (see placedDue). */
+export const PLACED_SINCE_MS = 60_000;
+
+/** A list's `since`: the cursor's, or on the first page a minute before now. */
+export const sinceOf = (filter: Pick<TicketListFilter, 'after' | 'now'>) =>
+  filter.after?.since ?? new Date(filter.now.getTime() - PLACED_SINCE_MS).toISOString();
+
+/**
+ * On the pages after the first, finished tickets finished after the first page was read (since +
+ * the minute) stood among the open ones then and are not shown again among the finished.
+ */
+const finishedBeforeFirstPage = (finishedAt: SQL) =>
+  sql`${finishedAt} <= ${sql.placeholder('since')}::timestamptz + ${sql.raw(`interval '${PLACED_SINCE_MS / 1000} seconds'`)}`;
+
+/** Any list: its conditions on `tickets`, ordered and limited by the caller (listOrder). */
 function sortedList(filter: TicketListFilter, bind: Bind): SQL | undefined {
   const conditions: (SQL | undefined)[] = [scopeCondition(filter.scope, bind)];
   if (filter.withinPath) conditions.push(sql`${areas.path} LIKE ${bind('within', filter.withinPath + '%')}`);
@@ -708,11 +757,13 @@ function sortedList(filter: TicketListFilter, bind: Bind): SQL | undefined {
   if (filter.overdue === true) conditions.push(sql`${tickets.dueAt} < ${instant(bind, 'now', filter.now)}`);
   if (filter.overdue === false) conditions.push(sql`(${tickets.dueAt} IS NULL OR ${tickets.dueAt} >= ${instant(bind, 'now', filter.now)})`);
   const after = filter.after;
+  const since = sql.placeholder('since');
   if (after?.open) {
-    conditions.push(sql`(${isFinished} OR (${tickets.queueRank}, ${tickets.dueAt}, ${tickets.id}) > (${bind('afterRank', after.rank)}::smallint, ${instant(bind, 'afterDue', after.dueAt)}, ${bind('afterId', after.id)}::uuid))`);
+    conditions.push(sql`(${isFinished} OR (${tickets.queueRank}, ${placedDue(since)}, ${tickets.id}) > (${bind('afterRank', after.rank)}::smallint, ${instant(bind, 'afterDue', after.dueAt)}, ${bind('afterId', after.id)}::uuid))`);
   } else if (after) {
     conditions.push(sql`(${isFinished} AND (${tickets.createdAt}, ${tickets.id}) < (${instant(bind, 'afterCreated', after.createdAt)}, ${bind('afterId', after.id)}::uuid))`);
   }
+  if (after) conditions.push(sql`(NOT ${isFinished} OR ${finishedBeforeFirstPage(sql`coalesce(${tickets.resolvedAt}, ${tickets.closedAt}, '-infinity')`)})`);
   return and(...conditions);
 }
 
@@ -777,29 +828,45 @@ function queuePage(filter: TicketListFilter, bind: Bind): SQL | null {
   const parts: SQL[] = [];
 
   if (openStatuses.length > 0 && !(after && !after.open)) {
-    const conditions = [...extra];
-    if (filter.overdue === true) conditions.push(sql`x.due_at < ${instant(bind, 'now', filter.now)}`);
-    if (filter.overdue === false) conditions.push(sql`x.due_at >= ${instant(bind, 'now', filter.now)}`);
+    const conditions = [...extra, ...overdueOf(filter, bind)];
     // After a cursor: ranks below its rank are done; in its rank, from its place; in the ranks
     // after it, from the start. Each range's start is an index condition of its own (a row
     // comparison over rank, due time and id would start each range at its rank's beginning).
     let ranks = sql`unnest(ARRAY[${sql.raw(QUEUE_RANKS.join(', '))}]::smallint[]) AS r(rank)`;
+    // Tickets claimed after `since` are read apart, placed at their claim-by time (placedDue):
+    // from the claimed-at indexes, as many as were claimed since, not the backlog.
+    const since = sql`${sql.placeholder('since')}::timestamptz`;
+    const claimedStatuses = openStatuses.filter((st) => st !== 'assigned');
+    if (claimedStatuses.length > 0) conditions.push(sql`(x.status = 'assigned' OR x.claimed_at IS NULL OR x.claimed_at <= ${since})`);
+    const movedConditions = [...extra, ...overdueOf(filter, bind)];
     if (after?.open) {
       const rank = sql`${bind('afterRank', after.rank)}::smallint`;
+      const afterDue = instant(bind, 'afterDue', after.dueAt);
+      const afterId = sql`${bind('afterId', after.id)}::uuid`;
       ranks = sql`(SELECT rank,
-            CASE WHEN rank = ${rank} THEN ${instant(bind, 'afterDue', after.dueAt)} ELSE '-infinity'::timestamptz END AS due_at,
-            CASE WHEN rank = ${rank} THEN ${bind('afterId', after.id)}::uuid ELSE '00000000-0000-0000-0000-000000000000'::uuid END AS id
+            CASE WHEN rank = ${rank} THEN ${afterDue} ELSE '-infinity'::timestamptz END AS due_at,
+            CASE WHEN rank = ${rank} THEN ${afterId} ELSE '00000000-0000-0000-0000-000000000000'::uuid END AS id
           FROM unnest(ARRAY[${sql.raw(QUEUE_RANKS.join(', '))}]::smallint[]) AS rank WHERE rank >= ${rank}) AS r`;
       conditions.push(sql`(x.due_at, x.id) > (r.due_at, r.id)`);
+      movedConditions.push(sql`(x.queue_rank, x.response_due_at, x.id) > (${rank}, ${afterDue}, ${afterId})`);
     }
-    parts.push(sql`(SELECT q.id FROM ${groups} unnest(ARRAY[${sql.raw(sqlLiterals(openStatuses))}]::text[]) AS s(status)
+    const moved =
+      claimedStatuses.length === 0
+        ? sql``
+        : sql` UNION ALL SELECT m.id, m.queue_rank, m.due_at FROM ${groups} LATERAL (
+            SELECT x.id, x.queue_rank, x.response_due_at AS due_at FROM ${tickets} x
+            WHERE ${inGroup}x.status IN (${sql.raw(sqlLiterals(claimedStatuses))}) AND x.status IN (${CLAIMED}) AND x.claimed_at > ${since}${sql.join(movedConditions.map((c) => sql` AND ${c}`))}
+            ORDER BY x.queue_rank, x.response_due_at, x.id LIMIT ${limit}
+          ) m`;
+    const ranges = sql`SELECT q.id, q.queue_rank, q.due_at FROM ${groups} unnest(ARRAY[${sql.raw(sqlLiterals(openStatuses))}]::text[]) AS s(status)
         CROSS JOIN ${ranks}
         CROSS JOIN LATERAL (
           SELECT x.id, x.queue_rank, x.due_at FROM ${tickets} x
           WHERE ${inGroup}x.status = s.status AND x.status IN (${OPEN}) AND x.queue_rank = r.rank${sql.join(conditions.map((c) => sql` AND ${c}`))}
           ORDER BY x.due_at, x.id LIMIT ${limit}
-        ) q
-        ORDER BY q.queue_rank, q.due_at, q.id LIMIT ${limit})`);
+        ) q`;
+    parts.push(sql`(SELECT u.id FROM (${ranges}${moved}) u
+        ORDER BY u.queue_rank, u.due_at, u.id LIMIT ${limit})`);
   }
   if (wantsFinished) {
     const conditions = [...extra];
@@ -807,6 +874,7 @@ function queuePage(filter: TicketListFilter, bind: Bind): SQL | null {
     if (after && !after.open) {
       conditions.push(sql`(x.created_at, x.id) < (${instant(bind, 'afterCreated', after.createdAt)}, ${bind('afterId', after.id)}::uuid)`);
     }
+    if (after) conditions.push(finishedBeforeFirstPage(sql`coalesce(x.resolved_at, x.closed_at, '-infinity')`));
     // Read only when the open part leaves room on the page (a one-time check before any scan):
     // for everyone's list (admins) there is no index of finished tickets alone, and the newest
     // tickets, which its index gives first, are the open ones.

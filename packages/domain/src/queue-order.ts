@@ -20,6 +20,14 @@ import { URGENCIES, type Urgency } from './model.js';
  * queue indexes hold (rank, due time, id), so a page is read straight from an index in this
  * order, whatever the backlog. An emergency that is not yet overdue still has minutes left and
  * comes before overdue normal tickets: the green channel means "the clock runs in minutes".
+ *
+ * One write does move an open ticket within a queue it stays in: the claim (the due time that
+ * applies goes from claim-by to resolve-by), which would show a ticket already seen again further
+ * down, or skip one ahead that moved up. So a list's pages place a ticket claimed after a moment
+ * fixed for the list (`since`, a minute before its first page, carried in the cursor) at its
+ * claim-by time, where it stood while it waited; everything else at its due time. Each ticket has
+ * one place for all the pages, and keyset paging shows it once (placedDue in packages/db). For a
+ * minute after a claim, a fresh list also shows the ticket at its claim-by place.
  */
 export const QUEUE_RANK: Readonly<Record<Urgency, number>> = { emergency: 0, urgent: 1, normal: 1 };
 

@@ -30,6 +30,7 @@ import {
   type DbHandle,
   type Executor,
   type IdempotencyRepository,
+  sinceOf,
   type ListCursor,
   type OrgRepository,
   type PeopleRepository,
@@ -271,7 +272,7 @@ export function createTicketsService(deps: Deps) {
       const last = page.at(-1);
       return {
         items: await presentAll(viewer, page, now),
-        nextCursor: rows.length > limit && last ? cursors.seal(listed, cursorKeys(last.ticket)) : null,
+        nextCursor: rows.length > limit && last ? cursors.seal(listed, cursorKeys(last.ticket, sinceOf(filter))) : null,
       };
     },
 
@@ -685,22 +686,25 @@ function listKey(viewer: Viewer, query: ListTicketsQuery): string {
 }
 
 /** Bumped whenever the lists' order changes: cursors of the old order are refused. */
-const LIST_ORDER_VERSION = 2;
+const LIST_ORDER_VERSION = 3;
 
-/** A place after this ticket in the lists' order (ListCursor in packages/db). */
-function cursorKeys(ticket: TicketRow): unknown[] {
-  return ticket.dueAt !== null && OPEN_STATUSES.includes(ticket.status)
-    ? ['o', ticket.queueRank, ticket.dueAt.toISOString(), ticket.id]
-    : ['f', ticket.createdAt.toISOString(), ticket.id];
+/**
+ * A place after this ticket in the lists' order (ListCursor in packages/db), as the list placed
+ * it: a ticket claimed since the first page (`since`) at its claim-by time (placedDue there).
+ */
+function cursorKeys(ticket: TicketRow, since: string): unknown[] {
+  if (ticket.dueAt === null || !OPEN_STATUSES.includes(ticket.status)) return ['f', ticket.createdAt.toISOString(), ticket.id, since];
+  const placed = ticket.claimedAt !== null && ticket.claimedAt.getTime() > Date.parse(since) ? ticket.responseDueAt : ticket.dueAt;
+  return ['o', ticket.queueRank, placed.toISOString(), ticket.id, since];
 }
 
 function readListCursor(keys: unknown[]): ListCursor | null {
-  const [kind, a, b, c] = keys;
-  if (kind === 'o' && keys.length === 4 && QUEUE_RANKS.includes(a as number) && isDate(b) && typeof c === 'string' && UUID.test(c)) {
-    return { open: true, rank: a as number, dueAt: b, id: c };
+  const [kind, a, b, c, d] = keys;
+  if (kind === 'o' && keys.length === 5 && QUEUE_RANKS.includes(a as number) && isDate(b) && typeof c === 'string' && UUID.test(c) && isDate(d)) {
+    return { open: true, rank: a as number, dueAt: b, id: c, since: d };
   }
-  if (kind === 'f' && keys.length === 3 && isDate(a) && typeof b === 'string' && UUID.test(b)) {
-    return { open: false, createdAt: a, id: b };
+  if (kind === 'f' && keys.length === 4 && isDate(a) && typeof b === 'string' && UUID.test(b) && isDate(c)) {
+    return { open: false, createdAt: a, id: b, since: c };
   }
   return null;
 }
