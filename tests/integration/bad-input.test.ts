@@ -60,6 +60,19 @@ describe('bad input', () => {
     expect(page.body.error.details[0].field).toBe('查询参数 limit');
   });
 
+  it('when several fields are wrong, then every one of details[] says in Chinese what is wrong with it', async () => {
+    const reply = await resident.file({ category: 'nonsense', urgency: 'normal', description: '', contactPhone: '12345', extra: 1 });
+    expectError(reply, 400, 'VALIDATION_ERROR');
+    const details = reply.body.error.details as { field: string; rule: string; message: string }[];
+    expect(details.length).toBeGreaterThanOrEqual(3);
+    for (const d of details) {
+      expect(d.message, JSON.stringify(d)).toMatch(/[\u4e00-\u9fa5]/);
+      // Ajv's English ("must be equal to one of the allowed values") is not what a person reads.
+      expect(d.message, JSON.stringify(d)).not.toMatch(/\bmust\b/);
+    }
+    expect(details.find((d) => d.rule === 'additionalProperties')?.message).toBe('不认识的字段：「extra」');
+  });
+
   it('when the description is exactly 2000 characters and there are 50 items, then it is accepted', async () => {
     const reply = await resident.file({
       ...valid,

@@ -100,6 +100,11 @@ describe('slow connections', () => {
   it('when a body trickles in (a byte every 200 ms, never finishing), then the server closes the connection (408)', async () => {
     const answer = await until('POST /api/v1/auth/dev HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{', ' ');
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    // In the contract's shape, in Chinese.
+    const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(json.error.code).toBe('REQUEST_TIMEOUT');
+    expect(json.error.message).toMatch(/请求超时/);
+    expect(answer).toMatch(/content-type: application\/json/i);
   }, 30_000);
 
   it('when headers trickle in, then the server closes the connection', async () => {

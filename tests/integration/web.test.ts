@@ -40,6 +40,17 @@ describe('the H5 pages', () => {
     expect(nul.json().error.code).toBe('BAD_REQUEST');
   });
 
+  it('when an /api path no route takes is asked for (an over-long parameter, an unknown path), then the API answers (414, 404), not the pages', async () => {
+    const long = await get(`/api/v1/tickets/${'x'.repeat(200)}`);
+    expect(long.statusCode).toBe(414);
+    expect(long.json().error.code).toBe('URI_TOO_LONG');
+    const unknown = await get('/api/v1/no-such-endpoint');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.message).toMatch(/没有这个接口/);
+    // A file that is not there is still a 404.
+    expect((await get('/js/missing.js')).statusCode).toBe(404);
+  });
+
   it('when a hashed file is fetched, then it is cached for a year as immutable', async () => {
     const reply = await get('/js/app.0123abcd.js');
     expect(reply.statusCode).toBe(200);

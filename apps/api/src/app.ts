@@ -6,7 +6,7 @@ import { createDb, type DbHandle } from '@minhu/db';
 import type { Config } from './config.js';
 import authPlugin from './plugins/auth.js';
 import { startBackgroundWork } from './plugins/background.js';
-import errorsPlugin, { frameworkErrors, type ContractBreach } from './plugins/errors.js';
+import errorsPlugin, { clientErrors, frameworkErrors, type ContractBreach } from './plugins/errors.js';
 import { safeError } from './plugins/log-safe.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import { replySerializer } from './plugins/serializer.js';
@@ -88,6 +88,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     },
     // The router's own refusals (a bad percent-encoding, an over-long parameter) in the contract's shape.
     frameworkErrors,
+    // And the connection's own (a request timed out: 408), before any request exists.
+    clientErrorHandler: clientErrors,
   });
   app.setSerializerCompiler(replySerializer);
   const handle = deps.handle ?? (await openDatabase(config));

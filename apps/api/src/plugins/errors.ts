@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import fp from 'fastify-plugin';
 import { endpoints, errorsOf, fieldLabel, type Endpoint, type ErrorCode, type OperationId } from '@minhu/contracts';
 import { isDatabaseUnavailable } from '@minhu/db';
@@ -47,7 +48,7 @@ export default fp<Options>(
         const details = fastifyError.validation.map((v) => ({
           field: fieldName(fastifyError.validationContext, v.instancePath, v.params),
           rule: v.keyword,
-          message: v.message,
+          message: describe(fastifyError.validationContext, v),
         }));
         return fail(request, reply, 400, 'VALIDATION_ERROR', describe(fastifyError.validationContext, fastifyError.validation[0]!), details);
       }
@@ -74,16 +75,40 @@ const body = (code: string, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
+/** A path parameter over the router's length limit (also when the H5 pages' wildcard would take it). */
+export const uriTooLong = body('URI_TOO_LONG', '地址太长：路径里的参数超过了长度上限。');
+
 /**
  * Errors the router raises before any route runs (Fastify's `frameworkErrors`): a path that is not
  * valid percent-encoding, a path parameter over the length limit. In the contract's shape too.
  */
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return reply.code(414).send(body('URI_TOO_LONG', '地址太长：路径里的参数超过了长度上限。'));
-  }
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.code(414).send(uriTooLong);
   if (error.code === 'FST_ERR_BAD_URL') return reply.code(400).send(body('BAD_REQUEST', '地址的格式不正确 (百分号编码无效)。'));
   return reply.code(400).send(body('BAD_REQUEST', '请求格式不正确。'));
+}
+
+/**
+ * Failures of the connection itself, before any request can be answered through Fastify (its
+ * `clientErrorHandler`): a request not all there within requestTimeout (408), headers too large
+ * (431), bytes that are no HTTP (400). Answered in the contract's shape, then the socket closes.
+ */
+export function clientErrors(error: NodeJS.ErrnoException, socket: Duplex) {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', '请求超时：请求没有在时限内发送完，连接已关闭，请重试。']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', '请求头太大。']
+        : [400, 'Bad Request', 'BAD_REQUEST', '请求格式不正确。'];
+  if (socket.writable) {
+    const json = JSON.stringify(body(code, message));
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy();
 }
 
 /** The request's body stopped coming: the client closed the connection before sending it all. */

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { uriTooLong } from './errors.js';
 
 /** How long a browser keeps a file whose name carries its content's hash: for good. */
 const A_YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -34,7 +35,18 @@ export async function serveWebApp(app: FastifyInstance, webRoot: string) {
     reply.header('cache-control', 'no-cache').header('content-security-policy', policy()).sendFile('index.html', { cacheControl: false });
   app.get('/', page);
   app.get('/index.html', page);
+  // The files' wildcard (`/*`) is for the pages only. A path under /api that no route takes (an
+  // unknown one, or one whose parameter is over the router's length limit: find-my-way then falls
+  // back to the nearest wildcard) gets the API's answer, not "no such page".
+  app.all('/api/*', async (request, reply) => {
+    const segments = request.url.split('?')[0]!.split('/');
+    if (segments.some((s) => s.length > MAX_PARAM_LENGTH)) return reply.code(414).send(uriTooLong);
+    return reply.callNotFound();
+  });
 }
+
+/** The router's limit on a path parameter (Fastify's default maxParamLength). */
+const MAX_PARAM_LENGTH = 100;
 
 /**
  * The H5 page's Content-Security-Policy: scripts only from this origin plus index.html's own inline
