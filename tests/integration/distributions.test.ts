@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDistributionsRepository, newId } from '@minhu/db';
+import type { DistributionLine } from '@minhu/domain';
 import { smallOrg, type SmallOrg } from '../support/factories.js';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
@@ -193,5 +195,50 @@ describe('distributions', () => {
     expect(photo).toMatchObject({ status: 400, body: { error: { code: 'UNKNOWN_ATTACHMENT' } } });
     expect((await households(member, roundId, '&status=pending'))[0].id).toBe(line.id);
     expect(await count()).toBe(before);
+  });
+
+  it('when the lines are written, then odd text comes back as it went, and a line naming a place that does not exist fails the whole round', async () => {
+    const repo = createDistributionsRepository(t.handle);
+    const at = t.clock.now();
+    const round = (name: string) => ({
+      id: newId(at.getTime()),
+      name,
+      areaId: org.areas.compound.id,
+      areaPath: org.areas.compound.path,
+      items: PACK,
+      createdById: org.people.secretary.id,
+      createdAt: at,
+    });
+    const line = (position: number, over: Partial<DistributionLine> = {}): DistributionLine => ({
+      householdKey: `r:${org.areas.building3.units[0]!.id}:${position}`,
+      householdAreaId: null,
+      placeId: org.areas.building3.units[0]!.id,
+      room: `${position}室`,
+      buildingId: org.areas.building3.id,
+      address: `3号楼 1单元 ${position}室`,
+      teamId: org.teams.compound.id,
+      residentIds: [org.people.member.id],
+      specialTags: ['elderly'],
+      position,
+      priority: false,
+      ...over,
+    });
+    const odd = round('引号');
+    await repo.create(odd, [line(0, { address: '3号楼 "东" 单元\\后门 {1,2}', room: null }), line(1, { residentIds: [], specialTags: [] })]);
+    const written = await t.handle.rows<{ address: string; room: string | null; resident_ids: string[]; special_tags: string[] }>(
+      sql`SELECT address, room, resident_ids, special_tags FROM distribution_lines WHERE distribution_id = ${odd.id} ORDER BY position`,
+    );
+    expect(written).toEqual([
+      { address: '3号楼 "东" 单元\\后门 {1,2}', room: null, resident_ids: [org.people.member.id], special_tags: ['elderly'] },
+      { address: '3号楼 1单元 1室', room: '1室', resident_ids: [], special_tags: [] },
+    ]);
+
+    const before = await count();
+    const broken = round('坏的');
+    await expect(repo.create(broken, [line(0), line(1, { placeId: newId() })])).rejects.toThrow(/1 of 2 lines/);
+    await expect(repo.create(broken, [line(0), line(1, { teamId: newId() })])).rejects.toThrow(/1 of 2 lines/);
+    expect(await count()).toBe(before);
+    const [left] = await t.handle.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM distribution_lines WHERE distribution_id = ${broken.id}`);
+    expect(left!.n).toBe(0);
   });
 });
