@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createDb, type DbHandle } from '@minhu/db';
 
 /**
- * A fresh, migrated database for one test file: in-memory PGlite, or a new PostgreSQL database
- * cloned from the template that global-setup migrated once for this run.
+ * A fresh, migrated database for one test file: in-memory PGlite loaded from the image, or a new
+ * PostgreSQL database cloned from the template, that global-setup migrated once for this run.
  */
 
 export function adminUrl(url: string, database = 'postgres'): string {
@@ -15,11 +16,7 @@ export function adminUrl(url: string, database = 'postgres'): string {
 }
 
 export async function createTestDb(): Promise<DbHandle> {
-  if (process.env.TEST_DB !== 'postgres') {
-    const handle = await createDb({});
-    await handle.migrate();
-    return handle;
-  }
+  if (process.env.TEST_DB !== 'postgres') return createDb({ pgliteImage: new Blob([readFileSync(inject('pgliteImage'))]) });
   const database = await createTestDatabase();
   const handle = await createDb({ databaseUrl: database.url, poolSize: 20 });
   const close = handle.close.bind(handle);
