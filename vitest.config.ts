@@ -50,6 +50,8 @@ export default defineConfig({
           // After the other projects, one file at a time; each journey step by step, in order.
           sequence: { groupOrder: 1, concurrent: false },
           maxWorkers: 1,
+          // care.test.ts audits its roles side by side, two at a time.
+          maxConcurrency: 2,
         },
       },
     ],

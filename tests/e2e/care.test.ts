@@ -13,17 +13,35 @@ import { hasChromium, launch, phone, RESULTS, settled, signedInPhone, startProdu
  * serious and critical violations (at 360 wide, the narrow case). A breach fails the role's test
  * naming the screen, the mode, the width and the element. Screenshots of every screen in
  * 关怀模式 go to test-results/care-*.png, the figures to test-results/care-audit.json.
+ *
+ * The roles are audited two at a time (the e2e project's maxConcurrency), each on a phone of its
+ * own: the browser tests run after every other project, so the two cores are theirs, and every
+ * wait ends on what the screen shows.
  */
-describe.runIf(hasChromium)('关怀模式 and screen readers, on every screen', () => {
+describe.runIf(hasChromium).concurrent('关怀模式 and screen readers, on every screen', () => {
   let product: Awaited<ReturnType<typeof startProduct>>;
   let browser: Browser;
   const figures: { role: string; screen: string; care: boolean; width: number; m: Omit<Measurement, 'targets'>; axe: number }[] = [];
+  /** A 健康包 round in the resident's compound, so the doors, the progress and the start form have content. */
+  let roundId = '';
 
   beforeAll(async () => {
     product = await startProduct();
     browser = await launch();
+    const api = async (path: string, token: string | null, body?: unknown) => {
+      const response = await fetch(`${product.url}/api/v1${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return response.json() as Promise<any>;
+    };
+    const { accessToken } = await api('/auth/dev', null, { phone: '13900000020' });
+    const { items } = await api(`/areas?q=${encodeURIComponent('幸福里')}`, accessToken);
+    roundId = (await api('/distributions', accessToken, { name: '第一轮健康包', areaId: items[0].id, items: [{ name: '健康包', quantity: 1, unit: '份' }] })).id;
   });
   afterAll(async () => {
+    figures.sort((a, b) => `${a.role} ${a.screen}`.localeCompare(`${b.role} ${b.screen}`));
     writeFileSync(join(RESULTS, 'care-audit.json'), `${JSON.stringify(figures, null, 1)}\n`);
     await browser?.close();
     await product?.stop();
@@ -44,7 +62,7 @@ describe.runIf(hasChromium)('关怀模式 and screen readers, on every screen', 
     // Not again to where it already is: the same address twice may race Taro's router.
     else if (p.page.url() !== `${product.url}/#${screen.path}`) await p.page.goto(`${product.url}/#${screen.path}`);
     await visible(p.page, screen.ready).waitFor();
-    await expect.poll(() => view(p.page).getByText('加载中…').filter({ visible: true }).count()).toBe(0);
+    await visible(p.page, 'text=加载中…').waitFor({ state: 'hidden' });
     await settled(p.page);
   }
 
@@ -75,7 +93,7 @@ describe.runIf(hasChromium)('关怀模式 and screen readers, on every screen', 
   async function careOn(p: Phone) {
     await open(p, { name: 'me', path: '/pages/me/index', ready: '[data-testid="care-switch"]' });
     await visible(p.page, '[data-testid="care-switch"] input').check();
-    await expect.poll(() => p.page.evaluate(() => document.documentElement.classList.contains('care'))).toBe(true);
+    await p.page.waitForFunction(() => document.documentElement.classList.contains('care'));
   }
 
   async function bothModes(role: string, p: Phone, screens: Screen[]) {
@@ -150,14 +168,15 @@ describe.runIf(hasChromium)('关怀模式 and screen readers, on every screen', 
       firstTicket('/pages/home/index'),
       { name: 'availability', path: '/package-org/pages/availability/index', ready: '[data-availability]' },
       { name: 'people', path: '/package-org/pages/people/index', ready: '[data-screen="people"]' },
-      { name: 'rounds', path: '/package-logistics/pages/rounds/index', ready: '[data-screen="distributions"]' },
+      { name: 'rounds', path: '/package-logistics/pages/rounds/index', ready: '[data-testid="round-card"]' },
+      { name: 'round-doors', ready: '[data-testid="household"]', go: (page) => page.goto(`${product.url}/#/package-logistics/pages/round/index?id=${roundId}`).then(() => undefined) },
       { name: 'errand-new', path: '/package-logistics/pages/errand-new/index', ready: '[data-screen="errand-new"]' },
       inbox,
       me,
     ]);
   });
 
-  it('a leader: the team’s figures and 服务队管理 (members, 包保, invites)', async () => {
+  it('a leader: the team’s figures, 服务队管理 (members, 包保, invites), a round’s progress and the start form', async () => {
     const p = await signedInPhone(browser, product.url, '刘志强');
     const teamAdmin = async (page: Page, tab: string) => {
       await page.goto(`${product.url}/#/pages/me/index`);
@@ -177,6 +196,15 @@ describe.runIf(hasChromium)('关怀模式 and screen readers, on every screen', 
       { name: 'team-members', ready: '[data-testid="team-card"]', go: (page) => teamAdmin(page, 'members') },
       { name: 'team-duties', ready: '[data-testid="add-duty"]', go: (page) => teamAdmin(page, 'duties') },
       { name: 'team-invite', ready: '[data-screen="team-admin"]', go: (page) => teamAdmin(page, 'invite') },
+      { name: 'round-progress', ready: '[data-testid="round-summary"]', go: (page) => page.goto(`${product.url}/#/package-logistics/pages/round/index?id=${roundId}`).then(() => undefined) },
+      {
+        name: 'round-start',
+        ready: '[data-testid="start-form"]',
+        async go(page) {
+          await page.goto(`${product.url}/#/package-logistics/pages/rounds/index`);
+          await visible(page, '[data-testid="start-round"]').click();
+        },
+      },
     ]);
   });
 
@@ -212,7 +240,7 @@ describe.runIf(hasChromium)('关怀模式 and screen readers, on every screen', 
     await bothModes('admin', p, [{ name: 'audit', path: '/package-org/pages/audit/index', ready: '[data-screen="audit"]' }]);
   });
 
-  it('in the browser: zoom allowed, the text size follows the browser’s setting, titles and a back button, taps by keyboard', async () => {
+  it('in the browser: zoom allowed, the text size follows the browser’s setting, titles and a back button, taps by keyboard', async ({ expect }) => {
     const p = await signedInPhone(browser, product.url, '张建国');
     const { page } = p;
     const viewport = await page.locator('meta[name="viewport"]').getAttribute('content');
