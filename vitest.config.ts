@@ -25,8 +25,10 @@ const integration = (name: string, env: Record<string, string>) => ({
     // What another process or a background job does shows up when it shows up: polls end as
     // soon as it does, and only a lost announcement would wait this long.
     expect: { poll: { timeout: 30_000, interval: 20 } },
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Backstops for a test that hangs, not budgets: far above what the slowest test (a server
+    // process started three times, 20,000 rows exported) needs on a machine loaded to 25.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
   },
 });
 
@@ -34,7 +36,7 @@ export default defineConfig({
   test: {
     maxWorkers: 3,
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 60_000 } },
       integration('integration-pglite', { TEST_DB: 'pglite' }),
       ...(postgresUrl ? [integration('integration-postgres', { TEST_DB: 'postgres', TEST_DATABASE_URL: postgresUrl })] : []),
       'apps/miniapp/vitest.config.mts',

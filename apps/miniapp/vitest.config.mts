@@ -44,6 +44,8 @@ export default defineConfig({
     environment: './tests/jsdom-environment.ts',
     include: ['tests/**/*.test.{ts,tsx}'],
     setupFiles: ['tests/setup.ts'],
+    // A backstop for a test that hangs, not a budget (vitest's default, 5 s, is one on a loaded machine).
+    testTimeout: 60_000,
     server: {
       deps: {
         // Taro's packages must go through Vite, so that their own `import Taro from '@tarojs/taro'`

@@ -37,7 +37,7 @@ describe('auth', () => {
   beforeAll(async () => {
     const base = await wechat.start();
     t = await startTestApp({
-      env: { WECHAT_API_BASE: base, WECHAT_APP_ID: 'wx-test-app', WECHAT_APP_SECRET: 'wx-test-secret', WECHAT_TIMEOUT_MS: '500' },
+      env: { WECHAT_API_BASE: base, WECHAT_APP_ID: 'wx-test-app', WECHAT_APP_SECRET: 'wx-test-secret', WECHAT_TIMEOUT_MS: '5000' },
     });
     org = await smallOrg(t.make);
   });

@@ -73,7 +73,9 @@ describe('WeChat subscribe messages from the outbox', () => {
       WECHAT_API_BASE: base,
       WECHAT_APP_ID: 'wx-test-app',
       WECHAT_APP_SECRET: 'wx-test-secret',
-      WECHAT_TIMEOUT_MS: '300',
+      // Far above what a local answer takes on a loaded machine (300 ms was not: every send timed
+      // out there); only the scripted 'hang' waits it out.
+      WECHAT_TIMEOUT_MS: '5000',
       WECHAT_SUBSCRIBE_TEMPLATES: JSON.stringify({ claimed: 'tmpl-claimed', resolved: 'tmpl-resolved' }),
     };
     t = await startTestApp({ env });

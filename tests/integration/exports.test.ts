@@ -440,7 +440,7 @@ describe('ledger export at scale', () => {
     console.info(`inserted ${ROWS} tickets in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     t.app.services.exports = createExportsService({ ledger: createLedgerRepository(t.handle), metrics: t.app.services.metrics, batchSize: BATCH });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
-  }, 180_000);
+  });
   afterAll(async () => t?.close());
 
   /**

@@ -46,7 +46,7 @@ describe.runIf(onPostgres)('two API processes on one PostgreSQL', () => {
     };
     // Started together: they take turns migrating and only one seeds the demo data.
     processes = await Promise.all([startProcess(env), startProcess(env)]);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const p of processes) p.child.kill('SIGTERM');
@@ -103,7 +103,7 @@ describe.runIf(onPostgres)('two API processes on one PostgreSQL', () => {
       ((await call(b.url, '/notifications?limit=100', token)).body.items as any[]).filter((n) => n.ticketId === id).map((n) => n.type).sort();
     expect(await mine(leader)).toEqual(['emergency', 'new_ticket', 'overdue']);
     expect(await mine(secretary)).toEqual(['emergency', 'overdue']);
-  }, 60_000);
+  });
 });
 
 describe.runIf(onPostgres)('one server with WORKERS=2', () => {
@@ -159,5 +159,5 @@ describe.runIf(onPostgres)('one server with WORKERS=2', () => {
       expect(server.child.exitCode).toBe(0);
       expect(children.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]);
     }
-  }, 120_000);
+  });
 });

@@ -53,7 +53,7 @@ describe.runIf(pglite)('the embedded server', () => {
       again.child.kill('SIGTERM');
       await new Promise((resolve) => again.child.once('exit', resolve));
     }
-  }, 120_000);
+  });
 });
 
 describe.runIf(pglite)('the embedded database', () => {

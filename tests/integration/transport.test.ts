@@ -105,16 +105,16 @@ describe('slow connections', () => {
     expect(json.error.code).toBe('REQUEST_TIMEOUT');
     expect(json.error.message).toMatch(/请求超时/);
     expect(answer).toMatch(/content-type: application\/json/i);
-  }, 30_000);
+  });
 
   it('when headers trickle in, then the server closes the connection', async () => {
     const answer = await until('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n', 'X');
     expect(answer === '' || /^HTTP\/1\.1 40[08]/.test(answer)).toBe(true);
-  }, 30_000);
+  });
 
   it('when a connection sends nothing, then it is closed', async () => {
     // Closed by the idle timeout (nothing said) or by the request timeout's check (a 408), whichever comes first.
     const answer = await until('');
     expect(answer === '' || /^HTTP\/1\.1 408/.test(answer)).toBe(true);
-  }, 30_000);
+  });
 });
