@@ -10,6 +10,7 @@ import {
   AddResponsibilityBody,
   AreaDetail,
   AuditList,
+  AuditExportQuery,
   AuditQuery,
   CodeParams,
   ControlLevelBody,
@@ -654,6 +655,15 @@ export const endpoints = {
     summary: '组织变更记录 (管理员)：谁、何时、改前、改后',
     query: AuditQuery,
     replies: { 200: AuditList },
+    errors: ['FORBIDDEN'],
+  }),
+  exportAuditCsv: endpoint({
+    method: 'GET',
+    path: '/exports/audit.csv',
+    tag: 'org-admin',
+    summary: '导出操作记录 (管理员，CSV)：组织变更，以及谁在何时查看了哪张工单的详情 (对象 ticket，操作 read)',
+    query: AuditExportQuery,
+    replies: { 200: { file: 'text/csv', description: 'CSV，首行为表头：时间、操作人、对象、对象编号、操作、改前、改后' } },
     errors: ['FORBIDDEN'],
   }),
 

@@ -164,6 +164,15 @@ export const AuditQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export const AuditExportQuery = Type.Object(
+  {
+    entity: Type.Optional(Text(30, { min: 0, description: '只导出这类对象，如 ticket (查看工单详情的记录)、person' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: '从这个时间起 (含)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: '到这个时间止 (不含)' })),
+  },
+  { additionalProperties: false },
+);
+export type AuditExportQuery = Static<typeof AuditExportQuery>;
 export const AuditEntry = Type.Object({
   id: Type.Integer(),
   at: DateTime,

@@ -131,6 +131,11 @@ export const Ticket = Type.Object({
     }),
   ),
   attachments: Type.Array(Id),
+  /**
+   * In a list shown to a secretary above the community (a subdistrict's): description and items
+   * are left out (category and status stay); the ticket's own page shows them.
+   */
+  detailsHidden: Type.Optional(Type.Boolean()),
   routeReason: Type.String(),
   flagged: Type.Boolean(),
   createdAt: DateTime,

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type {
   AreaKind,
   Availability,
@@ -313,6 +313,43 @@ export function createOrgWriteRepository(handle: DbHandle) {
         .where(and(eq(joinRequests.id, id), eq(joinRequests.status, 'pending')))
         .returning();
       return rows[0] ?? null;
+    },
+
+    /**
+     * The audit log for an export, oldest first, in keyset batches by id (memory stays flat
+     * whatever its size): of one kind of entity, within [from, to).
+     */
+    async *auditBatches(filter: { entity?: string; from?: Date; to?: Date }, batchSize: number) {
+      let after = 0;
+      for (;;) {
+        const rows = await db
+          .select({
+            id: auditLog.id,
+            at: auditLog.at,
+            actorId: auditLog.actorId,
+            actorName: users.name,
+            entity: auditLog.entity,
+            entityId: auditLog.entityId,
+            action: auditLog.action,
+            before: auditLog.before,
+            after: auditLog.after,
+          })
+          .from(auditLog)
+          .leftJoin(users, eq(users.id, auditLog.actorId))
+          .where(
+            and(
+              gt(auditLog.id, after),
+              filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
+              filter.from ? gte(auditLog.at, filter.from) : undefined,
+              filter.to ? lt(auditLog.at, filter.to) : undefined,
+            ),
+          )
+          .orderBy(auditLog.id)
+          .limit(batchSize);
+        if (rows.length > 0) yield rows;
+        if (rows.length < batchSize) return;
+        after = rows.at(-1)!.id;
+      }
     },
 
     async auditLog(limit: number, before: number | undefined, entity: string | undefined, executor: Executor = db) {

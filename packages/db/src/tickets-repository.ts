@@ -4,7 +4,7 @@ import { OPEN_STATUSES, QUEUE_RANKS, type Category, type MachineTicket, type Not
 import type { DbHandle, Executor } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
 import { withFastRows } from './row-mapper.js';
-import { areas, idempotencyKeys, notificationDeliveries, notifications, teams, ticketCounters, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
+import { areas, auditLog, idempotencyKeys, notificationDeliveries, notifications, teams, ticketCounters, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
 import { sqlLiterals, statusIn } from './status-sql.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -345,6 +345,22 @@ export function createTicketsRepository(handle: DbHandle) {
         executor,
       );
       return rows.map((r) => r.id);
+    },
+
+    /**
+     * A read of a ticket's detail by someone who is not its filer or the one it is for (issue
+     * 16.8, PIPL's minimum necessary): who, when, which ticket, as what. In the audit log.
+     */
+    async recordRead(read: { actorId: string; ticketId: string; number: string; as: readonly string[]; at: Date }, executor: Executor = db) {
+      await executor.insert(auditLog).values({
+        actorId: read.actorId,
+        at: read.at,
+        entity: 'ticket',
+        entityId: read.ticketId,
+        action: 'read',
+        before: null,
+        after: { number: read.number, as: [...read.as] },
+      });
     },
 
     /** Of these tickets, those the person filed, is the beneficiary of or follows (a resident's own). */

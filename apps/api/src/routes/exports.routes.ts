@@ -14,6 +14,7 @@ export default async function exportsRoutes(app: FastifyInstance) {
   // The service is looked up per request: tests swap in one with a lower row limit.
   serve(app, {
     exportTicketsCsv: async (request, reply) => send(reply, await app.services.exports.csv(request.viewer, request.query, app.clock(), request.log)),
+    exportAuditCsv: async (request, reply) => send(reply, app.services.auditExport.csv(request.viewer, request.query, app.clock(), request.log)),
     exportTicketsXlsx: async (request, reply) => send(reply, await app.services.exports.xlsx(request.viewer, request.query, app.clock(), request.log)),
   });
 }

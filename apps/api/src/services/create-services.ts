@@ -27,7 +27,7 @@ import { createDistributionsService } from './distributions.service.js';
 import { createErrandsService } from './errands.service.js';
 import { createTicketsService } from './tickets.service.js';
 import { createMetricsService } from './metrics.service.js';
-import { createExportsService } from './exports.service.js';
+import { createAuditExport, createExportsService } from './exports.service.js';
 import { createNotificationsService } from './notifications.service.js';
 import { createNotifier } from './notifier.js';
 import { createPoliciesService } from './policies.service.js';
@@ -106,6 +106,7 @@ export function createServices(
     notifications: createNotificationsService({ notifications }),
     metrics,
     exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
+    auditExport: createAuditExport({ batches: (filter, size) => createOrgWriteRepository(handle).auditBatches(filter, size) }),
     errands: createErrandsService({ errands: createErrandsRepository(handle), tickets, ticketService, org }),
     distributions: createDistributionsService({ distributions, org, uploads, access }),
     secondments: createSecondmentsService({ handle, org, write: createOrgWriteRepository(handle), secondments: createSecondmentsRepository(handle), people: signedIn }),

@@ -18,6 +18,8 @@ import {
   type ErrandRefusal,
   type PendingRequest,
   relationsOf,
+  type AreaKind,
+  type Relation,
   type SpecialTag,
   type TimeLimitPolicy,
   type TransitionError,
@@ -76,7 +78,7 @@ export function createTicketsService(deps: Deps) {
    * ticket whose urgency was raised for a special person sees the time limits of the urgency
    * chosen (ticket-view.ts): the policies are read only then, once for a whole page.
    */
-  async function presentAll(viewer: Viewer, rows: readonly TicketViewRow[], now: Date): Promise<Ticket[]> {
+  async function presentAll(viewer: Viewer, rows: readonly TicketViewRow[], now: Date, opts: { list?: boolean } = {}): Promise<Ticket[]> {
     let inForce: TimeLimitPolicy[] | undefined;
     const asResident = rows.map((row) => seesAsResident(relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath))));
     // A resident is shown only those of a ticket's possible duplicates that are their own.
@@ -91,7 +93,8 @@ export function createTicketsService(deps: Deps) {
         inForce ??= await policies.all();
         requested = timeLimitFor(inForce, t.category, t.requestedUrgency, t.controlLevel);
       }
-      out.push(ticketView(row, actor, now, requested, own));
+      const shown = ticketView(row, actor, now, requested, own);
+      out.push(opts.list && overseesFromAbove(viewer, row) ? { ...shown, description: '', items: [], attachments: [], detailsHidden: true } : shown);
     }
     return out;
   }
@@ -243,6 +246,11 @@ export function createTicketsService(deps: Deps) {
 
     async detail(viewer: Viewer, id: string, now: Date): Promise<TicketDetail> {
       const row = visibleTicket(viewer, await tickets.detail(id));
+      // Who else opened the phones and health details of someone's need is on record (issue 16.8).
+      const relations = relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath));
+      if (!OWN_RELATIONS.some((r) => relations.has(r))) {
+        await tickets.recordRead({ actorId: viewer.id, ticketId: row.ticket.id, number: row.ticket.number, as: [...relations], at: now });
+      }
       return { ticket: await presented(viewer, row, now), events: eventsFor(viewer, row) };
     },
 
@@ -271,7 +279,7 @@ export function createTicketsService(deps: Deps) {
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        items: await presentAll(viewer, page, now),
+        items: await presentAll(viewer, page, now, { list: true }),
         nextCursor: rows.length > limit && last ? cursors.seal(listed, cursorKeys(last.ticket, sinceOf(filter))) : null,
       };
     },
@@ -662,6 +670,23 @@ function stableJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** Areas above a community: their secretaries supervise from afar. */
+const ABOVE_COMMUNITY: readonly AreaKind[] = ['district', 'subdistrict'];
+
+/**
+ * Whether the viewer sees this ticket only as a secretary above the community (a subdistrict's,
+ * a district's): then a list shows its category and status, not the need in the person's words
+ * or what they asked for (PIPL's minimum necessary, issue 16.8); opening it shows them (and is recorded).
+ */
+function overseesFromAbove(viewer: Viewer, row: TicketViewRow): boolean {
+  const relations = relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath));
+  if (relations.size !== 1 || !relations.has('area_secretary')) return false;
+  return viewer.secretaryAreas.filter((a) => row.areaPath.startsWith(a.path)).every((a) => ABOVE_COMMUNITY.includes(a.kind));
+}
+
+/** Whose own need a ticket is: their reading it is not recorded. */
+const OWN_RELATIONS: readonly Relation[] = ['filer', 'beneficiary', 'follower'];
 
 /** A ticket for the same person and need filed this soon after an open one is flagged 可能重复. */
 export const DUPLICATE_WINDOW_MS = 72 * 3600_000;

@@ -32,7 +32,8 @@ export function TicketCard({
   now?: Date;
 }) {
   const due = countdown(ticket.dueAt, now);
-  const firstLine = ticket.description.split('\n')[0];
+  // A subdistrict's list leaves the need itself out (PIPL's minimum necessary): it shows when opened.
+  const firstLine = ticket.detailsHidden ? '（求助内容请打开查看）' : ticket.description.split('\n')[0];
   const open = () => Taro.navigateTo({ url: `${ROUTES.ticket}?id=${ticket.id}` });
   const claimable = forMember && ticket.actions.includes('claim');
   const status = due ? <Text className={`due ${due.overdue ? 'late' : ''}`}>{due.text}</Text> : <Text className='muted'>{ticket.number}</Text>;
