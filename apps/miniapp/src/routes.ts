@@ -26,6 +26,8 @@ export const ROUTES = {
   distribution: '/package-logistics/pages/round/index',
   newErrand: '/package-logistics/pages/errand-new/index',
   errand: '/package-logistics/pages/errand/index',
+  /** 力量缺口 and 借调 (secretaries, admins; leaders see their own team). */
+  staffing: '/package-logistics/pages/staffing/index',
 } as const;
 
 /** The list page (pages/list) showing the tickets of a query, under a title. */
@@ -46,5 +48,5 @@ export const ORG_PACKAGE = {
 /** The logistics sub-package (物资发放). */
 export const LOGISTICS_PACKAGE = {
   root: 'package-logistics',
-  pages: [ROUTES.distributions, ROUTES.distribution, ROUTES.newErrand, ROUTES.errand].map((route) => route.slice('/package-logistics/'.length)),
+  pages: [ROUTES.distributions, ROUTES.distribution, ROUTES.newErrand, ROUTES.errand, ROUTES.staffing].map((route) => route.slice('/package-logistics/'.length)),
 };

@@ -128,6 +128,12 @@ function OrgLinks({ me }: { me: Me }) {
           <Text className='muted'>›</Text>
         </Tap>
       )}
+      {(isAdmin || me.roles.includes('secretary') || led.length > 0) && (
+        <Tap className='list-item' onTap={go(ROUTES.staffing)} data-testid='staffing-link'>
+          <Text>📊 力量缺口（借调队员）</Text>
+          <Text className='muted'>›</Text>
+        </Tap>
+      )}
       {me.teams.length > 0 && (
         <Tap className='list-item' onTap={go(ROUTES.newErrand)} data-testid='errands-link'>
           <Text>🛒 集中采购（跑腿批次）</Text>

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '力量缺口', enablePullDownRefresh: true });
