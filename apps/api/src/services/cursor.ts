@@ -30,7 +30,18 @@ export function decodeCursor<T>(cursor: string, read: (keys: unknown[]) => T | n
 export function createSignedCursors(secret: string) {
   const key = createHmac('sha256', secret).update('minhu: list cursors').digest();
   const mac = (body: string) => createHmac('sha256', key).update(body).digest().subarray(0, 16);
-  const fingerprint = (filter: string) => createHash('sha256').update(filter).digest('base64url').slice(0, 11);
+  // A list's filter is the same page after page (and for a member's every visit): its
+  // fingerprint is worked out once and kept (bounded; the oldest go first).
+  const fingerprints = new Map<string, string>();
+  const fingerprint = (filter: string) => {
+    let known = fingerprints.get(filter);
+    if (known === undefined) {
+      known = createHash('sha256').update(filter).digest('base64url').slice(0, 11);
+      if (fingerprints.size >= 10_000) fingerprints.delete(fingerprints.keys().next().value!);
+      fingerprints.set(filter, known);
+    }
+    return known;
+  };
   return {
     seal(filter: string, keys: unknown[]): string {
       const body = `${encodeCursor(keys)}.${fingerprint(filter)}`;
