@@ -310,10 +310,13 @@ export const tickets = pgTable(
     // page reads one short range of the index per (group, status, rank) and stops, whatever the
     // backlog; counts read ranges of them without the table. Only open tickets, so a queue never
     // reads a team's years of history.
-    index('tickets_open_team_queue_idx').on(t.teamId, t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
-    index('tickets_open_assignee_queue_idx').on(t.assigneeId, t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
-    index('tickets_open_compound_queue_idx').on(t.compoundId, t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
-    index('tickets_open_queue_idx').on(t.status, t.queueRank, t.dueAt, t.id).where(statusIn('status', OPEN_STATUSES)),
+    // claimed_at last (after the unique id it orders nothing): a page leaves out the tickets
+    // claimed since its list's first page (placedDue in tickets-repository.ts) from the index
+    // alone, without visiting the table for each entry.
+    index('tickets_open_team_queue_idx').on(t.teamId, t.status, t.queueRank, t.dueAt, t.id, t.claimedAt).where(statusIn('status', OPEN_STATUSES)),
+    index('tickets_open_assignee_queue_idx').on(t.assigneeId, t.status, t.queueRank, t.dueAt, t.id, t.claimedAt).where(statusIn('status', OPEN_STATUSES)),
+    index('tickets_open_compound_queue_idx').on(t.compoundId, t.status, t.queueRank, t.dueAt, t.id, t.claimedAt).where(statusIn('status', OPEN_STATUSES)),
+    index('tickets_open_queue_idx').on(t.status, t.queueRank, t.dueAt, t.id, t.claimedAt).where(statusIn('status', OPEN_STATUSES)),
     // Tickets claimed since a list's first page, which its later pages place at their claim-by
     // time (placedDue in tickets-repository.ts): per group, by claim time, claimed ones only.
     index('tickets_claimed_team_idx').on(t.teamId, t.claimedAt).where(statusIn('status', CLAIMED_STATUSES)),
