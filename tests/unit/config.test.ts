@@ -40,6 +40,13 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), AUTH_DEV_LOGIN: 'true' }).devLogin).toBe(true);
   });
 
+  it('when RETENTION_DAYS is unset, then nothing is anonymised; set, it is a whole number of days', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() })).toMatchObject({ retentionDays: null, retentionBatchSize: 500 });
+    expect(loadConfig({ DATA_DIR: dataDir(), RETENTION_DAYS: '180' }).retentionDays).toBe(180);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), RETENTION_DAYS: 'half a year' })).toThrow(/RETENTION_DAYS/);
+  });
+
   it('when a value is malformed, then it says which and why', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATA_DIR: dataDir(), AUTH_DEV_LOGIN: 'yes' })).toThrow(/AUTH_DEV_LOGIN/);

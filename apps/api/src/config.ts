@@ -54,6 +54,10 @@ export interface Config {
   autoCloseAfterMs: number;
   /** How often a resident may change their own home address in 30 days. */
   homeChangesPer30Days: number;
+  /** Finished tickets older than this many days are anonymised (null: never). */
+  retentionDays: number | null;
+  /** Tickets anonymised per transaction. */
+  retentionBatchSize: number;
   /** The mini-program's H5 build, served at / when it exists. */
   webRoot: string;
   logLevel: string;
@@ -205,6 +209,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     slaSweepIntervalMs: int(env, 'SLA_SWEEP_INTERVAL_MS', 30000, 100, 24 * 3600 * 1000),
     autoCloseAfterMs: int(env, 'AUTO_CLOSE_AFTER_HOURS', 72, 1, 24 * 90) * 3600 * 1000,
     homeChangesPer30Days: int(env, 'HOME_CHANGES_PER_30_DAYS', 3, 1, 100),
+    retentionDays: nonEmpty(env.RETENTION_DAYS) ? int(env, 'RETENTION_DAYS', 0, 1, 365 * 100) : null,
+    retentionBatchSize: int(env, 'RETENTION_BATCH_SIZE', 500, 1, 10_000),
     webRoot: nonEmpty(env.WEB_ROOT) ? resolve(cwd, env.WEB_ROOT!) : DEFAULT_WEB_ROOT,
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
     trustProxy: trustProxy(env.TRUST_PROXY),

@@ -20,3 +20,4 @@ export * from './people-repository.js';
 export * from './errands-repository.js';
 export * from './rate-limits-repository.js';
 export * from './secondments-repository.js';
+export * from './retention-repository.js';

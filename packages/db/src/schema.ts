@@ -298,11 +298,17 @@ export const tickets = pgTable(
     extensionReason: text('extension_reason'),
     extensionRequestedAt: at('extension_requested_at'),
     extensionRequestedById: uuid('extension_requested_by_id').references(() => users.id),
+    /** When its free text, items, phones and photos were cleared at the end of RETENTION_DAYS (retention-repository.ts). */
+    anonymisedAt: at('anonymised_at'),
     version: integer('version').notNull().default(1),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
+    // Finished tickets not yet anonymised, by when they finished: what the retention job reads.
+    index('tickets_retention_idx')
+      .on(sql`coalesce(closed_at, updated_at)`)
+      .where(sql`status IN ('closed', 'cancelled') AND anonymised_at IS NULL`),
     // The sweep reads only tickets coming due: its cost follows them, not the table.
     index('tickets_sweep_idx').on(t.sweepAt).where(sql`sweep_at IS NOT NULL`),
     // Queues: open tickets of a team, a member, a compound (secretaries' areas) or all (admins),

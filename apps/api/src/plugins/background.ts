@@ -23,6 +23,8 @@ export function startBackgroundWork(app: FastifyInstance, config: Config) {
     counters: await app.services.rateCounters.removeExpired(app.clock()),
     uploads: await app.services.uploads.removeUnattached(app.clock()),
   }));
+  // 保存期限: finished tickets past RETENTION_DAYS anonymised, in batches (each ticket once, any number of processes).
+  if (config.retentionDays !== null) repeat(app, HOUSEKEEPING_INTERVAL_MS, 'retention', () => app.services.retention.run(app.clock()));
   // The member counters' delta rows folded into one a key, so that reading one stays a few rows.
   repeat(app, COUNTER_COMPACTION_INTERVAL_MS, 'counter compaction', () => app.services.tickets.compactCounters());
   if (sendsWechat) repeat(app, config.notifyDispatchIntervalMs, 'wechat dispatch', () => app.services.dispatcher.run(app.clock()));

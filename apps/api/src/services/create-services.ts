@@ -4,6 +4,7 @@ import {
   createErrandsRepository,
   createIdempotencyRepository,
   createLedgerRepository,
+  createRetentionRepository,
   createMetricsRepository,
   createNotificationsRepository,
   createOrgWriteRepository,
@@ -28,6 +29,7 @@ import { createErrandsService } from './errands.service.js';
 import { createTicketsService } from './tickets.service.js';
 import { createMetricsService } from './metrics.service.js';
 import { createAuditExport, createExportsService } from './exports.service.js';
+import { createRetentionService } from './retention.service.js';
 import { createNotificationsService } from './notifications.service.js';
 import { createNotifier } from './notifier.js';
 import { createPoliciesService } from './policies.service.js';
@@ -99,6 +101,7 @@ export function createServices(
     }),
     tickets: ticketService,
     uploads: createUploadsService({ uploads, access, quotaBytes: config.uploadQuotaBytes }),
+    retention: createRetentionService({ retention: createRetentionRepository(handle), days: config.retentionDays, batchSize: config.retentionBatchSize }),
     org: createOrgService({ handle, org, write: createOrgWriteRepository(handle), people: signedIn, homeChangesPer30Days: config.homeChangesPer30Days }),
     people: createPeopleService({ people, org, access, signedIn }),
     orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle), access, people: signedIn }),
