@@ -134,7 +134,7 @@ describe('queues at a backlog', () => {
       // tickets still ahead (their claim-by place may be behind the page); new needs come in.
       const all = await waiting();
       const shownWaiting = all.filter((id) => shown.has(id));
-      for (const id of [shownWaiting[page * 3], shownWaiting.at(-1 - page), all[all.length - 1 - page * 13], all[page * 101]]) {
+      for (const id of new Set([shownWaiting[page * 3], shownWaiting.at(-1 - page), all[all.length - 1 - page * 13], all[page * 101]])) {
         if (!id) continue;
         if (shown.has(id)) claimedSeen++;
         const reply = await member2.post(`/api/v1/tickets/${id}/claim`);
