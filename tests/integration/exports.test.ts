@@ -11,13 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedgerRepository, type LedgerRepository } from '@minhu/db';
 import { createExportsService } from '../../apps/api/src/services/exports.service.js';
 import { smallOrg, type SmallOrg } from '../support/factories.js';
+import { parseCsv } from '../support/csv.js';
 import { startTestApp, type Client, type TestApp } from '../support/test-app.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
 const HEADERS = [
   '编号', '类别', '紧急程度', '状态', '地址', '服务队', '处理人', '提交时间', '签收时间', '办结时间', '完成时间',
-  '签收用时(分钟)', '办结用时(分钟)', '是否超时', '评价星级', '是否满意', '延期至', '延期原因',
+  '签收用时(分钟)', '办结用时(分钟)', '是否超时', '评价星级', '是否满意', '延期至', '延期原因', '回访方式',
 ];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -34,35 +35,6 @@ const chinaTime = (iso: string | Date) =>
     hourCycle: 'h23',
   }).format(new Date(iso));
 
-/** An RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) throw new Error('the CSV does not end with CRLF');
-  return rows;
-}
 
 /** The raw bytes of a GET, through app.inject (which collects the whole body: small files only). */
 async function download(t: TestApp, who: Client, url: string) {
@@ -198,6 +170,8 @@ describe('ledger export (台账)', () => {
       // Never extended: 延期至 and 延期原因 empty.
       '',
       '',
+      // Rated by the resident in the app.
+      '本人评价',
     ]);
     expect(line![7]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(line![7]!.slice(11)).toBe('10:00:00'); // 02:00 UTC is 10:00 in Beijing

@@ -63,6 +63,7 @@ const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outc
   assign: { roles: ['leader', 'secretary', 'admin'], from: ['assigned', 'claimed', 'in_progress'], to: 'same' },
   cancel: { roles: ['filer'], from: ['assigned', 'claimed', 'in_progress'], to: 'cancelled' },
   confirm: { roles: ['filer', 'beneficiary'], from: ['resolved'], to: 'closed' },
+  confirmOnBehalf: { roles: ['assignee', 'leader'], from: ['resolved'], to: 'closed' },
   acceptBeneficiary: { roles: ['invited'], from: [...OPEN, 'resolved', 'closed'], to: 'same' },
   declineBeneficiary: { roles: ['invited'], from: [...OPEN, 'resolved', 'closed'], to: 'same' },
 };
@@ -160,6 +161,8 @@ function inputFor(action: TicketAction): ActionInput {
       return { action, reason: '不需要了' };
     case 'confirm':
       return { action, satisfied: true, rating: 5, comment: null };
+    case 'confirmOnBehalf':
+      return { action, satisfied: true, rating: 5, comment: null, method: 'phone', beneficiaryHasApp: false };
     default:
       return { action };
   }
@@ -171,8 +174,8 @@ const cases = TICKET_STATUSES.flatMap((status) =>
 );
 
 describe('ticket state machine: every status × action × role', () => {
-  it('covers 6 statuses × 19 actions × 11 roles', () => {
-    expect(cases).toHaveLength(6 * 19 * 11);
+  it('covers 6 statuses × 20 actions × 11 roles', () => {
+    expect(cases).toHaveLength(6 * 20 * 11);
   });
 
   it.each(cases)('when $role tries $action on a $status ticket', ({ status, action, role }) => {

@@ -356,7 +356,7 @@ export const endpoints = {
   rejectExtensionTicket: action('rejectExtension', '驳回延期 (辖区书记、管理员)', ['NOTHING_PENDING', 'OWN_REQUEST'], 'extension/reject'),
   assignTicket: action('assign', '指派给本队队员 (队长、书记)', ['NOT_A_MEMBER']),
   cancelTicket: action('cancel', '取消求助 (提交人，办结前)', []),
-  confirmTicket: action('confirm', '确认办结并评价；不满意则重新办理并督办 (提交人或求助对象)', []),
+  confirmTicket: action('confirm', '确认办结并评价；不满意则重新办理并督办 (提交人或求助对象)；带 method 时为回访：签收人或队长替没有小程序的求助对象记录 (电话或上门)', []),
   acceptBeneficiaryTicket: action(
     'acceptBeneficiary',
     '确认是本人的求助 (别人按您的手机号为您提交、您已用过小程序时)：确认后工单出现在您的求助里，您收到进展并可评价',

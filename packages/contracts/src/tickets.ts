@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import {
   CATEGORIES,
+  CONFIRM_METHODS,
   CONTROL_LEVELS,
   EVENT_TYPES,
   NOTIFY_BY,
@@ -74,6 +75,7 @@ const ACTION_NAMES: readonly TicketAction[] = [
   'assign',
   'cancel',
   'confirm',
+  'confirmOnBehalf',
   'acceptBeneficiary',
   'declineBeneficiary',
 ];
@@ -220,6 +222,19 @@ export const TicketList = Type.Object({
 const Version = { version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT })) };
 const Attachments = Type.Optional(Type.Array(Id, { maxItems: MAX_ATTACHMENTS, uniqueItems: true }));
 
+const ConfirmBody = Type.Object(
+  {
+    ...Version,
+    satisfied: Type.Boolean(),
+    rating: Type.Integer({ minimum: 1, maximum: 5 }),
+    comment: Type.Optional(Text(500, { min: 0 })),
+    method: Type.Optional(
+      StringEnum(CONFIRM_METHODS, { description: '回访方式：签收人或队长替没有小程序的求助对象记录确认和评价，phone 电话回访、visit 上门回访' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ActionBodies = {
   claim: Type.Object({ ...Version }, { additionalProperties: false }),
   start: Type.Object({ ...Version }, { additionalProperties: false }),
@@ -248,13 +263,7 @@ export const ActionBodies = {
   acceptBeneficiary: Type.Object({ ...Version }, { additionalProperties: false }),
   declineBeneficiary: Type.Object({ ...Version }, { additionalProperties: false }),
   cancel: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
-  confirm: Type.Object(
-    {
-      ...Version,
-      satisfied: Type.Boolean(),
-      rating: Type.Integer({ minimum: 1, maximum: 5 }),
-      comment: Type.Optional(Text(500, { min: 0 })),
-    },
-    { additionalProperties: false },
-  ),
+  confirm: ConfirmBody,
+  // Not a path of its own: POST /tickets/:id/confirm with a method.
+  confirmOnBehalf: ConfirmBody,
 } as const;

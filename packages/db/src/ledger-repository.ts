@@ -30,6 +30,8 @@ export interface LedgerRow {
   /** The last 延期 granted: the resolve due time it set, and why (null when never extended). */
   extendedUntil: string | null;
   extensionReason: string | null;
+  /** How the rating was given (回访方式): in the app, or by phone or visit on their behalf; null unrated. */
+  confirmMethod: 'app' | 'phone' | 'visit' | null;
 }
 
 /** The last row read: the ledger is read in (createdAt, id) order. */
@@ -54,6 +56,9 @@ const assignee = alias(users, 'ledger_assignee');
  */
 const extension = sql`(CASE WHEN tickets.resolve_due_at <> tickets.created_at + tickets.resolve_limit_seconds * interval '1 second' THEN (
     SELECT e.data FROM ticket_events e WHERE e.ticket_id = tickets.id AND e.type = 'extended' ORDER BY e.id DESC LIMIT 1) END)`;
+/** Only a rated ticket looks for its last confirmation; one without a method was given in the app. */
+const confirmMethod = sql<'app' | 'phone' | 'visit' | null>`(CASE WHEN tickets.rating_stars IS NOT NULL THEN coalesce((
+    SELECT e.data->>'method' FROM ticket_events e WHERE e.ticket_id = tickets.id AND e.type = 'confirmed' ORDER BY e.id DESC LIMIT 1), 'app') END)`;
 const MIN_SPAN_MS = 1;
 /** A slice aims at this many batches' worth of rows, and grows at most this fast when sparse. */
 const HEADROOM = 1.25;
@@ -96,6 +101,7 @@ export function createLedgerRepository(handle: DbHandle) {
         ratingSatisfied: tickets.ratingSatisfied,
         extendedUntil: sql<string | null>`${extension}->>'until'`,
         extensionReason: sql<string | null>`${extension}->>'reason'`,
+        confirmMethod,
       })
       .from(tickets)
       .leftJoin(teams, eq(teams.id, tickets.teamId))

@@ -29,8 +29,14 @@ export type TicketAction =
   | 'assign'
   | 'cancel'
   | 'confirm'
+  /** 回访: the assignee or leader records the confirmation of someone without the app, by phone or visit. */
+  | 'confirmOnBehalf'
   | 'acceptBeneficiary'
   | 'declineBeneficiary';
+
+/** How a member asked for the confirmation (回访方式) of someone without the app. */
+export const CONFIRM_METHODS = ['phone', 'visit'] as const;
+export type ConfirmMethod = (typeof CONFIRM_METHODS)[number];
 
 /** How a person stands to a ticket. A person may have several relations at once. */
 export type Relation =
@@ -106,6 +112,8 @@ export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
   assign: { from: OPEN_STATUSES, by: ['team_leader', 'area_secretary', 'admin'] },
   cancel: { from: OPEN_STATUSES, by: ['filer'] },
   confirm: { from: ['resolved'], by: ['filer', 'beneficiary'] },
+  // Only for a person who cannot confirm in the app themself (the domain refuses it otherwise).
+  confirmOnBehalf: { from: ['resolved'], by: ['assignee', 'team_leader'] },
   // Someone filed for this person's phone: it is theirs (in their list, their notifications) only once they say so.
   acceptBeneficiary: { from: [...OPEN_STATUSES, 'resolved', 'closed'], by: ['invited'] },
   declineBeneficiary: { from: [...OPEN_STATUSES, 'resolved', 'closed'], by: ['invited'] },
@@ -188,6 +196,18 @@ export type ActionInput =
   | { action: 'assign'; assigneeId: string }
   | { action: 'cancel'; reason: string }
   | { action: 'confirm'; satisfied: boolean; rating: number; comment: string | null }
+  /**
+   * `beneficiaryHasApp`: whether the person it is for uses the app and so confirms themself (the
+   * caller works it out).
+   */
+  | {
+      action: 'confirmOnBehalf';
+      satisfied: boolean;
+      rating: number;
+      comment: string | null;
+      method: ConfirmMethod;
+      beneficiaryHasApp: boolean;
+    }
   | { action: 'acceptBeneficiary' }
   | { action: 'declineBeneficiary' };
 
@@ -212,7 +232,9 @@ export type TransitionError =
   | { code: 'OWN_REQUEST' }
   | { code: 'INVALID_EXTENSION'; reason: 'past' | 'too_far' }
   /** The ticket to merge into is finished. */
-  | { code: 'MERGE_TARGET_CLOSED' };
+  | { code: 'MERGE_TARGET_CLOSED' }
+  /** 回访 on someone's behalf, while they use the app and confirm themself. */
+  | { code: 'CONFIRMS_THEMSELF' };
 
 /** A ticket's next state and what happened to get there. */
 export interface TicketChange {
@@ -582,7 +604,9 @@ export function transition(
       );
     case 'cancel':
       return done({ ...ticket, ...settled, status: 'cancelled' }, { type: 'cancelled', data: { reason: input.reason } });
+    case 'confirmOnBehalf':
     case 'confirm': {
+      if (input.action === 'confirmOnBehalf' && input.beneficiaryHasApp) return refused({ code: 'CONFIRMS_THEMSELF' });
       const rating = {
         ratingSatisfied: input.satisfied,
         ratingStars: input.rating,
@@ -590,7 +614,12 @@ export function transition(
       };
       const confirmed: DomainEvent = {
         type: 'confirmed',
-        data: { satisfied: input.satisfied, rating: input.rating, comment: input.comment },
+        data: {
+          satisfied: input.satisfied,
+          rating: input.rating,
+          comment: input.comment,
+          ...(input.action === 'confirmOnBehalf' ? { method: input.method, onBehalf: true } : {}),
+        },
       };
       if (input.satisfied) {
         return done(

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ActionInput, TicketAction } from '@minhu/domain';
+import type { ActionInput, ConfirmMethod, TicketAction } from '@minhu/domain';
 import type { Viewer } from '../services/viewer.js';
 import { serve } from './serve.js';
 
@@ -30,12 +30,13 @@ function actionInput(action: TicketAction, body: Record<string, unknown>): Actio
     case 'cancel':
       return { action, reason: body.reason as string };
     case 'confirm':
-      return {
-        action,
-        satisfied: body.satisfied as boolean,
-        rating: body.rating as number,
-        comment: (body.comment as string | undefined) ?? null,
-      };
+    case 'confirmOnBehalf': {
+      const rating = { satisfied: body.satisfied as boolean, rating: body.rating as number, comment: (body.comment as string | undefined) ?? null };
+      // With a method it is the member's 回访 for someone without the app (whether they have it,
+      // the service reads).
+      const method = body.method as ConfirmMethod | undefined;
+      return method ? { action: 'confirmOnBehalf', ...rating, method, beneficiaryHasApp: true } : { action: 'confirm', ...rating };
+    }
     case 'claim':
     case 'start':
     case 'acceptHandoff':

@@ -60,7 +60,11 @@ export const LEDGER_COLUMNS: readonly Column[] = [
   { header: '是否满意', width: 10, value: (r) => yesNo(r.ratingSatisfied) },
   { header: '延期至', width: 20, time: true, value: (r) => (r.extendedUntil === null ? null : new Date(r.extendedUntil)) },
   { header: '延期原因', width: 30, value: (r) => r.extensionReason },
+  { header: '回访方式', width: 10, value: (r) => (r.confirmMethod === null ? null : CONFIRM_METHOD_LABELS[r.confirmMethod]) },
 ];
+
+/** 回访方式: the person rated it in the app, or a member asked them by phone or at the door. */
+const CONFIRM_METHOD_LABELS = { app: '本人评价', phone: '电话回访', visit: '上门回访' } as const;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. Text that a

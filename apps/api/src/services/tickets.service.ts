@@ -467,6 +467,14 @@ export function createTicketsService(deps: Deps) {
       if (!into || !canSeeTicket(viewer, into)) throw badRequest('UNKNOWN_TICKET', '要合并到的工单不存在。', { field: 'intoTicketId' });
       return { ...input, into: { id: into.ticket.id, status: into.ticket.status, teamId: into.ticket.teamId } };
     }
+    if (input.action === 'confirmOnBehalf') {
+      // Filed for oneself, the filer used the app; filed for someone (or for a number someone
+      // with the app has yet to accept), it is whether that person has.
+      if (ticket.beneficiaryName === null) return { ...input, beneficiaryHasApp: true };
+      const personId = ticket.beneficiaryUserId ?? ticket.beneficiaryInvitedId;
+      const person = personId ? await users.byId(personId) : null;
+      return { ...input, beneficiaryHasApp: person !== null && (await users.hasApp(person)) };
+    }
     if (input.action === 'approveReturn' && input.teamId === null) {
       const person = ticket.beneficiaryName === null ? ticket.filedById : ticket.beneficiaryUserId;
       const found = await routeAt(org, ticket.areaId, ticket, person ? { id: person, tags: [] } : null, ticket.teamId);
@@ -557,6 +565,8 @@ export function createTicketsService(deps: Deps) {
         return forbidden('只能直接转派到您辖区内的服务队。');
       case 'OWN_REQUEST':
         return new AppError(403, 'OWN_REQUEST', '不能审批自己提出的申请，请由其他书记审批。');
+      case 'CONFIRMS_THEMSELF':
+        return forbidden('求助对象自己用小程序，请由本人确认和评价；回访记录只替没有小程序的人填写。');
       case 'MERGE_TARGET_CLOSED':
         return conflict('MERGE_TARGET_CLOSED', '要合并到的工单已经办结或取消，请选择未办结的工单。', { field: 'intoTicketId' });
       case 'INVALID_EXTENSION':
@@ -617,6 +627,7 @@ const ACTION_LABELS: Record<ActionInput['action'], string> = {
   assign: '指派',
   cancel: '取消',
   confirm: '确认',
+  confirmOnBehalf: '回访',
   acceptBeneficiary: '确认是本人的求助',
   declineBeneficiary: '表示不是本人的求助',
 };
@@ -651,6 +662,7 @@ const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
   assign: '只有队长或书记可以指派。',
   cancel: '只有提交人可以取消求助。',
   confirm: '只有提交人或求助对象可以确认和评价。',
+  confirmOnBehalf: '只有签收人或队长可以替求助对象记录回访。',
   acceptBeneficiary: '没有等待您确认的求助。',
   declineBeneficiary: '没有等待您确认的求助。',
 };

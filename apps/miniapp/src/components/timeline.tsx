@@ -44,7 +44,8 @@ function detail(event: TicketEvent, teamName: (id: unknown) => string | null): s
     case 'cancelled':
       return typeof d.reason === 'string' ? d.reason : null;
     case 'confirmed':
-      return `${d.satisfied ? '满意' : '不满意'} ${'★'.repeat(Number(d.rating) || 0)}${d.comment ? `，${String(d.comment)}` : ''}`;
+      // A 回访 on their behalf says how the member asked them.
+      return `${d.onBehalf ? (d.method === 'visit' ? '上门回访：' : '电话回访：') : ''}${d.satisfied ? '满意' : '不满意'} ${'★'.repeat(Number(d.rating) || 0)}${d.comment ? `，${String(d.comment)}` : ''}`;
     case 'closed':
       return d.reason === 'confirmed' ? '居民已确认' : '无人确认，自动完成';
     case 'reopened':

@@ -2,7 +2,7 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { Picker, Text, Textarea, View } from '@tarojs/components';
 import { useCallback, useState } from 'react';
 import type { TeamItem, TeamMemberRow, TicketDetail } from '@minhu/contracts';
-import { activePhase, type TicketAction } from '@minhu/domain';
+import { activePhase, type ConfirmMethod, type TicketAction } from '@minhu/domain';
 import { act as actOn, api, ApiError, messageOf, uploadPhoto } from '../../services/api';
 import { CATEGORY_LABELS, URGENCY_LABELS, countdown, fullTime } from '../../services/format';
 import { TicketBadges } from '../../components/badges';
@@ -35,6 +35,7 @@ const DONE_MESSAGES: Record<TicketAction, string> = {
   assign: '已指派',
   cancel: '已取消',
   confirm: '感谢评价',
+  confirmOnBehalf: '已记录回访',
   acceptBeneficiary: '已确认，求助已加入您的列表',
   declineBeneficiary: '已告知服务队，这不是您的求助',
 };
@@ -53,6 +54,7 @@ const WITH_FORM: readonly TicketAction[] = [
   'assign',
   'cancel',
   'confirm',
+  'confirmOnBehalf',
 ];
 /** The forms that ask only for a reason. */
 const REASON_ONLY: readonly TicketAction[] = ['declineHandoff', 'return', 'rejectReturn', 'rejectExtension'];
@@ -74,6 +76,7 @@ const BUTTON_LABELS: Record<TicketAction, string> = {
   assign: '指派队员',
   cancel: '取消求助',
   confirm: '确认办结并评价',
+  confirmOnBehalf: '记录回访',
   acceptBeneficiary: '是我的求助，确认',
   declineBeneficiary: '不是我的求助',
 };
@@ -87,6 +90,7 @@ const PLACEHOLDERS: Partial<Record<TicketAction, string>> = {
   extend: '延期原因：如 下周二医院复查',
   rejectExtension: '驳回原因',
   confirm: '说说您的感受（选填）',
+  confirmOnBehalf: '居民怎么说（选填）',
   cancel: '取消原因（选填）',
 };
 
@@ -112,6 +116,7 @@ export default function TicketPage() {
   const [satisfied, setSatisfied] = useState<boolean | null>(null);
   const [extensionDays, setExtensionDays] = useState<number>(-1);
   const [stars, setStars] = useState(5);
+  const [method, setMethod] = useState<ConfirmMethod | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -139,6 +144,7 @@ export default function TicketPage() {
     setPhotos([]);
     setSatisfied(null);
     setStars(5);
+    setMethod(null);
     setTargetTeam(-1);
     setTargetMember(-1);
     setExtensionDays(-1);
@@ -153,7 +159,9 @@ export default function TicketPage() {
     if (!ticket) return;
     setBusy(true);
     try {
-      const updated = await actOn(ticket.id, action, action === 'claim' ? body : { ...body, version: ticket.version });
+      // 回访 is the confirm endpoint with a method.
+      const endpoint = action === 'confirmOnBehalf' ? 'confirm' : action;
+      const updated = await actOn(ticket.id, endpoint, action === 'claim' ? body : { ...body, version: ticket.version });
       Taro.showToast({ title: DONE_MESSAGES[action], icon: 'success' });
       setOpen(null);
       setDetail({ ticket: updated, events: detail!.events });
@@ -209,6 +217,10 @@ export default function TicketPage() {
       case 'confirm':
         if (satisfied === null) return Taro.showToast({ title: '请选择满意或不满意', icon: 'none' });
         return act('confirm', { satisfied, rating: stars, ...(text.trim() ? { comment: text.trim() } : {}) });
+      case 'confirmOnBehalf':
+        if (method === null) return Taro.showToast({ title: '请选择电话回访或上门回访', icon: 'none' });
+        if (satisfied === null) return Taro.showToast({ title: '请选择居民满意或不满意', icon: 'none' });
+        return act('confirmOnBehalf', { satisfied, rating: stars, method, ...(text.trim() ? { comment: text.trim() } : {}) });
       default:
         return undefined;
     }
@@ -231,6 +243,8 @@ export default function TicketPage() {
   const due = countdown(ticket.dueAt);
   const forTeam = view !== 'resident' && ticket.actions.some((a) => a !== 'cancel' && a !== 'confirm');
   const residentPhone = ticket.beneficiary?.phone ?? ticket.contactPhone ?? ticket.filedBy.phone;
+  // 回访 is for someone filed for who does not use the app (the API refuses it otherwise).
+  const confirmsForThem = ticket.beneficiary !== null && ticket.beneficiary.notifyBy !== undefined && ticket.beneficiary.notifyBy !== 'app';
 
   return (
     <Page>
@@ -366,7 +380,17 @@ export default function TicketPage() {
               </Picker>
             </View>
           )}
-          {open === 'confirm' && (
+          {open === 'confirmOnBehalf' && (
+            <View className='choice-row mb-12' data-testid='confirm-method'>
+              <Tap className={`choice ${method === 'phone' ? 'on' : ''}`} onTap={() => setMethod('phone')}>
+                📞 电话回访
+              </Tap>
+              <Tap className={`choice ${method === 'visit' ? 'on' : ''}`} onTap={() => setMethod('visit')}>
+                🚪 上门回访
+              </Tap>
+            </View>
+          )}
+          {(open === 'confirm' || open === 'confirmOnBehalf') && (
             <View>
               <View className='choice-row mb-12'>
                 <Tap className={`choice ${satisfied === true ? 'on' : ''}`} onTap={() => setSatisfied(true)} data-testid='satisfied'>
@@ -427,7 +451,7 @@ export default function TicketPage() {
       {!open && ticket.actions.length > 0 && (
         <View className='footer-bar'>
           <View className='btn-row wrap'>
-            {ticket.actions.filter((action) => action !== 'merge' || ticket.possibleDuplicateOf.length > 0).map((action) => (
+            {ticket.actions.filter((action) => (action !== 'merge' || ticket.possibleDuplicateOf.length > 0) && (action !== 'confirmOnBehalf' || confirmsForThem)).map((action) => (
               <Tap
                 key={action}
                 className={`btn ${PRIMARY.includes(action) ? 'primary' : ''} ${action === 'cancel' ? 'danger' : ''} ${busy ? 'disabled' : ''}`}
