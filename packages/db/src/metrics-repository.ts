@@ -201,7 +201,17 @@ async function staffingCounts(handle: DbHandle, scope: MetricsScope, now: Date, 
       : scope.paths === null
         ? sql`true`
         : sql`(${sql.join(scope.paths.map((p) => sql`a.path LIKE ${p + '%'}`), sql` OR `)})`;
-  const activeResponsible = sql`SELECT 1 FROM responsibilities r JOIN team_members rm ON rm.team_id = r.team_id AND rm.user_id = r.member_id AND rm.active`;
+  // Key persons nobody answers for, once for the whole scope: living under it (a prefix on the
+  // path index, or under the teams asked about), with no active 包保 for them nor for any area
+  // above their home. The areas someone answers for are read once (包保 is for grids, buildings,
+  // units and households, so all lie inside the scope) and each person's few ancestors looked up
+  // in them; each team then counts those under its own area.
+  const under = (column: string) =>
+    scope.kind === 'teams'
+      ? sql`EXISTS (SELECT 1 FROM st WHERE st.general AND ${sql.raw(column)} LIKE st.path || '%')`
+      : scope.paths === null
+        ? sql`true`
+        : sql`(${sql.join(scope.paths.map((p) => sql`${sql.raw(column)} LIKE ${p + '%'}`), sql` OR `)})`;
   const rows = await handle.rows<{
     team_id: string;
     team_name: string;
@@ -214,21 +224,32 @@ async function staffingCounts(handle: DbHandle, scope: MetricsScope, now: Date, 
     seconded: number;
     special_uncovered: number;
   }>(
-    sql`SELECT t.id AS team_id, t.name AS team_name, a.id AS area_id, a.name AS area_name, a.kind AS area_kind,
-          (SELECT count(*)::int FROM tickets x WHERE x.team_id = t.id AND ${statusIn('x.status', OPEN_STATUSES)}) AS open,
-          (SELECT count(*)::int FROM tickets x WHERE x.team_id = t.id AND ${statusIn('x.status', OPEN_STATUSES)} AND x.due_at < ${at}) AS overdue,
+    sql`WITH st AS MATERIALIZED (
+          SELECT t.id, t.name, a.id AS area_id, a.name AS area_name, a.kind AS area_kind, a.path, cardinality(t.categories) = 0 AS general
+          FROM teams t JOIN areas a ON a.id = t.area_id
+          WHERE t.active AND ${inScope}
+        ), covered AS MATERIALIZED (
+          SELECT DISTINCT r.area_id AS id FROM responsibilities r
+          JOIN team_members rm ON rm.team_id = r.team_id AND rm.user_id = r.member_id AND rm.active
+          JOIN areas ra ON ra.id = r.area_id
+          WHERE ${under('ra.path')}
+        ), uncovered AS MATERIALIZED (
+          SELECT h.path FROM users pe JOIN areas h ON h.id = pe.home_area_id
+          WHERE cardinality(pe.special_tags) > 0 AND pe.active AND ${under('h.path')}
+            AND NOT EXISTS (SELECT 1 FROM responsibilities r JOIN team_members rm ON rm.team_id = r.team_id AND rm.user_id = r.member_id AND rm.active
+                            WHERE r.person_id = pe.id)
+            AND NOT EXISTS (SELECT 1 FROM unnest(string_to_array(trim(both '/' from h.path), '/')::uuid[]) AS up(id)
+                            WHERE up.id IN (SELECT id FROM covered))
+        )
+        SELECT st.id AS team_id, st.name AS team_name, st.area_id, st.area_name, st.area_kind,
+          (SELECT count(*)::int FROM tickets x WHERE x.team_id = st.id AND ${statusIn('x.status', OPEN_STATUSES)}) AS open,
+          (SELECT count(*)::int FROM tickets x WHERE x.team_id = st.id AND ${statusIn('x.status', OPEN_STATUSES)} AND x.due_at < ${at}) AS overdue,
           (SELECT count(*)::int FROM team_members m JOIN users u ON u.id = m.user_id
-             WHERE m.team_id = t.id AND m.active AND u.active AND m.availability = 'on_duty'
-               AND NOT EXISTS (SELECT 1 FROM secondments s WHERE s.from_team_id = t.id AND s.user_id = m.user_id AND s.ended_at IS NULL)) AS on_duty,
-          (SELECT count(*)::int FROM secondments s WHERE s.team_id = t.id AND s.ended_at IS NULL) AS seconded,
-          CASE WHEN cardinality(t.categories) > 0 THEN 0 ELSE
-            (SELECT count(*)::int FROM areas h JOIN users pe ON pe.home_area_id = h.id
-               WHERE h.path LIKE a.path || '%' AND cardinality(pe.special_tags) > 0 AND pe.active
-                 AND NOT EXISTS (${activeResponsible} WHERE r.person_id = pe.id)
-                 AND NOT EXISTS (${activeResponsible} WHERE r.area_id = ANY(string_to_array(trim(both '/' from h.path), '/')::uuid[])))
-          END AS special_uncovered
-        FROM teams t JOIN areas a ON a.id = t.area_id
-        WHERE t.active AND ${inScope}`,
+             WHERE m.team_id = st.id AND m.active AND u.active AND m.availability = 'on_duty'
+               AND NOT EXISTS (SELECT 1 FROM secondments s WHERE s.from_team_id = st.id AND s.user_id = m.user_id AND s.ended_at IS NULL)) AS on_duty,
+          (SELECT count(*)::int FROM secondments s WHERE s.team_id = st.id AND s.ended_at IS NULL) AS seconded,
+          CASE WHEN st.general THEN (SELECT count(*)::int FROM uncovered u WHERE u.path LIKE st.path || '%') ELSE 0 END AS special_uncovered
+        FROM st`,
     executor,
   );
   return rows.map((r) => ({
