@@ -20,8 +20,9 @@ import { startSqlCounter } from './lib/sql-counter.js';
 import { machineInfo, machineLine, markdownTable, updateReadme, type Row } from './lib/report.js';
 import { auditFirstScreens } from './lib/lighthouse.js';
 import { buildMiniapp, coldStart, h5FirstLoad, weappSize } from './lib/sizes.js';
+import { measureRounds, type RoundsResult } from './lib/rounds.js';
 
-const STEPS = ['create', 'claim', 'queue', 'detail', 'summary', 'lockdown', 'sweep', 'ceiling', 'pgbench', 'sql', 'sizes', 'lighthouse', 'coldstart'] as const;
+const STEPS = ['create', 'claim', 'queue', 'detail', 'summary', 'lockdown', 'rounds', 'sweep', 'ceiling', 'pgbench', 'sql', 'sizes', 'lighthouse', 'coldstart'] as const;
 type Step = (typeof STEPS)[number];
 
 function parseArgs(argv: string[]) {
@@ -451,6 +452,27 @@ async function main() {
       await reset(sql, info);
     }
 
+    // 健康包按户发放 and 力量缺口 over a subdistrict (issue 15), on an API process of its own.
+    let rounds: RoundsResult | null = null;
+    if (args.steps.has('rounds')) {
+      const api = await startApi(databaseUrl, secret, args.workers);
+      try {
+        rounds = await measureRounds({
+          sql,
+          apiUrl: api.url,
+          signIn: (phones) => signIn(api.url, phones),
+          sequential,
+          starts: 3,
+          progressCalls: args.quick ? 50 : 200,
+          deliveries: args.quick ? 500 : 2000,
+          log,
+        });
+        results.rounds = rounds;
+      } finally {
+        await api.stop();
+      }
+    }
+
     if (args.steps.has('sweep')) {
       const sweep = await measureSweep(sql, info, secret);
       results.sweep = sweep;
@@ -617,6 +639,46 @@ async function main() {
         cpu: l.load.cpu,
         budget: paged ? 'one client p99 ≤ 30 ms, ≥ 0.6 of pgbench, ≥ 0.67 of the rate at 1,000' : undefined,
         pass: paged ? e.count === 0 && l.single.p99 <= 30 && (r?.value ?? 0) >= 0.6 && (steady === null || steady >= 1 / 1.5) : null,
+      });
+    }
+    if (rounds) {
+      const r = rounds;
+      const sorted = [...r.startMs].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)]!;
+      rows.push({
+        key: 'round_start',
+        label: `健康包 round over a subdistrict: ${r.households.toLocaleString('en')} households in one request (${r.startMs.length} rounds: ${r.startMs.map((x) => Math.round(x)).join(', ')} ms)`,
+        value: ms(median),
+        budget: '≤ 2 s',
+        pass: median <= 2000,
+      });
+      rows.push({
+        key: 'round_progress',
+        label: `round progress, GET /distributions/:id (${r.households.toLocaleString('en')} lines, sequential calls)`,
+        p50Ms: r.progress.p50,
+        p99Ms: r.progress.p99,
+        errors: String(r.progress.failures),
+        budget: 'p99 ≤ 50 ms',
+        pass: r.progress.failures === 0 && r.progress.p99 <= 50,
+      });
+      const d = r.deliveries;
+      const exact = d.created === d.sent && d.deliveredInDb === d.sent && d.doubled === 0;
+      rows.push({
+        key: 'round_deliveries',
+        label: `50 members recording distinct doors at once: ${d.sent} sent, ${d.created} × 201, ${d.deliveredInDb} delivered in the database, ${d.doubled} doubled`,
+        rps: d.perSecond,
+        errors: String(d.sent - d.created),
+        budget: '≥ 1,000/s, none lost or doubled',
+        pass: exact && d.perSecond >= 1000,
+      });
+      rows.push({
+        key: 'staffing',
+        label: `力量缺口 for a subdistrict, GET /metrics/staffing (${r.staffingRows} teams, 30 sequential calls)`,
+        p50Ms: r.staffing.p50,
+        p99Ms: r.staffing.p99,
+        errors: String(r.staffing.failures),
+        budget: 'p50 ≤ 100 ms',
+        pass: r.staffing.failures === 0 && r.staffing.p50 <= 100,
       });
     }
     if (fw) {
