@@ -70,7 +70,8 @@ export default function People() {
 
   return (
     <Page>
-      <View className='row'>
+      {/* The page's own margins, as the cards below have. */}
+      <View className='row section' data-testid='people-header'>
         <Text className='grow muted'>{all ? '辖区全部人员' : '有特殊情况的人员 (已核实或待核实)'}</Text>
         <Tap className='btn small' onTap={() => setAll(!all)} data-testid='people-toggle'>
           {all ? '只看重点人员' : '看全部'}
