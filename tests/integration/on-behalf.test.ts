@@ -84,6 +84,21 @@ describe('回访 on behalf of someone without the app', () => {
     expect((await resident.post(`/api/v1/tickets/${own.id}/confirm`, { satisfied: true, rating: 4 })).body.status).toBe('closed');
   });
 
+  it('when her 包保 records a call to her, then the timeline keeps it as a call; a kind it does not know is refused', async () => {
+    const filed = await member2.file({ category: 'help', urgency: 'normal', description: '请队员打个电话', beneficiary: { personId: her.id } });
+    await member.post(`/api/v1/tickets/${filed.body.id}/claim`);
+    const noted = await member.post(`/api/v1/tickets/${filed.body.id}/note`, { text: '打电话问过了，明天上午送药', kind: 'call' });
+    expect(noted.status).toBe(200);
+    const { events } = (await leader.get(`/api/v1/tickets/${filed.body.id}`)).body;
+    expect(events.at(-1)).toMatchObject({ type: 'note', actorId: org.people.member.id, data: { text: '打电话问过了，明天上午送药', kind: 'call' } });
+    const plain = await member.post(`/api/v1/tickets/${filed.body.id}/note`, { text: '备注' });
+    expect((await leader.get(`/api/v1/tickets/${filed.body.id}`)).body.events.at(-1).data).not.toHaveProperty('kind');
+    expect(plain.status).toBe(200);
+    const bad = await member.post(`/api/v1/tickets/${filed.body.id}/note`, { text: '短信', kind: 'sms' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_ERROR');
+  });
+
   it('when the secretary downloads the ledger, then 回访方式 says how each rating was given', async () => {
     const response = await t.app.inject({
       method: 'GET',

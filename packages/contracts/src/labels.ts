@@ -61,6 +61,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   specialTags: '特殊情况',
   notifyBy: '通知方式',
   method: '回访方式',
+  kind: '记录类型',
   status: '状态',
   tag: '特殊情况',
   tagged: '只看重点人员',

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import {
   CATEGORIES,
   CONFIRM_METHODS,
+  NOTE_KINDS,
   CONTROL_LEVELS,
   EVENT_TYPES,
   NOTIFY_BY,
@@ -238,7 +239,15 @@ const ConfirmBody = Type.Object(
 export const ActionBodies = {
   claim: Type.Object({ ...Version }, { additionalProperties: false }),
   start: Type.Object({ ...Version }, { additionalProperties: false }),
-  note: Type.Object({ ...Version, text: Text(MAX_DESCRIPTION), attachments: Attachments }, { additionalProperties: false }),
+  note: Type.Object(
+    {
+      ...Version,
+      text: Text(MAX_DESCRIPTION),
+      attachments: Attachments,
+      kind: Type.Optional(StringEnum(NOTE_KINDS, { description: 'call：队员给居民打电话的记录 (打给谁、说了什么)' })),
+    },
+    { additionalProperties: false },
+  ),
   resolve: Type.Object(
     { ...Version, text: Text(MAX_DESCRIPTION), attachments: Attachments },
     { additionalProperties: false },

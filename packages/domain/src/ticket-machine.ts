@@ -34,6 +34,10 @@ export type TicketAction =
   | 'acceptBeneficiary'
   | 'declineBeneficiary';
 
+/** Kinds of notes beyond a plain one: a member's phone call to the person (电话记录). */
+export const NOTE_KINDS = ['call'] as const;
+export type NoteKind = (typeof NOTE_KINDS)[number];
+
 /** How a member asked for the confirmation (回访方式) of someone without the app. */
 export const CONFIRM_METHODS = ['phone', 'visit'] as const;
 export type ConfirmMethod = (typeof CONFIRM_METHODS)[number];
@@ -175,7 +179,8 @@ export interface Actor {
 export type ActionInput =
   | { action: 'claim' }
   | { action: 'start' }
-  | { action: 'note'; text: string; attachments: string[] }
+  /** `kind`: a member's call to the person (`call`), else a plain note. */
+  | { action: 'note'; text: string; attachments: string[]; kind?: NoteKind }
   | { action: 'resolve'; text: string; attachments: string[] }
   /**
    * `targetInScope`: whether the actor oversees the target team's area as a secretary (the
@@ -463,7 +468,7 @@ export function transition(
     case 'start':
       return done({ ...ticket, status: 'in_progress' }, { type: 'started', data: {} });
     case 'note':
-      return done(ticket, { type: 'note', data: { text: input.text, attachments: input.attachments } });
+      return done(ticket, { type: 'note', data: { text: input.text, attachments: input.attachments, ...(input.kind ? { kind: input.kind } : {}) } });
     case 'resolve':
       return done(
         { ...ticket, ...settled, status: 'resolved', resolvedAt: now },

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ActionInput, ConfirmMethod, TicketAction } from '@minhu/domain';
+import type { ActionInput, ConfirmMethod, NoteKind, TicketAction } from '@minhu/domain';
 import type { Viewer } from '../services/viewer.js';
 import { serve } from './serve.js';
 
@@ -7,6 +7,12 @@ import { serve } from './serve.js';
 function actionInput(action: TicketAction, body: Record<string, unknown>): ActionInput {
   switch (action) {
     case 'note':
+      return {
+        action,
+        text: body.text as string,
+        attachments: (body.attachments as string[] | undefined) ?? [],
+        ...(body.kind ? { kind: body.kind as NoteKind } : {}),
+      };
     case 'resolve':
       return { action, text: body.text as string, attachments: (body.attachments as string[] | undefined) ?? [] };
     case 'transfer':

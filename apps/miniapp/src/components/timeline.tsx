@@ -25,6 +25,8 @@ function detail(event: TicketEvent, teamName: (id: unknown) => string | null): s
         .join('，');
     }
     case 'note':
+      // A member's call to the person is marked as one.
+      return typeof d.text === 'string' ? `${d.kind === 'call' ? '📞 电话记录：' : ''}${d.text}` : null;
     case 'resolved':
       return typeof d.text === 'string' ? d.text : null;
     case 'transferred':
