@@ -200,6 +200,18 @@ describe('text messages (短信) for people who asked to be told by SMS', () => 
     t.clock.advance(24 * 3600_000);
     await run();
     expect(sms.to('13711110005')).toHaveLength(1);
+    // Admins see it, and why; nobody else does.
+    const seen = await (await t.as(people.admin)).get('/api/v1/notification-deliveries?status=failed&channel=sms');
+    expect(seen.status).toBe(200);
+    expect(seen.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'sms', status: 'failed', type: 'claimed', ticketNumber: ticket.number, lastError: 'InvalidParameterValue.IncorrectPhoneNumber: scripted' }),
+      ]),
+    );
+    expect(seen.body.items.every((i: { status: string; channel: string }) => i.status === 'failed' && i.channel === 'sms')).toBe(true);
+    const denied = await leader.get('/api/v1/notification-deliveries?status=failed');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('FORBIDDEN');
   });
 
   it('when the provider keeps failing, then the message is given up after the last attempt', async () => {

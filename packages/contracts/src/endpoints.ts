@@ -35,6 +35,8 @@ import {
 import { ActionBodies, CreateTicketBody, IdempotencyHeaders, ListTicketsQuery, Ticket, TicketCounts, TicketDetail, TicketList } from './tickets.js';
 import {
   DailySeries,
+  DeliveriesQuery,
+  DeliveryList,
   MarkReadBody,
   MemberLoad,
   MetricsQuery,
@@ -394,6 +396,15 @@ export const endpoints = {
     query: NotificationsQuery,
     replies: { 200: NotificationList },
     errors: ['INVALID_CURSOR'],
+  }),
+  listDeliveries: endpoint({
+    method: 'GET',
+    path: '/notification-deliveries',
+    tag: 'notifications',
+    summary: '微信订阅消息和短信的发送记录 (管理员)：最近的在前；status=failed 看发送失败的及原因',
+    query: DeliveriesQuery,
+    replies: { 200: DeliveryList },
+    errors: ['FORBIDDEN'],
   }),
   markNotificationsRead: endpoint({
     method: 'POST',

@@ -62,6 +62,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   notifyBy: '通知方式',
   method: '回访方式',
   kind: '记录类型',
+  channel: '发送渠道',
   status: '状态',
   tag: '特殊情况',
   tagged: '只看重点人员',

@@ -147,3 +147,30 @@ export const Staffing = Type.Object({
   at: DateTime,
 });
 export type Staffing = Static<typeof Staffing>;
+
+export const DeliveriesQuery = Type.Object(
+  {
+    status: Type.Optional(StringEnum(['pending', 'sent', 'failed'] as const)),
+    channel: Type.Optional(StringEnum(['wechat', 'sms'] as const)),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: '最近的多少条，默认 50' })),
+  },
+  { additionalProperties: false },
+);
+export type DeliveriesQuery = Static<typeof DeliveriesQuery>;
+
+export const Delivery = Type.Object({
+  id: Id,
+  channel: Type.String(),
+  status: Type.String(),
+  attempts: Type.Integer({ minimum: 0 }),
+  lastError: Nullable(Type.String()),
+  nextAttemptAt: DateTime,
+  sentAt: Nullable(DateTime),
+  createdAt: DateTime,
+  type: StringEnum(NOTIFICATION_TYPES),
+  ticketId: Nullable(Id),
+  ticketNumber: Nullable(Type.String()),
+  recipientName: Type.String(),
+});
+export const DeliveryList = Type.Object({ items: Type.Array(Delivery) });
+export type DeliveryList = Static<typeof DeliveryList>;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Category } from '@minhu/domain';
 import type { DbHandle } from './create-db.js';
@@ -73,6 +73,32 @@ export function createDeliveriesRepository(handle: DbHandle) {
         .where(inArray(notifications.id, claimed.map((c) => c.notificationId)));
       const byId = new Map(details.map(({ id, ...rest }) => [id, rest]));
       return claimed.map((c) => ({ id: c.id, attempt: c.attempt, ...byId.get(c.notificationId)! }));
+    },
+
+    /** The latest deliveries (by the outbox's own order: created_at, newest first), optionally of one status and channel. */
+    async recent(filter: { status?: string | undefined; channel?: string | undefined; limit: number }) {
+      return db
+        .select({
+          id: d.id,
+          channel: d.channel,
+          status: d.status,
+          attempts: d.attempts,
+          lastError: d.lastError,
+          nextAttemptAt: d.nextAttemptAt,
+          sentAt: d.sentAt,
+          createdAt: d.createdAt,
+          type: notifications.type,
+          ticketId: notifications.ticketId,
+          ticketNumber: tickets.number,
+          recipientName: users.name,
+        })
+        .from(d)
+        .innerJoin(notifications, eq(notifications.id, d.notificationId))
+        .innerJoin(users, eq(users.id, notifications.userId))
+        .leftJoin(tickets, eq(tickets.id, notifications.ticketId))
+        .where(and(filter.status ? eq(d.status, filter.status) : undefined, filter.channel ? eq(d.channel, filter.channel) : undefined))
+        .orderBy(desc(d.createdAt), desc(d.id))
+        .limit(filter.limit);
     },
 
     async markSent(id: string, attempt: number, now: Date) {

@@ -106,7 +106,7 @@ export function createServices(
     people: createPeopleService({ people, org, access, signedIn }),
     orgAdmin: createOrgAdminService({ handle, org, write: createOrgWriteRepository(handle), access, people: signedIn }),
     policies: createPoliciesService({ policies }),
-    notifications: createNotificationsService({ notifications }),
+    notifications: createNotificationsService({ notifications, deliveries: createDeliveriesRepository(handle) }),
     metrics,
     exports: createExportsService({ ledger: createLedgerRepository(handle), metrics }),
     auditExport: createAuditExport({ batches: (filter, size) => createOrgWriteRepository(handle).auditBatches(filter, size) }),

@@ -1,5 +1,6 @@
-import type { Notification } from '@minhu/contracts';
-import type { NotificationRow, NotificationsRepository } from '@minhu/db';
+import type { DeliveriesQuery, DeliveryList, Notification } from '@minhu/contracts';
+import type { DeliveriesRepository, NotificationRow, NotificationsRepository } from '@minhu/db';
+import { forbidden } from '../errors.js';
 import { decodeCursor, encodeCursor, isDate, UUID } from './cursor.js';
 import type { Viewer } from './viewer.js';
 
@@ -14,9 +15,24 @@ const view = (n: NotificationRow): Notification => ({
 });
 
 /** The person's inbox: newest first, and marking read. */
-export function createNotificationsService(deps: { notifications: NotificationsRepository }) {
-  const { notifications } = deps;
+export function createNotificationsService(deps: { notifications: NotificationsRepository; deliveries: Pick<DeliveriesRepository, 'recent'> }) {
+  const { notifications, deliveries } = deps;
   return {
+    /** What went out beyond the inbox, newest first, for admins: the failures and why (SMS, WeChat). */
+    async deliveries(viewer: Viewer, query: DeliveriesQuery): Promise<DeliveryList> {
+      if (!viewer.isAdmin) throw forbidden('只有管理员可以查看消息发送记录。');
+      const rows = await deliveries.recent({ status: query.status, channel: query.channel, limit: query.limit ?? 50 });
+      return {
+        items: rows.map((r) => ({
+          ...r,
+          type: r.type as Notification['type'],
+          nextAttemptAt: r.nextAttemptAt.toISOString(),
+          sentAt: r.sentAt?.toISOString() ?? null,
+          createdAt: r.createdAt.toISOString(),
+        })),
+      };
+    },
+
     async inbox(viewer: Viewer, query: { limit?: number; cursor?: string; unread?: boolean }) {
       const limit = query.limit ?? 20;
       const after = query.cursor ? decode(query.cursor) : undefined;
