@@ -11,7 +11,7 @@ import { PATIENCE_MS } from './tests/e2e/patience.js';
  * sign-in once took longer than Playwright's default 30 s while they ran beside it): every other
  * project runs first, three files at a time (vitest's default on two cores is one: many files wait
  * on PostgreSQL, a timer or a socket, so three keep both cores busy: 311 → 216 s), then the e2e
- * files one at a time, each with the machine to itself. The browser tests wait on what the screen shows, never on a fixed time
+ * files two at a time, the machine to themselves. The browser tests wait on what the screen shows, never on a fixed time
  * (tests/e2e/browser.ts, PATIENCE_MS).
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -49,10 +49,11 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           expect: { poll: { timeout: PATIENCE_MS, interval: 100 } },
-          // After the other projects, one file at a time; each journey step by step, in order.
+          // After the other projects, two files at a time (each with its own API process and
+          // browser); each journey step by step, in order. care.test.ts, the longest, audits its
+          // roles side by side, two at a time.
           sequence: { groupOrder: 1, concurrent: false },
-          maxWorkers: 1,
-          // care.test.ts audits its roles side by side, two at a time.
+          maxWorkers: 2,
           maxConcurrency: 2,
         },
       },
