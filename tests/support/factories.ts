@@ -46,7 +46,7 @@ export function createFactories(handle: DbHandle, clock: () => Date) {
   /** A service team; one for some categories only also gets them from its area (as the importer does). */
   async function team(spec: { name: string; area: Area; categories?: Category[]; phone?: string }): Promise<Team> {
     const now = clock();
-    const record: Team = { id: newId(now.getTime()), code: null, name: spec.name, areaId: spec.area.id, categories: spec.categories ?? [], phone: spec.phone ?? null, active: true };
+    const record: Team = { id: newId(now.getTime()), code: null, name: spec.name, areaId: spec.area.id, categories: spec.categories ?? [], phone: spec.phone ?? null, active: true, maxOpenPerMember: 8 };
     await inTx(async (tx) => {
       await write.insertTeam(tx, record);
       for (const category of record.categories) await write.addCategoryRule(tx, { areaId: spec.area.id, category, teamId: record.id }, now);

@@ -5,6 +5,7 @@ import {
   autoClose,
   escalate,
   fileTicket,
+  sweepAt,
   sweepTicket,
   transition,
   type Actor,
@@ -47,6 +48,8 @@ function after(...steps: { at: Date; input: Parameters<typeof transition>[1] }[]
 }
 const claimed = (at: Date) => ({ at, input: { action: 'claim' as const } });
 const resolved = (at: Date) => ({ at, input: { action: 'resolve' as const, text: '药已送到', attachments: [] } });
+const started = (at: Date) => ({ at, input: { action: 'start' as const } });
+const noted = (at: Date) => ({ at, input: { action: 'note' as const, text: '已联系家属', attachments: [] } });
 
 describe('filing a ticket', () => {
   it('when a need is filed, then it waits for the routed team with both clocks started at filing', () => {
@@ -98,10 +101,43 @@ describe('the overdue sweep', () => {
   it('when a claimed ticket runs past its resolve time, then the escalation names the resolve clock', () => {
     const ticket = after(claimed(later(5 * MIN)));
     expect(activePhase(ticket)).toBe('resolve');
-    const { events } = sweepTicket(ticket, limit, later(121 * MIN), QUIET_MS);
+    const { events } = sweepTicket(after(claimed(later(5 * MIN)), started(later(6 * MIN))), limit, later(121 * MIN), QUIET_MS);
     expect(events).toEqual([
       { type: 'escalated', data: { level: 1, reason: 'overdue', phase: 'resolve', dueAt: later(120 * MIN).toISOString() } },
     ]);
+  });
+
+  it('when a claim is neither started nor noted within the stale time (default: the claim limit), then the leader hears once', () => {
+    const ticket = after(claimed(later(5 * MIN)));
+    expect(ticket.staleClaimAt).toEqual(later(15 * MIN));
+    // The sweep comes for it then, before any escalation.
+    expect(sweepAt(ticket, limit, QUIET_MS)).toEqual(later(15 * MIN));
+    expect(sweepTicket(ticket, limit, later(15 * MIN - 1), QUIET_MS).events).toEqual([]);
+    const { next, events } = sweepTicket(ticket, limit, later(15 * MIN), QUIET_MS);
+    expect(events).toEqual([
+      { type: 'stale_claim', data: { assigneeId: 'member-1', claimedAt: later(5 * MIN).toISOString(), staleAt: later(15 * MIN).toISOString() } },
+    ]);
+    expect(next.staleClaimAt).toBeNull();
+    // Once: the next look is the escalation, and that says nothing more about the claim.
+    expect(sweepAt(next, limit, QUIET_MS)).toEqual(later(120 * MIN));
+    expect(sweepTicket(next, limit, later(16 * MIN), QUIET_MS).events).toEqual([]);
+  });
+
+  it('when the claimer starts or writes a note, then the claim does not go stale; a secretary’s note does not count', () => {
+    expect(after(claimed(later(5 * MIN)), started(later(6 * MIN))).staleClaimAt).toBeNull();
+    expect(after(claimed(later(5 * MIN)), noted(later(6 * MIN))).staleClaimAt).toBeNull();
+    const claimedTicket = after(claimed(later(5 * MIN)));
+    const secretary: Actor = { userId: 'sec-1', teamRoles: new Map(), isAdmin: false, inAreaScope: true };
+    const note = transition(claimedTicket, noted(later(6 * MIN)).input, secretary, { now: later(6 * MIN), timeLimit: limit });
+    expect(note.ok && note.next.staleClaimAt).toEqual(later(15 * MIN));
+  });
+
+  it('when the policy sets staleClaimSeconds, then that is the time a claim may sit', () => {
+    let ticket = filed().ticket;
+    const result = transition(ticket, { action: 'claim' }, member, { now: later(5 * MIN), timeLimit: { ...limit, staleClaimSeconds: 3600 } });
+    if (!result.ok) throw new Error(result.error.code);
+    ticket = result.next;
+    expect(ticket.staleClaimAt).toEqual(later(65 * MIN));
   });
 
   it('when a resolved ticket is left alone for the quiet period, then it closes by itself', () => {

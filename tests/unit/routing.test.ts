@@ -15,11 +15,13 @@ const chainX = [
 ];
 const chainY = [{ id: 'Y', kind: 'compound' as const, defaultTeamId: null }, ...chainX.slice(4)];
 
-const teamX = { id: 'teamX', areaId: 'X', categories: [], active: true };
-const medical = { id: 'medical', areaId: 'C', categories: ['medical' as const], active: true };
-const station = { id: 'station', areaId: 'S', categories: [], active: true };
+const teamX = { id: 'teamX', areaId: 'X', categories: [], active: true, maxOpenPerMember: 8 };
+const medical = { id: 'medical', areaId: 'C', categories: ['medical' as const], active: true, maxOpenPerMember: 8 };
+const station = { id: 'station', areaId: 'S', categories: [], active: true, maxOpenPerMember: 8 };
 
-const onDuty = (...ids: string[]): Map<string, MemberState> => new Map(ids.map((id) => [memberKey('teamX', id), { onDuty: true, backupId: null }]));
+const member = (state: Partial<MemberState> = {}): MemberState => ({ onDuty: true, backupId: null, role: 'member', open: 0, lastAssignedAt: null, ...state });
+const off = (backupId: string | null) => member({ onDuty: false, backupId });
+const onDuty = (...ids: string[]): Map<string, MemberState> => new Map(ids.map((id) => [memberKey('teamX', id), member()]));
 
 function input(overrides: Partial<RoutingInput> = {}): RoutingInput {
   return {
@@ -49,6 +51,8 @@ describe('routing', () => {
       flagged: false,
       urgency: 'normal',
       compoundId: 'X',
+      assignment: 'responsible',
+      alsoAlert: [],
     });
   });
 
@@ -59,7 +63,7 @@ describe('routing', () => {
   it('when the unit member is unavailable with a backup on duty, then the backup gets it', () => {
     const members = new Map<string, MemberState>([
       ...onDuty('buildingMember', 'backup'),
-      [memberKey('teamX', 'unitMember'), { onDuty: false, backupId: 'backup' }],
+      [memberKey('teamX', 'unitMember'), off('backup')],
     ]);
     expect(routeTicket(input({ members })).assigneeId).toBe('backup');
   });
@@ -67,14 +71,14 @@ describe('routing', () => {
   it('when the unit member and their backup are both unavailable, then the next responsible member', () => {
     const members = new Map<string, MemberState>([
       ...onDuty('buildingMember'),
-      [memberKey('teamX', 'unitMember'), { onDuty: false, backupId: 'backup' }],
-      [memberKey('teamX', 'backup'), { onDuty: false, backupId: null }],
+      [memberKey('teamX', 'unitMember'), off('backup')],
+      [memberKey('teamX', 'backup'), off(null)],
     ]);
     expect(routeTicket(input({ members })).assigneeId).toBe('buildingMember');
   });
 
   it('when nobody responsible is on duty, then the team gets it unassigned', () => {
-    const members = new Map<string, MemberState>([...input().members].map(([k]) => [k, { onDuty: false, backupId: null }]));
+    const members = new Map<string, MemberState>([...input().members].map(([k]) => [k, off(null)]));
     expect(routeTicket(input({ members }))).toMatchObject({ teamId: 'teamX', assigneeId: null });
   });
 
@@ -83,9 +87,57 @@ describe('routing', () => {
     expect(routeTicket(input({ responsibilities })).assigneeId).toBe('gridMember');
   });
 
-  it('when nobody is responsible, then the team gets it unassigned', () => {
-    const result = routeTicket(input({ responsibilities: [] }));
-    expect(result).toMatchObject({ teamId: 'teamX', assigneeId: null, reason: 'compound_team' });
+  it('when nobody is responsible, then the on-duty member with the fewest open tickets gets it', () => {
+    const members = new Map<string, MemberState>([
+      [memberKey('teamX', 'busy'), member({ open: 3 })],
+      [memberKey('teamX', 'light'), member({ open: 1 })],
+      [memberKey('teamX', 'idleButOff'), member({ open: 0, onDuty: false })],
+      [memberKey('teamX', 'leader'), member({ open: 0, role: 'leader' })],
+    ]);
+    const result = routeTicket(input({ responsibilities: [], members }));
+    expect(result).toMatchObject({ teamId: 'teamX', assigneeId: 'light', reason: 'compound_team', assignment: 'load' });
+  });
+
+  it('when two members carry as many open tickets, then the one given a ticket longest ago (or never) gets it', () => {
+    const members = new Map<string, MemberState>([
+      [memberKey('teamX', 'recent'), member({ open: 2, lastAssignedAt: new Date('2026-12-01T10:00:00Z') })],
+      [memberKey('teamX', 'earlier'), member({ open: 2, lastAssignedAt: new Date('2026-12-01T08:00:00Z') })],
+    ]);
+    expect(routeTicket(input({ responsibilities: [], members })).assigneeId).toBe('earlier');
+    members.set(memberKey('teamX', 'never'), member({ open: 2 }));
+    expect(routeTicket(input({ responsibilities: [], members })).assigneeId).toBe('never');
+  });
+
+  it('when a member is at the team cap, then routing skips them; everyone at the cap leaves it unassigned, at_capacity', () => {
+    const members = new Map<string, MemberState>([
+      [memberKey('teamX', 'full'), member({ open: 3 })],
+      [memberKey('teamX', 'fuller'), member({ open: 4 })],
+      [memberKey('teamX', 'room'), member({ open: 2 })],
+    ]);
+    const capped = (max: number) => input({ responsibilities: [], members, teams: [{ ...teamX, maxOpenPerMember: max }, medical, station] });
+    expect(routeTicket(capped(3))).toMatchObject({ assigneeId: 'room', assignment: 'load' });
+    expect(routeTicket(capped(2))).toMatchObject({ teamId: 'teamX', assigneeId: null, assignment: 'at_capacity' });
+    const allOff = new Map([...members].map(([k, m]) => [k, { ...m, onDuty: false }]));
+    expect(routeTicket(input({ responsibilities: [], members: allOff }))).toMatchObject({ assigneeId: null, assignment: 'nobody_on_duty' });
+  });
+
+  it('when the responsible member is on duty, then they get their own address even above the cap (一对一)', () => {
+    const members = new Map<string, MemberState>([...onDuty('buildingMember'), [memberKey('teamX', 'unitMember'), member({ open: 20 })]]);
+    expect(routeTicket(input({ members }))).toMatchObject({ assigneeId: 'unitMember', assignment: 'responsible' });
+  });
+
+  it('when a medical emergency goes to the community medical team, then the 包保 member and the compound leaders are paged too', () => {
+    const members = new Map<string, MemberState>([
+      ...onDuty('unitMember', 'personMember'),
+      [memberKey('teamX', 'leaderX'), member({ role: 'leader' })],
+      [memberKey('medical', 'doctor'), member()],
+    ]);
+    const result = routeTicket(input({ category: 'medical', urgency: 'emergency', members, beneficiary: { personId: 'special', tags: [] } }));
+    expect(result).toMatchObject({ teamId: 'medical', assigneeId: 'doctor', reason: 'category_rule' });
+    expect(result.alsoAlert).toEqual(['personMember', 'leaderX']);
+    // Not an emergency, or the compound's own team takes it: nobody extra.
+    expect(routeTicket(input({ category: 'medical', urgency: 'urgent', members })).alsoAlert).toEqual([]);
+    expect(routeTicket(input({ category: 'medicine', urgency: 'emergency', members })).alsoAlert).toEqual([]);
   });
 
   it('when the beneficiary has their own responsible member (包保), then that member comes first', () => {
@@ -102,8 +154,8 @@ describe('routing', () => {
 
   it('when a category rule covers the subtree, then that category goes to the specialised team', () => {
     const result = routeTicket(input({ category: 'medical' }));
-    // The unit's member belongs to the compound team, so the medical team gets it unassigned.
-    expect(result).toMatchObject({ teamId: 'medical', assigneeId: null, reason: 'category_rule', flagged: false });
+    // The unit's member belongs to the compound team, and the medical team has nobody on duty here.
+    expect(result).toMatchObject({ teamId: 'medical', assigneeId: null, reason: 'category_rule', flagged: false, assignment: 'nobody_on_duty' });
   });
 
   it('when the rule names an inactive team, then the ordinary routing applies', () => {
@@ -120,7 +172,7 @@ describe('routing', () => {
   });
 
   it('when the compound has no team, then the nearest ancestor area’s team takes it', () => {
-    const communityTeam = { id: 'communityTeam', areaId: 'C', categories: [], active: true };
+    const communityTeam = { id: 'communityTeam', areaId: 'C', categories: [], active: true, maxOpenPerMember: 8 };
     const result = routeTicket(input({ areaChain: chainY, teams: [teamX, communityTeam, station], responsibilities: [] }));
     expect(result).toMatchObject({ teamId: 'communityTeam', reason: 'ancestor_team', flagged: false, compoundId: 'Y' });
   });

@@ -134,6 +134,7 @@ function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 
     returnRequest: pending === 'returnRequest' ? asked : null,
     extension: pending === 'extension' ? { ...asked, until: hours(48) } : null,
     followers: [],
+    staleClaimAt: status === 'claimed' ? hours(0) : null,
   };
 }
 

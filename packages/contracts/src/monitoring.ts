@@ -12,6 +12,9 @@ export const Policy = Type.Object(
     controlLevel: Type.Optional(Nullable(StringEnum(CONTROL_LEVELS))),
     claimWithinSeconds: Type.Integer({ minimum: 1, maximum: MAX_CLAIM_SECONDS, description: '签收时限 (秒)' }),
     resolveWithinSeconds: Type.Integer({ minimum: 1, maximum: MAX_RESOLVE_SECONDS, description: '办结时限 (秒)，不短于签收时限' }),
+    staleClaimSeconds: Type.Optional(
+      Nullable(Type.Integer({ minimum: 60, maximum: MAX_RESOLVE_SECONDS, description: '签收后未开始办理、也没有备注多久提醒队长 (秒)；不填即签收时限' })),
+    ),
   },
   { additionalProperties: false },
 );

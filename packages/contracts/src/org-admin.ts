@@ -79,6 +79,8 @@ export const UpdateTeamBody = Type.Object(
     categories: Type.Optional(Categories),
     phone: Type.Optional(Nullable(ContactPhone)),
     active: Type.Optional(Type.Boolean()),
+    /** 负载均衡: routing gives no member more open tickets than this when nobody answers for the address. */
+    maxOpenPerMember: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: '每名队员最多同时办理的工单数 (默认 8)' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -91,6 +93,7 @@ export const TeamRecord = Type.Object({
   categories: Type.Array(StringEnum(CATEGORIES)),
   phone: Nullable(Type.String()),
   active: Type.Boolean(),
+  maxOpenPerMember: Type.Integer(),
 });
 
 export const AddMemberBody = body({

@@ -12,8 +12,9 @@ import type {
   TeamRole,
   TimeLimitPolicy,
 } from '@minhu/domain';
-import { memberKey } from '@minhu/domain';
+import { memberKey, OPEN_STATUSES } from '@minhu/domain';
 import type { DbHandle, Executor } from './create-db.js';
+import { statusIn } from './status-sql.js';
 import { areas, teamMembers, teams, users } from './schema.js';
 
 export interface AreaRow {
@@ -120,9 +121,9 @@ export function createOrgRepository(handle: DbHandle) {
       const [row] = await handle.rows<{
         chain: { id: string; parent_id: string | null; kind: AreaKind; name: string; path: string; control_level: ControlLevel; default_team_id: string | null }[] | null;
         rules: { area_id: string; category: CategoryRule['category']; team_id: string }[] | null;
-        teams: { id: string; area_id: string; categories: RoutingTeam['categories']; active: boolean }[] | null;
+        teams: { id: string; area_id: string; categories: RoutingTeam['categories']; active: boolean; max_open_per_member: number }[] | null;
         responsibilities: { team_id: string; member_id: string; area_id: string | null; person_id: string | null }[] | null;
-        members: { team_id: string; user_id: string; availability: string; backup_member_id: string | null }[] | null;
+        members: { team_id: string; user_id: string; availability: string; backup_member_id: string | null; role: TeamRole; open: number; last_assigned_at: string | null }[] | null;
         policies: TimeLimitPolicy[] | null;
       }>(
         sql`WITH ids AS (SELECT unnest(string_to_array(trim(both '/' from path), '/')::uuid[]) AS id FROM areas WHERE id = ${areaId}),
@@ -131,7 +132,7 @@ export function createOrgRepository(handle: DbHandle) {
               FROM ids JOIN areas c ON c.id = ids.id),
             rules AS (SELECT r.area_id, r.category, r.team_id FROM category_rules r WHERE r.area_id = ANY(ARRAY(SELECT id FROM chain))),
             named AS (
-              SELECT t.id, t.area_id, t.categories, t.active FROM teams t
+              SELECT t.id, t.area_id, t.categories, t.active, t.max_open_per_member FROM teams t
               WHERE t.id = ANY(ARRAY(
                 SELECT id FROM teams WHERE area_id = ANY(ARRAY(SELECT id FROM chain))
                 UNION ALL SELECT team_id FROM rules
@@ -147,11 +148,15 @@ export function createOrgRepository(handle: DbHandle) {
               (SELECT json_agg(json_build_object('team_id', m.team_id, 'user_id', m.user_id, 'backup_member_id', m.backup_member_id,
                  -- Seconded to another team (借调): off duty for their own team's routing until it ends.
                  'availability', CASE WHEN EXISTS (SELECT 1 FROM secondments s WHERE s.from_team_id = m.team_id AND s.user_id = m.user_id AND s.ended_at IS NULL)
-                   THEN 'off_duty' ELSE m.availability END))
+                   THEN 'off_duty' ELSE m.availability END,
+                 'role', m.role, 'last_assigned_at', m.last_assigned_at,
+                 -- Each member's open tickets, read from the open assignee queue index (a handful of rows each).
+                 'open', (SELECT count(*) FROM tickets x WHERE x.assignee_id = m.user_id AND ${statusIn('x.status', OPEN_STATUSES)})))
                  FROM team_members m JOIN users u ON u.id = m.user_id
                  WHERE m.team_id = ANY(ARRAY(SELECT id FROM named)) AND m.active AND u.active) AS members,
               (SELECT json_agg(json_build_object('category', p.category, 'urgency', p.urgency, 'controlLevel', p.control_level,
-                 'claimWithinSeconds', p.claim_within_seconds, 'resolveWithinSeconds', p.resolve_within_seconds)) FROM sla_policies p) AS policies`,
+                 'claimWithinSeconds', p.claim_within_seconds, 'resolveWithinSeconds', p.resolve_within_seconds,
+                 'staleClaimSeconds', p.stale_claim_seconds)) FROM sla_policies p) AS policies`,
         executor,
       );
       if (!row?.chain) return null;
@@ -169,13 +174,24 @@ export function createOrgRepository(handle: DbHandle) {
         policies: row.policies ?? [],
         context: {
           areaChain: chain.map((a): RoutingArea => ({ id: a.id, kind: a.kind, defaultTeamId: a.defaultTeamId })),
-          teams: (row.teams ?? []).map((t): RoutingTeam => ({ id: t.id, areaId: t.area_id, categories: t.categories, active: t.active })),
+          teams: (row.teams ?? []).map(
+            (t): RoutingTeam => ({ id: t.id, areaId: t.area_id, categories: t.categories, active: t.active, maxOpenPerMember: t.max_open_per_member }),
+          ),
           categoryRules: (row.rules ?? []).map((r): CategoryRule => ({ areaId: r.area_id, category: r.category, teamId: r.team_id })),
           responsibilities: (row.responsibilities ?? []).map(
             (r): Responsibility => ({ teamId: r.team_id, memberId: r.member_id, areaId: r.area_id, personId: r.person_id }),
           ),
           members: new Map(
-            (row.members ?? []).map((m) => [memberKey(m.team_id, m.user_id), { onDuty: m.availability === 'on_duty', backupId: m.backup_member_id }]),
+            (row.members ?? []).map((m) => [
+              memberKey(m.team_id, m.user_id),
+              {
+                onDuty: m.availability === 'on_duty',
+                backupId: m.backup_member_id,
+                role: m.role,
+                open: Number(m.open),
+                lastAssignedAt: m.last_assigned_at === null ? null : new Date(m.last_assigned_at),
+              },
+            ]),
           ),
         },
       };

@@ -35,6 +35,8 @@ export interface TeamRecord {
   categories: Category[];
   phone: string | null;
   active: boolean;
+  /** Routing's cap on each member's open tickets when it assigns by load. */
+  maxOpenPerMember: number;
 }
 
 export interface PersonRecord {
@@ -112,7 +114,7 @@ export function createOrgWriteRepository(handle: DbHandle) {
       const [row] = await executor.select().from(teams).where(eq(teams.id, id));
       return row ?? null;
     },
-    async insertTeam(tx: Tx, team: Omit<TeamRecord, 'active'>) {
+    async insertTeam(tx: Tx, team: Omit<TeamRecord, 'active' | 'maxOpenPerMember'> & { maxOpenPerMember?: number }) {
       await tx.insert(teams).values(team);
     },
     async updateTeam(tx: Tx, id: string, changes: Partial<Omit<TeamRecord, 'id'>>) {

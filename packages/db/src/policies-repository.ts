@@ -15,6 +15,7 @@ export function createPoliciesRepository(handle: DbHandle) {
           controlLevel: slaPolicies.controlLevel,
           claimWithinSeconds: slaPolicies.claimWithinSeconds,
           resolveWithinSeconds: slaPolicies.resolveWithinSeconds,
+          staleClaimSeconds: slaPolicies.staleClaimSeconds,
         })
         .from(slaPolicies)
         .orderBy(slaPolicies.category, slaPolicies.urgency, sql`${slaPolicies.controlLevel} NULLS FIRST`);

@@ -154,6 +154,8 @@ export const teams = pgTable(
     categories: text('categories').array().$type<Category[]>().notNull().default(sql`'{}'::text[]`),
     phone: text('phone'),
     active: boolean('active').notNull().default(true),
+    /** Routing gives a member no more open tickets than this when nobody answers for the address (负载均衡). */
+    maxOpenPerMember: smallint('max_open_per_member').notNull().default(8),
     createdAt: createdAt(),
   },
   (t) => [index('teams_area_idx').on(t.areaId), uniqueIndex('teams_code_key').on(t.code)],
@@ -174,6 +176,8 @@ export const teamMembers = pgTable(
     backupMemberId: uuid('backup_member_id').references(() => users.id),
     availabilityNote: text('availability_note'),
     joinedAt: at('joined_at').notNull().defaultNow(),
+    /** When routing last gave them a ticket by load (ties between equally loaded members go to the longest waiting). */
+    lastAssignedAt: at('last_assigned_at'),
   },
   (t) => [
     primaryKey({ columns: [t.teamId, t.userId] }),
@@ -262,6 +266,10 @@ export const tickets = pgTable(
     /** The time limits fixed when it was filed (a reopen restarts the resolve clock with them). */
     claimLimitSeconds: integer('claim_limit_seconds').notNull(),
     resolveLimitSeconds: integer('resolve_limit_seconds').notNull(),
+    /** How long a claim may sit neither started nor noted before the leader hears (null: the claim limit). */
+    staleClaimSeconds: integer('stale_claim_seconds'),
+    /** When a claim nobody works on is to be told to the leader (once; cleared by work or by telling). */
+    staleClaimAt: at('stale_claim_at'),
     /** The deadline that matters now (see activeDueAt in the domain); null when finished. */
     dueAt: at('due_at'),
     /**
@@ -488,6 +496,8 @@ export const slaPolicies = pgTable(
     controlLevel: text('control_level').$type<ControlLevel>(),
     claimWithinSeconds: integer('claim_within_seconds').notNull(),
     resolveWithinSeconds: integer('resolve_within_seconds').notNull(),
+    /** A claim neither started nor noted this long tells the leader (null: the claim limit). */
+    staleClaimSeconds: integer('stale_claim_seconds'),
     createdAt: createdAt(),
     createdById: uuid('created_by_id').references(() => users.id),
   },

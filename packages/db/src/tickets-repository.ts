@@ -4,7 +4,7 @@ import { OPEN_STATUSES, QUEUE_RANKS, type Category, type MachineTicket, type Not
 import type { DbHandle, Executor } from './create-db.js';
 import { notificationsJson, type PlannedNotifications } from './notifications-repository.js';
 import { withFastRows } from './row-mapper.js';
-import { areas, auditLog, idempotencyKeys, notificationDeliveries, notifications, teams, ticketCounters, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
+import { areas, auditLog, idempotencyKeys, notificationDeliveries, notifications, teamMembers, teams, ticketCounters, ticketEvents, ticketItems, tickets, uploads, users } from './schema.js';
 import { sqlLiterals, statusIn } from './status-sql.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -56,7 +56,17 @@ export interface TicketEventRow {
  * state (a new version); without, only its next look.
  */
 export type SweepUpdate =
-  | { id: string; version: number; changed: true; status: TicketStatus; closed_at: Date | null; escalation_level: number; due_at: Date | null; sweep_at: Date | null }
+  | {
+      id: string;
+      version: number;
+      changed: true;
+      status: TicketStatus;
+      closed_at: Date | null;
+      escalation_level: number;
+      stale_claim_at: Date | null;
+      due_at: Date | null;
+      sweep_at: Date | null;
+    }
   | { id: string; version: number; changed: false; sweep_at: Date | null };
 
 /** Which tickets a list covers; the service has already checked the caller may ask for it. */
@@ -294,9 +304,12 @@ export function createTicketsRepository(handle: DbHandle) {
         events: readonly NewEvent[];
         notifications: PlannedNotifications;
         attachments: { ids: readonly string[]; ownerId: string };
+        /** The member routing gave it by load: their turn moves to the back (ties go to the longest waiting). */
+        assignedByLoad?: { teamId: string; userId: string } | null;
       },
     ): Promise<{ view: TicketViewRow; attached: number } | null> {
       const { key, ticket } = input;
+      const byLoad = input.assignedByLoad ?? null;
       const prefix = `MH-${chinaDay.format(ticket.createdAt).replaceAll('-', '')}-`;
       const record = jsonRecord(tickets, ticket);
       const items = JSON.stringify(input.items.map((item, position) => ({ position, name: item.name, quantity: item.quantity, unit: item.unit, note: item.note })));
@@ -315,6 +328,9 @@ export function createTicketsRepository(handle: DbHandle) {
               SELECT t.id, r.position, r.name, r.quantity, r.unit, r.note
               FROM t, jsonb_populate_recordset(NULL::${ticketItems}, ${items}::jsonb) r
               RETURNING *
+            ), lm AS (
+              UPDATE ${teamMembers} m SET last_assigned_at = ${ticket.createdAt.toISOString()}::timestamptz FROM t
+              WHERE m.team_id = ${byLoad?.teamId ?? null}::uuid AND m.user_id = ${byLoad?.userId ?? null}::uuid
             ), ${sequel(input)}
             SELECT (SELECT count(*) FROM a)::int AS attached, ${viewOfWritten(sql`ti`)}`,
         executor,
@@ -426,13 +442,13 @@ export function createTicketsRepository(handle: DbHandle) {
       const [row] = await handle.rows<{ written: number; changed: string[] | null }>(
         sql`WITH v AS MATERIALIZED (
               SELECT * FROM jsonb_to_recordset(${updates}::jsonb) AS v(id uuid, version int, changed boolean, status text,
-                closed_at timestamptz, escalation_level smallint, due_at timestamptz, sweep_at timestamptz)
+                closed_at timestamptz, escalation_level smallint, due_at timestamptz, sweep_at timestamptz, stale_claim_at timestamptz)
             ), l AS MATERIALIZED (
               SELECT t.id FROM ${tickets} t JOIN v ON v.id = t.id WHERE t.version = v.version
               FOR UPDATE OF t SKIP LOCKED
             ), c AS (
               UPDATE ${tickets} t SET status = v.status, closed_at = v.closed_at, escalation_level = v.escalation_level,
-                due_at = v.due_at, sweep_at = v.sweep_at, version = t.version + 1, updated_at = ${now.toISOString()}::timestamptz
+                stale_claim_at = v.stale_claim_at, due_at = v.due_at, sweep_at = v.sweep_at, version = t.version + 1, updated_at = ${now.toISOString()}::timestamptz
               FROM v WHERE t.id = v.id AND v.changed AND t.id IN (SELECT id FROM l)
               RETURNING t.id
             ), m AS (
@@ -490,6 +506,7 @@ export function createTicketsRepository(handle: DbHandle) {
         closedAt: next.closedAt,
         resolveDueAt: next.resolveDueAt,
         escalationLevel: next.escalationLevel,
+        staleClaimAt: next.staleClaimAt,
         dueAt: timing.dueAt,
         sweepAt: timing.sweepAt,
         ratingSatisfied: next.ratingSatisfied,

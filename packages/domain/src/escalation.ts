@@ -57,12 +57,27 @@ export function escalationLevelAt(t: EscalationClock, limit: TimeLimit, now: Dat
  * period once resolved (nobody confirmed it, so it closes by itself); never once finished.
  */
 export function sweepAt(
-  t: EscalationClock & { resolvedAt: Date | null },
+  t: EscalationClock & { resolvedAt: Date | null; staleClaimAt?: Date | null },
   limit: TimeLimit,
   autoCloseAfterMs: number,
 ): Date | null {
   if (t.status === 'resolved') return t.resolvedAt ? new Date(t.resolvedAt.getTime() + autoCloseAfterMs) : null;
-  return nextEscalationAt(t, limit);
+  const escalation = nextEscalationAt(t, limit);
+  const stale = t.status === 'claimed' ? (t.staleClaimAt ?? null) : null;
+  if (stale === null) return escalation;
+  return escalation === null || stale.getTime() < escalation.getTime() ? stale : escalation;
+}
+
+/**
+ * 签收未办理: a claim neither started nor noted by its stale time tells the leader, once (the
+ * time is cleared). No events: not stale, or already told.
+ */
+export function staleClaim(t: MachineTicket, now: Date): TicketChange {
+  if (t.status !== 'claimed' || t.staleClaimAt === null || t.staleClaimAt.getTime() > now.getTime()) return { next: t, events: [] };
+  return {
+    next: { ...t, staleClaimAt: null },
+    events: [{ type: 'stale_claim', data: { assigneeId: t.assigneeId, claimedAt: t.claimedAt?.toISOString() ?? null, staleAt: t.staleClaimAt.toISOString() } }],
+  };
 }
 
 /**
@@ -84,5 +99,9 @@ export function escalate(t: MachineTicket, limit: TimeLimit, now: Date): TicketC
  * changed meanwhile, or it was looked at early), and only its next look moves.
  */
 export function sweepTicket(t: MachineTicket, limit: TimeLimit, now: Date, autoCloseAfterMs: number): TicketChange {
-  return autoClose(t, now, autoCloseAfterMs) ?? escalate(t, limit, now);
+  const closed = autoClose(t, now, autoCloseAfterMs);
+  if (closed) return closed;
+  const stale = staleClaim(t, now);
+  const escalated = escalate(stale.next, limit, now);
+  return { next: escalated.next, events: [...stale.events, ...escalated.events] };
 }

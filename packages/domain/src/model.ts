@@ -162,6 +162,8 @@ export const EVENT_TYPES = [
   /** The one a ticket was filed for by phone said it is theirs, or not (issue 16.2). */
   'beneficiary_accepted',
   'beneficiary_declined',
+  // The sweep: claimed and then neither started nor noted within staleClaimSeconds (once).
+  'stale_claim',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -32,6 +32,10 @@ export const NOTIFICATION_TYPES = [
   'beneficiary_invite',
   /** The person a ticket was filed for says it is not theirs (to the team's leaders). */
   'beneficiary_declined',
+  /** Every member on duty is at the team's cap: the new ticket waits for the leader to place it. */
+  'unassigned',
+  /** Claimed, then neither started nor noted within the policy's staleClaimSeconds (to the leader, once). */
+  'stale_claim',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -51,7 +55,9 @@ export type Audience =
   /** Whoever asked for what the event answers (its `data.requestedById`). */
   | 'requester'
   /** The account a typed phone matched, asked to accept the ticket as theirs. */
-  | 'invited';
+  | 'invited'
+  /** People the event names to page (`data.alsoAlert`: a medical emergency's 包保 member and compound leaders). */
+  | 'alerted';
 
 export interface NotificationPlan {
   type: NotificationType;
@@ -123,7 +129,13 @@ export function notificationPlan(
       return [{ type: 'extension_rejected', audiences: ['requester'] }];
     case 'assigned':
       // A reassignment by the leader (routing's own assignment is told by `created`).
-      return d.previousAssigneeId !== undefined ? [{ type: 'assigned', audiences: ['assignee'] }] : [];
+      if (d.previousAssigneeId !== undefined) return [{ type: 'assigned', audiences: ['assignee'] }];
+      return [
+        ...(d.assignment === 'at_capacity' ? [{ type: 'unassigned' as const, audiences: ['leaders'] as Audience[] }] : []),
+        ...(Array.isArray(d.alsoAlert) && d.alsoAlert.length > 0 ? [{ type: 'emergency' as const, audiences: ['alerted'] as Audience[] }] : []),
+      ];
+    case 'stale_claim':
+      return [{ type: 'stale_claim', audiences: ['leaders'] }];
     case 'reopened':
       return [{ type: 'reopened', audiences: ['assignee', 'leaders'] }];
     case 'escalated':

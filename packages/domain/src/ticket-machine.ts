@@ -1,6 +1,6 @@
 import { TICKET_STATUSES, type Category, type EventType, type TeamRole, type TicketStatus, type Urgency } from './model.js';
 import type { RoutingResult } from './routing.js';
-import { dueTimes, type TimeLimit } from './time-limits.js';
+import { dueTimes, staleClaimSecondsOf, type TimeLimit } from './time-limits.js';
 // A cycle (escalation reads the machine's clocks), safe: both use the other only when called.
 import { TOP_ESCALATION_LEVEL } from './escalation.js';
 
@@ -154,6 +154,11 @@ export interface MachineTicket {
   extension: (Request & { until: Date }) | null;
   /** Filers and beneficiaries of tickets merged into this one. */
   followers: readonly string[];
+  /**
+   * When the leader hears that the claim sits unworked (stale_claim): set by a claim, cleared by
+   * starting, the assignee's note, or anything that ends the claim; told once, by the sweep.
+   */
+  staleClaimAt: Date | null;
 }
 
 /** Who asked for something, when and why. */
@@ -341,7 +346,7 @@ export interface Filing {
   requestedUrgency: Urgency;
   /** Filed for someone else (a proxy: 网格员, 楼栋长, a relative). */
   onBehalf: boolean;
-  routing: Pick<RoutingResult, 'teamId' | 'assigneeId' | 'reason' | 'flagged' | 'urgency'>;
+  routing: Pick<RoutingResult, 'teamId' | 'assigneeId' | 'reason' | 'flagged' | 'urgency'> & Partial<Pick<RoutingResult, 'assignment' | 'alsoAlert'>>;
   timeLimit: TimeLimit;
   now: Date;
   /**
@@ -389,6 +394,7 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
       returnRequest: null,
       extension: null,
       followers: [],
+      staleClaimAt: null,
     },
     created: {
       type: 'created',
@@ -403,7 +409,14 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
     },
     routed: {
       type: 'assigned',
-      data: { teamId: routing.teamId, assigneeId: routing.assigneeId, reason: routing.reason, flagged: routing.flagged },
+      data: {
+        teamId: routing.teamId,
+        assigneeId: routing.assigneeId,
+        reason: routing.reason,
+        flagged: routing.flagged,
+        ...(routing.assignment ? { assignment: routing.assignment } : {}),
+        ...(routing.alsoAlert && routing.alsoAlert.length > 0 ? { alsoAlert: routing.alsoAlert } : {}),
+      },
     },
   };
 }
@@ -450,11 +463,13 @@ export function transition(
   const asked = (reason: string): Request => ({ reason, requestedAt: now, requestedById: actor.userId });
   // A finished ticket has nothing left to hand over, give back or extend.
   const settled = { handoff: null, returnRequest: null, extension: null };
+  // Only a claim nobody has started on can go stale.
   const done = (next: MachineTicket, ...events: DomainEvent[]): TransitionResult => ({
     ok: true,
-    next,
+    next: next.status === 'claimed' ? next : { ...next, staleClaimAt: null },
     events,
   });
+  const staleAfterClaim = new Date(now.getTime() + staleClaimSecondsOf(ctx.timeLimit) * 1000);
 
   switch (input.action) {
     case 'claim':
@@ -462,13 +477,17 @@ export function transition(
       if (ticket.handoff) return refused({ code: 'REQUEST_PENDING', request: 'handoff' });
       return done(
         // The first claim is the response; a transferred ticket keeps it (首接负责).
-        { ...ticket, status: 'claimed', assigneeId: actor.userId, claimedAt: ticket.claimedAt ?? now },
+        { ...ticket, status: 'claimed', assigneeId: actor.userId, claimedAt: ticket.claimedAt ?? now, staleClaimAt: staleAfterClaim },
         { type: 'claimed', data: { teamId: ticket.teamId } },
       );
     case 'start':
       return done({ ...ticket, status: 'in_progress' }, { type: 'started', data: {} });
     case 'note':
-      return done(ticket, { type: 'note', data: { text: input.text, attachments: input.attachments, ...(input.kind ? { kind: input.kind } : {}) } });
+      // The one who claimed it writing down what they did (or that they called) is work on it; a supervisor's note is not.
+      return done(
+        ticket.assigneeId === actor.userId ? { ...ticket, staleClaimAt: null } : ticket,
+        { type: 'note', data: { text: input.text, attachments: input.attachments, ...(input.kind ? { kind: input.kind } : {}) } },
+      );
     case 'resolve':
       return done(
         { ...ticket, ...settled, status: 'resolved', resolvedAt: now },
@@ -509,6 +528,7 @@ export function transition(
           claimedAt: ticket.claimedAt ?? now,
           handoff: null,
           handoffCount: ticket.handoffCount + 1,
+          staleClaimAt: staleAfterClaim,
         },
         {
           type: 'transferred',
@@ -597,7 +617,8 @@ export function transition(
     }
     case 'assign':
       return done(
-        { ...ticket, assigneeId: input.assigneeId },
+        // A claim passed to someone else gives them the same time to start on it.
+        { ...ticket, assigneeId: input.assigneeId, ...(ticket.status === 'claimed' ? { staleClaimAt: staleAfterClaim } : {}) },
         {
           type: 'assigned',
           data: {

@@ -1,10 +1,12 @@
-import type { Category, ControlLevel, Urgency } from './model.js';
+import { CATEGORIES, URGENCIES, type Category, type ControlLevel, type Urgency } from './model.js';
 
 export interface TimeLimit {
   /** 签收时限: how long the team has to claim (the first response). */
   claimWithinSeconds: number;
   /** 办结时限: how long from filing until it must be resolved. */
   resolveWithinSeconds: number;
+  /** 签收未办理提醒: a claim neither started nor noted this long tells the leader; absent: the claim limit. */
+  staleClaimSeconds?: number | null;
 }
 
 export interface TimeLimitPolicy extends TimeLimit {
@@ -28,8 +30,33 @@ export const DEFAULT_TIME_LIMITS: Record<Urgency, TimeLimit> = {
 };
 
 /**
- * The limit for a new ticket: a policy for its exact control level wins over a general one;
- * without any, the defaults.
+ * Sealed and controlled areas are where needs pile up and people cannot go out for themselves
+ * (domain.md): by default their limits are tighter, every category × urgency: 封控区 half the
+ * ordinary limits, 管控区 three quarters (an emergency in a sealed building: claimed within 5 min,
+ * resolved within 1 h).
+ */
+export const CONTROL_LEVEL_FACTORS: Partial<Record<ControlLevel, number>> = { controlled: 0.75, sealed: 0.5 };
+
+/** The policies in force until an admin sets their own: the defaults, and the tighter rows above. */
+export const DEFAULT_POLICIES: readonly TimeLimitPolicy[] = CATEGORIES.flatMap((category) =>
+  URGENCIES.flatMap((urgency) => {
+    const base = DEFAULT_TIME_LIMITS[urgency];
+    const general: TimeLimitPolicy = { category, urgency, controlLevel: null, ...base };
+    const tighter = (Object.entries(CONTROL_LEVEL_FACTORS) as [ControlLevel, number][]).map(([controlLevel, factor]) => ({
+      category,
+      urgency,
+      controlLevel,
+      claimWithinSeconds: Math.round(base.claimWithinSeconds * factor),
+      resolveWithinSeconds: Math.round(base.resolveWithinSeconds * factor),
+    }));
+    return [general, ...tighter];
+  }),
+);
+
+/**
+ * The limit for a new ticket: a policy for its exact control level wins over a general one. An
+ * admin's set replaces the defaults whole (a set without rows for sealed areas is their choice);
+ * with none set, DEFAULT_POLICIES.
  */
 export function timeLimitFor(
   policies: readonly TimeLimitPolicy[],
@@ -37,12 +64,21 @@ export function timeLimitFor(
   urgency: Urgency,
   controlLevel: ControlLevel,
 ): TimeLimit {
-  const matching = policies.filter((p) => p.category === category && p.urgency === urgency);
+  const inForce = policies.length > 0 ? policies : DEFAULT_POLICIES;
+  const matching = inForce.filter((p) => p.category === category && p.urgency === urgency);
   const policy =
     matching.find((p) => p.controlLevel === controlLevel) ??
     matching.find((p) => p.controlLevel === null);
-  return policy ?? DEFAULT_TIME_LIMITS[urgency];
+  const found = policy ?? DEFAULT_TIME_LIMITS[urgency];
+  return {
+    claimWithinSeconds: found.claimWithinSeconds,
+    resolveWithinSeconds: found.resolveWithinSeconds,
+    ...(found.staleClaimSeconds != null ? { staleClaimSeconds: found.staleClaimSeconds } : {}),
+  };
 }
+
+/** How long a claim may sit unworked before the leader hears (the claim limit unless set). */
+export const staleClaimSecondsOf = (limit: TimeLimit): number => limit.staleClaimSeconds ?? limit.claimWithinSeconds;
 
 export function dueTimes(limit: TimeLimit, from: Date): { responseDueAt: Date; resolveDueAt: Date } {
   return {

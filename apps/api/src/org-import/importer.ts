@@ -1,4 +1,4 @@
-import { ADDRESS_KINDS, CATEGORY_LABELS, type AreaKind, type Category } from '@minhu/domain';
+import { ADDRESS_KINDS, CATEGORY_LABELS, DEFAULT_MAX_OPEN_PER_MEMBER, type AreaKind, type Category } from '@minhu/domain';
 import { newId, type AreaRecord, type AuditEntry, type DbHandle, type OrgWriteRepository, type PersonRecord, type TeamRecord, type Tx } from '@minhu/db';
 import { FileProblem, readFile, type RawSheet } from './read.js';
 import { parseRows, sheetOf, SHEETS, type Problem, type RowOf, type SheetKey } from './sheets.js';
@@ -220,7 +220,7 @@ export async function importOrganisation(
           teamByCode.set(row.code, { ...existing, ...changes });
           savedTeams.push({ t, team: { ...existing, ...changes }, area, outcome: 'updated' });
         } else {
-          const team: TeamRecord = { id: newId(now.getTime()), code: row.code, active: true, ...wanted };
+          const team: TeamRecord = { id: newId(now.getTime()), code: row.code, active: true, maxOpenPerMember: DEFAULT_MAX_OPEN_PER_MEMBER, ...wanted };
           await org.insertTeam(tx, team);
           log('team', team.id, 'create', null, { code: team.code, name: team.name, area: row.area });
           teamByCode.set(row.code, team);

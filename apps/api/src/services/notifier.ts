@@ -91,6 +91,10 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
       return { title: '有人为您提交了求助', body: `编号 ${t.number}（${CATEGORY_LABELS[t.category]}）。是您本人的需求吗？请打开确认，确认后才会出现在您的求助里。` };
     case 'beneficiary_declined':
       return { title: '求助对象表示不是本人的需求', body: `${need}（${t.address}），编号 ${t.number}。请电话核实后再办理。` };
+    case 'unassigned':
+      return { title: '新求助无人可派，请安排', body: `${need}（${t.address}）。本队在岗队员手上的工单都已到上限，请指派或调整上限。编号 ${t.number}` };
+    case 'stale_claim':
+      return { title: '求助签收后未办理', body: `${need}（${t.address}），${actorName ?? '队员'}签收后一直没有开始办理或备注。编号 ${t.number}` };
     case 'distribution_not_received':
       // Written by the distributions repository, never planned for a ticket.
       return { title: '居民反映物资未收到', body: t.address };
@@ -131,7 +135,11 @@ export function createNotifier(deps: {
           for (const plan of plans) {
             const text = message(plan.type, ticket, closing, actor?.name ?? null);
             // The one who asked for what this event answers is named by the event itself.
-            const of = (a: Audience) => (a === 'requester' ? (typeof event.data.requestedById === 'string' ? [event.data.requestedById] : []) : (people[i]!.get(a) ?? []));
+            const of = (a: Audience): string[] => {
+              if (a === 'requester') return typeof event.data.requestedById === 'string' ? [event.data.requestedById] : [];
+              if (a === 'alerted') return Array.isArray(event.data.alsoAlert) ? event.data.alsoAlert.filter((id): id is string => typeof id === 'string') : [];
+              return people[i]!.get(a) ?? [];
+            };
             for (const userId of new Set(plan.audiences.flatMap(of))) {
               const key = `${plan.type}:${userId}`;
               if (userId === actor?.id || seen.has(key)) continue;

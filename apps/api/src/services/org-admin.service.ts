@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Availability, Category, DutyRole, TeamRole } from '@minhu/domain';
+import { DEFAULT_MAX_OPEN_PER_MEMBER, type Availability, type Category, type DutyRole, type TeamRole } from '@minhu/domain';
 import { newId, type DbHandle, type OrgRepository, type OrgWriteRepository, type TeamRecord } from '@minhu/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { importOrganisation, type ImportFile } from '../org-import/importer.js';
@@ -95,7 +95,7 @@ export function createOrgAdminService(deps: {
 
     async createTeam(viewer: Viewer, body: { name: string; areaId: string; categories?: Category[]; phone?: string; code?: string }, now: Date) {
       await access.area(viewer, body.areaId);
-      const team: Omit<TeamRecord, 'active'> = {
+      const team: Omit<TeamRecord, 'active' | 'maxOpenPerMember'> = {
         id: newId(now.getTime()),
         code: body.code ?? null,
         name: body.name.trim(),
@@ -108,10 +108,15 @@ export function createOrgAdminService(deps: {
         await write.insertTeam(tx, team);
         await write.audit(tx, [{ actorId: viewer.id, at: now, entity: 'team', entityId: team.id, action: 'create', before: null, after: team }]);
       });
-      return { ...team, active: true };
+      return { ...team, active: true, maxOpenPerMember: DEFAULT_MAX_OPEN_PER_MEMBER };
     },
 
-    async updateTeam(viewer: Viewer, teamId: string, body: { name?: string; categories?: Category[]; phone?: string | null; active?: boolean }, now: Date) {
+    async updateTeam(
+      viewer: Viewer,
+      teamId: string,
+      body: { name?: string; categories?: Category[]; phone?: string | null; active?: boolean; maxOpenPerMember?: number },
+      now: Date,
+    ) {
       const { team, supervises } = await teamFor(viewer, teamId);
       if (!supervises) throw forbidden('只有书记或管理员可以修改服务队。');
       const before = Object.fromEntries(Object.keys(body).map((k) => [k, team[k as keyof TeamRecord]]));

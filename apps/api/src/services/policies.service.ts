@@ -1,4 +1,4 @@
-import { CATEGORIES, CATEGORY_LABELS, CONTROL_LEVEL_LABELS, DEFAULT_TIME_LIMITS, URGENCIES, URGENCY_LABELS } from '@minhu/domain';
+import { CATEGORIES, CATEGORY_LABELS, CONTROL_LEVEL_LABELS, DEFAULT_POLICIES, URGENCIES, URGENCY_LABELS } from '@minhu/domain';
 import type { Policy } from '@minhu/contracts';
 import type { PoliciesRepository } from '@minhu/db';
 import { badRequest, forbidden } from '../errors.js';
@@ -15,12 +15,8 @@ export function createPoliciesService(deps: { policies: PoliciesRepository }) {
     async list() {
       const items = await policies.all();
       if (items.length > 0) return { items, source: 'custom' as const };
-      return {
-        source: 'default' as const,
-        items: CATEGORIES.flatMap((category) =>
-          URGENCIES.map((urgency) => ({ category, urgency, controlLevel: null, ...DEFAULT_TIME_LIMITS[urgency] })),
-        ),
-      };
+      // The built-in set: every category × urgency, and tighter rows for 管控区 and 封控区.
+      return { source: 'default' as const, items: [...DEFAULT_POLICIES] };
     },
 
     async replace(viewer: Viewer, body: Policy[], now: Date) {
@@ -38,7 +34,7 @@ export function createPoliciesService(deps: { policies: PoliciesRepository }) {
       if (problems.length > 0) {
         throw badRequest('INVALID_POLICIES', `时限设置不完整或有误：${problems[0]}`, { problems });
       }
-      await policies.replace(body.map((p) => ({ ...p, controlLevel: p.controlLevel ?? null })), viewer.id, now);
+      await policies.replace(body.map((p) => ({ ...p, controlLevel: p.controlLevel ?? null, staleClaimSeconds: p.staleClaimSeconds ?? null })), viewer.id, now);
       return this.list();
     },
   };

@@ -44,6 +44,7 @@ export function createSweepService(deps: { tickets: TicketsRepository; notifier:
             status: next.status,
             closed_at: next.closedAt,
             escalation_level: next.escalationLevel,
+            stale_claim_at: next.staleClaimAt,
             due_at: activeDueAt(next),
             sweep_at: sweepAt(next, limit, autoCloseAfterMs),
           });
@@ -55,7 +56,7 @@ export function createSweepService(deps: { tickets: TicketsRepository; notifier:
         for (const e of events) {
           if (!counted.has(e.ticketId)) continue;
           if (e.type === 'escalated') escalated++;
-          else closed++;
+          else if (e.type === 'closed') closed++;
         }
         // A batch that wrote nothing was all someone else's at that moment: the next sweep comes back.
         if (due.length < batch || written === 0) return { escalated, closed };

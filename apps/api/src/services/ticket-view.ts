@@ -36,6 +36,7 @@ export function machineOf(t: TicketRow): MachineTicket {
         : { toTeamId: t.handoffToTeamId, reason: t.handoffReason ?? '', requestedAt: t.handoffRequestedAt!, requestedById: t.handoffRequestedById! },
     handoffCount: t.handoffCount,
     followers: t.followers,
+    staleClaimAt: t.staleClaimAt,
     returnRequest:
       t.returnRequestedAt === null ? null : { reason: t.returnReason ?? '', requestedAt: t.returnRequestedAt, requestedById: t.returnRequestedById! },
     extension:
@@ -46,9 +47,10 @@ export function machineOf(t: TicketRow): MachineTicket {
 }
 
 /** The time limits a ticket was filed with. */
-export const limitOf = (t: Pick<TicketRow, 'claimLimitSeconds' | 'resolveLimitSeconds'>) => ({
+export const limitOf = (t: Pick<TicketRow, 'claimLimitSeconds' | 'resolveLimitSeconds' | 'staleClaimSeconds'>): TimeLimit => ({
   claimWithinSeconds: t.claimLimitSeconds,
   resolveWithinSeconds: t.resolveLimitSeconds,
+  staleClaimSeconds: t.staleClaimSeconds,
 });
 
 /** The people who deal with the resident directly, and so see phone numbers in full. */

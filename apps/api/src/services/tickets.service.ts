@@ -111,8 +111,11 @@ export function createTicketsService(deps: Deps) {
         const { invited: _invited, ...data } = e.data;
         return { ...e, data: { ...data, urgency: e.data.requestedUrgency ?? e.data.urgency } };
       }
-      if (e.type === 'assigned' && forSomeoneElse) {
-        const { assigneeId: _hidden, ...data } = e.data;
+      if (e.type === 'assigned') {
+        // Who else was paged (a medical emergency's 包保 member and leaders) is the team's business.
+        const { alsoAlert: _paged, ...rest } = e.data;
+        if (!forSomeoneElse) return { ...e, data: rest };
+        const { assigneeId: _hidden, ...data } = rest;
         return { ...e, data };
       }
       return e;
@@ -218,11 +221,12 @@ export function createTicketsService(deps: Deps) {
         resolveDueAt: ticket.resolveDueAt,
         claimLimitSeconds: limit.claimWithinSeconds,
         resolveLimitSeconds: limit.resolveWithinSeconds,
+        staleClaimSeconds: limit.staleClaimSeconds ?? null,
         ...timingOf(ticket, limit),
         updatedAt: now,
       };
       const notifications = await notifier.plan(
-        [{ ticket: { ...row, number: NUMBER_SLOT, claimedAt: null, areaPath: area.path }, events: [created], actor: viewer }],
+        [{ ticket: { ...row, number: NUMBER_SLOT, claimedAt: null, areaPath: area.path }, events: [created, routed], actor: viewer }],
         now,
       );
       const attachments = body.attachments ?? [];
@@ -237,6 +241,7 @@ export function createTicketsService(deps: Deps) {
           ],
           notifications,
           attachments: { ids: attachments, ownerId: viewer.id },
+          assignedByLoad: routing.assignment === 'load' && ticket.teamId && ticket.assigneeId ? { teamId: ticket.teamId, userId: ticket.assigneeId } : null,
         }),
       );
       // Another request with this key won the race while we were routing.
