@@ -50,6 +50,8 @@ export const TeamItem = Type.Object({
   areaName: Type.String(),
   categories: Type.Array(StringEnum(CATEGORIES)),
   phone: Nullable(Type.String()),
+  /** Routing gives no member more open tickets than this when it assigns by load. */
+  maxOpenPerMember: Type.Integer(),
 });
 export type TeamItem = Static<typeof TeamItem>;
 export const TeamList = Type.Object({ items: Type.Array(TeamItem) });

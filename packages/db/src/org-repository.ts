@@ -268,6 +268,7 @@ export function createOrgRepository(handle: DbHandle) {
           areaName: areas.name,
           categories: teams.categories,
           phone: teams.phone,
+          maxOpenPerMember: teams.maxOpenPerMember,
         })
         .from(teams)
         .innerJoin(areas, eq(areas.id, teams.areaId))

@@ -12,6 +12,13 @@ const ROUTE_REASONS: Record<string, string> = {
   unrouted: '暂未找到服务队，已提醒书记处理',
 };
 
+/** How routing picked the member (or why nobody), as the event's `assignment` says. */
+const ASSIGNMENT_WORDS: Record<string, string> = {
+  responsible: '已指定包保队员',
+  load: '按工作量派给在岗队员',
+  at_capacity: '在岗队员手上工单已满，已提醒队长安排',
+};
+
 function detail(event: TicketEvent, teamName: (id: unknown) => string | null): string | null {
   const d = event.data as Record<string, unknown>;
   switch (event.type) {
@@ -20,7 +27,7 @@ function detail(event: TicketEvent, teamName: (id: unknown) => string | null): s
     case 'assigned': {
       const team = teamName(d.teamId);
       const why = typeof d.reason === 'string' ? ROUTE_REASONS[d.reason] : null;
-      return [why ?? (team ? `派给 ${team}` : null), why && team ? team : null, d.assigneeId ? '已指定包保队员' : null]
+      return [why ?? (team ? `派给 ${team}` : null), why && team ? team : null, ASSIGNMENT_WORDS[String(d.assignment)] ?? (d.assigneeId ? '已指定包保队员' : null)]
         .filter(Boolean)
         .join('，');
     }
@@ -54,6 +61,8 @@ function detail(event: TicketEvent, teamName: (id: unknown) => string | null): s
       return '居民不满意，退回重新办理';
     case 'escalated':
       return `已提醒${Number(d.level) >= 2 ? '书记' : '队长'}督办`;
+    case 'stale_claim':
+      return '签收后一直没有开始办理或备注，已提醒队长';
     default:
       return null;
   }

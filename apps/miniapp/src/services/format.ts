@@ -75,4 +75,5 @@ export const EVENT_LABELS: Record<string, string> = {
   merged: '合并',
   beneficiary_accepted: '求助对象确认是本人需求',
   beneficiary_declined: '求助对象表示不是本人需求',
+  stale_claim: '签收后未办理',
 };

@@ -156,6 +156,7 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
   const [name, setName] = useState(team.name);
   const [categories, setCategories] = useState<Category[]>(team.categories);
   const [phone, setPhone] = useState(team.phone ?? '');
+  const [cap, setCap] = useState(String(team.maxOpenPerMember));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -175,7 +176,10 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
   const save = () => {
     if (!name.trim()) return setError('请填写服务队名称。');
     if (phone.trim() && !isContactPhone(phone.trim())) return setError('电话请填手机号或带区号的固定电话，如 0311-86010001。');
+    const maxOpen = Number(cap.trim());
+    if (!Number.isInteger(maxOpen) || maxOpen < 1 || maxOpen > 100) return setError('每名队员最多同时办理的件数请填 1 到 100 的整数。');
     const body: Record<string, unknown> = {};
+    if (maxOpen !== team.maxOpenPerMember) body.maxOpenPerMember = maxOpen;
     if (name.trim() !== team.name) body.name = name.trim();
     if (categories.length !== team.categories.length || categories.some((c) => !team.categories.includes(c))) body.categories = categories;
     if ((phone.trim() || null) !== team.phone) body.phone = phone.trim() || null;
@@ -208,6 +212,11 @@ function TeamEditor({ team, onDone }: { team: TeamSummary; onDone: (result: 'sav
       <View className='field'>
         <View className='label'>服务电话</View>
         <Input nativeProps={{ 'aria-label': '服务电话' }} className='input' value={phone} maxlength={20} placeholder='如 0311-86010001' onInput={(e) => setPhone(e.detail.value)} />
+      </View>
+      <View className='field'>
+        <View className='label'>每名队员最多同时办理（件）</View>
+        <View className='muted'>没有包保队员的求助自动派给手上工单最少的在岗队员；都到上限时由队长安排。</View>
+        <Input nativeProps={{ 'aria-label': '每名队员最多同时办理的件数' }} className='input' type='number' value={cap} maxlength={3} onInput={(e) => setCap(e.detail.value)} />
       </View>
       {error && <Notice kind='error'>{error}</Notice>}
       <View className='btn-row'>
