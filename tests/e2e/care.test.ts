@@ -208,7 +208,7 @@ describe.runIf(hasChromium).concurrent('关怀模式 and screen readers, on ever
     ]);
   });
 
-  it('a secretary: the overview and its chart, the overdue list, a team, 组织管理', async () => {
+  it('a secretary: the overview and its chart, the overdue list, a team, 组织管理, 力量缺口', async () => {
     const p = await signedInPhone(browser, product.url, '周建华');
     await bothModes('secretary', p, [
       { name: 'home', path: '/pages/home/index', ready: '[data-testid="rates"]' },
@@ -231,6 +231,7 @@ describe.runIf(hasChromium).concurrent('关怀模式 and screen readers, on ever
         },
       },
       { name: 'org', path: '/package-org/pages/org/index', ready: '[data-testid="area-card"]' },
+      { name: 'staffing', path: '/package-logistics/pages/staffing/index', ready: '[data-testid="staffing-row"]' },
       requests,
     ]);
   });

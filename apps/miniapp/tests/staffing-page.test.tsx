@@ -111,8 +111,10 @@ describe('the 力量缺口 screen', () => {
     expect(within(cards[0]!).getByText(/在办 5 件 · 超时 5 件 · 在岗 1 人/)).toBeTruthy();
     expect(within(cards[0]!).getByText(/无人包保的重点人员 1 人/)).toBeTruthy();
     expect(within(cards[1]!).getByText('人手有余（还能接 21 件）')).toBeTruthy();
-    // Only a team short of hands offers 借调.
+    // Only a team short of hands offers 借调; every team opens its members' load.
     expect(within(cards[1]!).queryByTestId('lend')).toBeNull();
+    fireEvent.click(within(cards[1]!).getByTestId('staffing-team'));
+    expect(taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/team/index?teamId=${COMPOUND_TEAM}&name=${encodeURIComponent('幸福里小区服务队')}` });
 
     fireEvent.click(within(cards[0]!).getByTestId('lend'));
     fireEvent.click(await screen.findByText(/幸福里小区 · 幸福里小区服务队/));

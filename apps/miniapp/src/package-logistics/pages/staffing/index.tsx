@@ -9,6 +9,7 @@ import { Notice } from '../../../components/notice';
 import { Page } from '../../../components/page';
 import { Tap } from '../../../components/tap';
 import { useApp } from '../../../store';
+import { ROUTES } from '../../../routes';
 import '../../logistics.scss';
 
 type Row = Staffing['items'][number];
@@ -113,6 +114,9 @@ export default function StaffingPage() {
               )}
             </View>
           ))}
+          <Tap className='btn small mt-12' onTap={() => Taro.navigateTo({ url: `${ROUTES.team}?teamId=${r.teamId}&name=${encodeURIComponent(r.teamName)}` })} data-testid='staffing-team'>
+            看队员负荷 ›
+          </Tap>
           {seconds && r.gap > 0 && !lendingTo && (
             <Tap className='btn primary block mt-12' onTap={() => setLendingTo(r)} data-testid='lend'>
               借调队员到这里
