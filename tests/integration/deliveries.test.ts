@@ -77,6 +77,8 @@ describe('WeChat subscribe messages from the outbox', () => {
       // out there); only the scripted 'hang' waits it out.
       WECHAT_TIMEOUT_MS: '5000',
       WECHAT_SUBSCRIBE_TEMPLATES: JSON.stringify({ claimed: 'tmpl-claimed', resolved: 'tmpl-resolved' }),
+      // The tokens counted here are the subscribe messages' (content-check.test.ts checks the text).
+      WECHAT_CONTENT_CHECK: 'false',
     };
     t = await startTestApp({ env });
     ({ people } = await smallOrg(t.make));
@@ -260,6 +262,7 @@ describe('WeChat sending in the background', () => {
         WECHAT_APP_SECRET: 'wx-test-secret',
         WECHAT_SUBSCRIBE_TEMPLATES: JSON.stringify({ claimed: 'tmpl-claimed' }),
         NOTIFY_DISPATCH_INTERVAL_MS: '100',
+        WECHAT_CONTENT_CHECK: 'false',
       },
       deps: { background: true },
     });

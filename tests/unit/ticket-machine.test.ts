@@ -36,7 +36,7 @@ const OPEN: TicketStatus[] = ['assigned', 'claimed', 'in_progress'];
  * the table's cases (a hand-off to the receiving team, a return, an extension asked by the assignee).
  */
 type Outcome = TicketStatus | 'same';
-const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outcome | ((role: Role) => Outcome); pending?: 'handoff' | 'returnRequest' | 'extension' }> = {
+const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outcome | ((role: Role) => Outcome); pending?: 'handoff' | 'returnRequest' | 'extension' | 'contentHold' }> = {
   claim: { roles: ['member', 'assignee', 'leader'], from: ['assigned'], to: 'claimed' },
   start: { roles: ['assignee', 'leader'], from: ['claimed'], to: 'in_progress' },
   note: {
@@ -66,6 +66,7 @@ const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outc
   confirmOnBehalf: { roles: ['assignee', 'leader'], from: ['resolved'], to: 'closed' },
   acceptBeneficiary: { roles: ['invited'], from: [...OPEN, 'resolved', 'closed'], to: 'same' },
   declineBeneficiary: { roles: ['invited'], from: [...OPEN, 'resolved', 'closed'], to: 'same' },
+  releaseContent: { roles: ['leader', 'secretary', 'admin'], from: TICKET_STATUSES.slice(), to: 'same', pending: 'contentHold' },
 };
 
 const ROLES = Object.keys({
@@ -111,7 +112,7 @@ function actorFor(role: Role): Actor {
 
 const asked = { reason: '原因', requestedAt: hours(-0.5), requestedById: 'assignee' };
 
-function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 'extension'): MachineTicket {
+function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 'extension' | 'contentHold'): MachineTicket {
   const claimed = status !== 'assigned';
   return {
     status,
@@ -135,6 +136,7 @@ function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 
     extension: pending === 'extension' ? { ...asked, until: hours(48) } : null,
     followers: [],
     staleClaimAt: status === 'claimed' ? hours(0) : null,
+    contentHold: pending === 'contentHold' ? { ...asked, requestedById: 'filer' } : null,
   };
 }
 
@@ -175,8 +177,8 @@ const cases = TICKET_STATUSES.flatMap((status) =>
 );
 
 describe('ticket state machine: every status × action × role', () => {
-  it('covers 6 statuses × 20 actions × 11 roles', () => {
-    expect(cases).toHaveLength(6 * 20 * 11);
+  it('covers 6 statuses × 21 actions × 11 roles', () => {
+    expect(cases).toHaveLength(6 * 21 * 11);
   });
 
   it.each(cases)('when $role tries $action on a $status ticket', ({ status, action, role }) => {

@@ -44,6 +44,10 @@ export interface Config {
     subscribeFields: Record<string, MessageField>;
     /** Which version a subscribe message opens: developer, trial or formal (WeChat's default). */
     miniprogramState: 'developer' | 'trial' | 'formal' | undefined;
+    /** New descriptions and notes through msgSecCheck v2 (with the app id and secret set). */
+    contentCheck: boolean;
+    /** How long filing waits for the check before going on without it. */
+    contentCheckTimeoutMs: number;
   };
   /** Text messages (短信) through Tencent Cloud SMS; null: not configured (SMS_PROVIDER unset). */
   sms: SmsConfig | null;
@@ -203,6 +207,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       subscribePage: env.WECHAT_SUBSCRIBE_PAGE ?? 'pages/ticket/index',
       subscribeFields: subscribeFields(env.WECHAT_SUBSCRIBE_FIELDS),
       miniprogramState: oneOf(env, 'WECHAT_MINIPROGRAM_STATE', ['developer', 'trial', 'formal'] as const),
+      contentCheck: bool(env, 'WECHAT_CONTENT_CHECK', true),
+      contentCheckTimeoutMs: int(env, 'WECHAT_CONTENT_CHECK_TIMEOUT_MS', 1500, 100, 60000),
     },
     sms: smsConfig(env),
     notifyDispatchIntervalMs: int(env, 'NOTIFY_DISPATCH_INTERVAL_MS', 5000, 100, 3600 * 1000),

@@ -11,6 +11,7 @@ export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
     requestedUrgency: 'normal',
     status: 'assigned',
     description: '需要：硝苯地平缓释片 2盒\n送到楼下',
+    contentHeld: false,
     items: [{ name: '硝苯地平缓释片', quantity: 2, unit: '盒', note: '可用同类替代' }],
     areaId: '00000000-0000-4000-8000-0000000000a1',
     address: '幸福小区 3号楼 2单元 501',

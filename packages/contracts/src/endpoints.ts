@@ -365,6 +365,12 @@ export const endpoints = {
     [],
     'beneficiary/accept',
   ),
+  releaseContentTicket: action(
+    'releaseContent',
+    '放行内容 (队长、书记、管理员)：微信内容安全检查判为有风险、等待审核的求助内容或办理记录，放行后所有能看到工单的人可见',
+    ['NOTHING_PENDING'],
+    'content/release',
+  ),
   declineBeneficiaryTicket: action('declineBeneficiary', '不是本人的求助：您不再看到这张工单，服务队队长会收到提醒去核实', [], 'beneficiary/decline'),
 
   // 照片

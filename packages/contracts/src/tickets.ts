@@ -79,6 +79,7 @@ const ACTION_NAMES: readonly TicketAction[] = [
   'confirmOnBehalf',
   'acceptBeneficiary',
   'declineBeneficiary',
+  'releaseContent',
 ];
 
 /** Who asked for something waiting for an answer, when and why. */
@@ -139,6 +140,10 @@ export const Ticket = Type.Object({
    * are left out (category and status stay); the ticket's own page shows them.
    */
   detailsHidden: Type.Optional(Type.Boolean()),
+  /** WeChat's content check on the description, for the team and those over it (issue 16.9). */
+  contentCheck: Type.Optional(Nullable(StringEnum(['pass', 'review', 'risky', 'unchecked'] as const))),
+  /** Text the check called risky waits for the leader to release it (releaseContent). */
+  contentHeld: Type.Boolean(),
   routeReason: Type.String(),
   flagged: Type.Boolean(),
   createdAt: DateTime,
@@ -271,6 +276,7 @@ export const ActionBodies = {
   assign: Type.Object({ ...Version, assigneeId: Id }, { additionalProperties: false }),
   acceptBeneficiary: Type.Object({ ...Version }, { additionalProperties: false }),
   declineBeneficiary: Type.Object({ ...Version }, { additionalProperties: false }),
+  releaseContent: Type.Object({ ...Version }, { additionalProperties: false }),
   cancel: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
   confirm: ConfirmBody,
   // Not a path of its own: POST /tickets/:id/confirm with a method.

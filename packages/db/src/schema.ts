@@ -306,6 +306,10 @@ export const tickets = pgTable(
     extensionReason: text('extension_reason'),
     extensionRequestedAt: at('extension_requested_at'),
     extensionRequestedById: uuid('extension_requested_by_id').references(() => users.id),
+    /** WeChat's content check on the description (pass, review, risky, unchecked); null: not asked (issue 16.9). */
+    contentCheck: text('content_check').$type<'pass' | 'review' | 'risky' | 'unchecked'>(),
+    /** Text the check called risky waits for the leader to release it since then (never an emergency's). */
+    contentHeldAt: at('content_held_at'),
     /** When its free text, items, phones and photos were cleared at the end of RETENTION_DAYS (retention-repository.ts). */
     anonymisedAt: at('anonymised_at'),
     version: integer('version').notNull().default(1),

@@ -226,6 +226,7 @@ function requestColumns(next: MachineTicket) {
     extensionReason: next.extension?.reason ?? null,
     extensionRequestedAt: next.extension?.requestedAt ?? null,
     extensionRequestedById: next.extension?.requestedById ?? null,
+    contentHeldAt: next.contentHold?.requestedAt ?? null,
   };
 }
 

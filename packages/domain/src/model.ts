@@ -164,6 +164,8 @@ export const EVENT_TYPES = [
   'beneficiary_declined',
   // The sweep: claimed and then neither started nor noted within staleClaimSeconds (once).
   'stale_claim',
+  /** Text held by the content check (issue 16.9) released by the leader. */
+  'content_released',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

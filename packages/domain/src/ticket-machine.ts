@@ -32,7 +32,8 @@ export type TicketAction =
   /** 回访: the assignee or leader records the confirmation of someone without the app, by phone or visit. */
   | 'confirmOnBehalf'
   | 'acceptBeneficiary'
-  | 'declineBeneficiary';
+  | 'declineBeneficiary'
+  | 'releaseContent';
 
 /** Kinds of notes beyond a plain one: a member's phone call to the person (电话记录). */
 export const NOTE_KINDS = ['call'] as const;
@@ -62,7 +63,7 @@ export type Relation =
   | 'admin';
 
 /** The requests a ticket may have waiting for someone's answer (one of each at a time). */
-export type PendingRequest = 'handoff' | 'returnRequest' | 'extension';
+export type PendingRequest = 'handoff' | 'returnRequest' | 'extension' | 'contentHold';
 
 interface ActionRule {
   from: readonly TicketStatus[];
@@ -121,6 +122,8 @@ export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
   // Someone filed for this person's phone: it is theirs (in their list, their notifications) only once they say so.
   acceptBeneficiary: { from: [...OPEN_STATUSES, 'resolved', 'closed'], by: ['invited'] },
   declineBeneficiary: { from: [...OPEN_STATUSES, 'resolved', 'closed'], by: ['invited'] },
+  // 内容安全: text WeChat's check called risky waits for the team's leader (or a secretary, an admin) to release it.
+  releaseContent: { from: [...OPEN_STATUSES, 'resolved', 'closed', 'cancelled'], by: ['team_leader', 'area_secretary', 'admin'], answers: 'contentHold' },
 };
 
 export interface MachineTicket {
@@ -159,6 +162,11 @@ export interface MachineTicket {
    * starting, the assignee's note, or anything that ends the claim; told once, by the sweep.
    */
   staleClaimAt: Date | null;
+  /**
+   * Its text (the description, or a note) that WeChat's content check called risky, shown to
+   * nobody but its author and those who may release it until they do (issue 16.9).
+   */
+  contentHold: Request | null;
 }
 
 /** Who asked for something, when and why. */
@@ -219,7 +227,8 @@ export type ActionInput =
       beneficiaryHasApp: boolean;
     }
   | { action: 'acceptBeneficiary' }
-  | { action: 'declineBeneficiary' };
+  | { action: 'declineBeneficiary' }
+  | { action: 'releaseContent' };
 
 export interface DomainEvent {
   type: EventType;
@@ -341,6 +350,8 @@ export interface Filing {
   beneficiaryUserId: string | null;
   /** The account a typed phone matched, who has the app: asked to accept instead (then beneficiaryUserId is null). */
   beneficiaryInvitedId?: string | null;
+  /** WeChat's content check called the description risky (never held for an emergency: the caller decides). */
+  contentHeld?: boolean;
   category: Category;
   /** What the filer asked for; routing may raise it (routing.urgency). */
   requestedUrgency: Urgency;
@@ -395,6 +406,7 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
       extension: null,
       followers: [],
       staleClaimAt: null,
+      contentHold: f.contentHeld ? { reason: 'risky', requestedAt: f.now, requestedById: f.filedById } : null,
     },
     created: {
       type: 'created',
@@ -678,5 +690,7 @@ export function transition(
     case 'declineBeneficiary':
       // Not theirs: they see it no more; the team still has the need as filed, and hears.
       return done({ ...ticket, beneficiaryInvitedId: null }, { type: 'beneficiary_declined', data: {} });
+    case 'releaseContent':
+      return done({ ...ticket, contentHold: null }, { type: 'content_released', data: { heldAt: ticket.contentHold!.requestedAt.toISOString() } });
   }
 }

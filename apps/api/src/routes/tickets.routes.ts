@@ -49,6 +49,7 @@ function actionInput(action: TicketAction, body: Record<string, unknown>): Actio
     case 'approveExtension':
     case 'acceptBeneficiary':
     case 'declineBeneficiary':
+    case 'releaseContent':
       return { action };
   }
 }
@@ -89,6 +90,7 @@ export default async function ticketsRoutes(app: FastifyInstance) {
     assignTicket: act('assign'),
     acceptBeneficiaryTicket: act('acceptBeneficiary'),
     declineBeneficiaryTicket: act('declineBeneficiary'),
+    releaseContentTicket: act('releaseContent'),
     cancelTicket: act('cancel'),
     confirmTicket: act('confirm'),
   });

@@ -30,6 +30,7 @@ import { createTicketsService } from './tickets.service.js';
 import { createMetricsService } from './metrics.service.js';
 import { createAuditExport, createExportsService } from './exports.service.js';
 import { createRetentionService } from './retention.service.js';
+import { createWechatContentCheck } from './wechat-content-check.js';
 import { createNotificationsService } from './notifications.service.js';
 import { createNotifier } from './notifier.js';
 import { createPoliciesService } from './policies.service.js';
@@ -88,6 +89,7 @@ export function createServices(
     cursors: createSignedCursors(config.jwtSecret),
     emergencyPages: config.rateLimits?.emergencyPagesPerPerson ?? null,
     policies,
+    contentCheck: createWechatContentCheck(config.wechat),
   });
   return {
     rateCounters,

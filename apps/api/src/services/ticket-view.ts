@@ -43,6 +43,7 @@ export function machineOf(t: TicketRow): MachineTicket {
       t.extensionRequestedAt === null
         ? null
         : { until: t.extensionUntil!, reason: t.extensionReason ?? '', requestedAt: t.extensionRequestedAt, requestedById: t.extensionRequestedById! },
+    contentHold: t.contentHeldAt === null ? null : { reason: 'risky', requestedAt: t.contentHeldAt, requestedById: t.filedById },
   };
 }
 
@@ -89,6 +90,13 @@ function asRequested(machine: MachineTicket, t: TicketRow, requested: TimeLimit)
   };
 }
 
+/** What held text (issue 16.9) says to those who may not read it yet. */
+export const HELD_TEXT = '（内容待队长审核后显示）';
+
+/** Who reads held text: those who may release it. Its author reads their own. */
+const RELEASERS: readonly Relation[] = ['team_leader', 'area_secretary', 'admin'];
+export const readsHeld = (relations: ReadonlySet<Relation>) => RELEASERS.some((r) => relations.has(r));
+
 /**
  * The ticket as this viewer may see it. Phone numbers are for the people who deal with the
  * resident (filer, beneficiary, the team); secretaries and admins supervising see them masked.
@@ -112,7 +120,10 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date, requeste
     urgency: resident ? t.requestedUrgency : t.urgency,
     requestedUrgency: t.requestedUrgency,
     status: machine.status,
-    description: t.description,
+    description: machine.contentHold && t.contentCheck === 'risky' && !readsHeld(relations) && !relations.has('filer') ? HELD_TEXT : t.description,
+    // For the team and those over it: what WeChat's check said (risky on an emergency: filed, and flagged so).
+    ...(resident ? {} : { contentCheck: t.contentCheck }),
+    contentHeld: machine.contentHold !== null,
     items: row.items.map((i) => ({ name: i.name, quantity: Number(i.quantity), unit: i.unit, note: i.note })),
     areaId: t.areaId,
     address: t.address,

@@ -48,7 +48,8 @@ import { isDate, UUID, type SignedCursors } from './cursor.js';
 import { errandUnavailable } from './errands.service.js';
 import { routeAt } from './route-ticket.js';
 import type { Notifier } from './notifier.js';
-import { limitOf, machineOf, needsRequestedLimit, seesAsResident, ticketView } from './ticket-view.js';
+import { HELD_TEXT, limitOf, machineOf, needsRequestedLimit, readsHeld, seesAsResident, ticketView } from './ticket-view.js';
+import type { ContentCheck } from './wechat-content-check.js';
 import { actorFor, canSeeTicket, covers, overseenPaths, seesPerson, visibleTicket, type Access } from './access.js';
 import type { Viewer } from './viewer.js';
 
@@ -68,10 +69,18 @@ interface Deps {
   /** How many emergencies a person's may page the leader and secretaries in a window (null: every one). */
   emergencyPages: { max: number; windowMs: number } | null;
   policies: Pick<PoliciesRepository, 'all'>;
+  /** WeChat's msgSecCheck for what app users write (issue 16.9); never blocks filing. */
+  contentCheck: ContentCheck;
 }
 
 export function createTicketsService(deps: Deps) {
-  const { handle, tickets, org, users, people, idempotency, access, notifier, autoCloseAfterMs, cursors, emergencyPages, policies } = deps;
+  const { handle, tickets, org, users, people, idempotency, access, notifier, autoCloseAfterMs, cursors, emergencyPages, policies, contentCheck } = deps;
+
+  /** What WeChat's check says of text the viewer wrote, with their openid (unchecked when it cannot say). */
+  async function checked(viewer: Viewer, text: string, now: Date) {
+    const author = await users.byId(viewer.id);
+    return contentCheck.check(text, author?.wechatOpenid ?? null, now);
+  }
 
   /**
    * Tickets as this viewer is shown them (what they may see, what they may do). A resident shown a
@@ -102,8 +111,14 @@ export function createTicketsService(deps: Deps) {
 
   /** The timeline as the viewer may see it: a resident sees the urgency chosen, not the one raised. */
   function eventsFor(viewer: Viewer, row: TicketViewRow & { events: unknown[] }): TicketDetail['events'] {
-    const events = row.events as TicketDetail['events'];
-    if (!seesAsResident(relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath)))) return events;
+    const relations = relationsOf(machineOf(row.ticket), actorFor(viewer, row.areaPath));
+    // A held note (issue 16.9) is read by its author and those who may release it, until they do.
+    const events = (row.events as TicketDetail['events']).map((e) =>
+      e.type === 'note' && e.data.held && row.ticket.contentHeldAt !== null && e.actorId !== viewer.id && !readsHeld(relations)
+        ? { ...e, data: { ...e.data, text: HELD_TEXT } }
+        : e,
+    );
+    if (!seesAsResident(relations)) return events;
     const forSomeoneElse = row.ticket.beneficiaryName !== null && row.ticket.beneficiaryUserId !== viewer.id;
     return events.map((e) => {
       if (e.type === 'created') {
@@ -179,8 +194,12 @@ export function createTicketsService(deps: Deps) {
         routing.urgency === 'emergency' && emergencyPages
           ? emergencyPaging(await tickets.recentEmergencies(viewer.id, new Date(now.getTime() - emergencyPages.windowMs)), emergencyPages.max)
           : { pages: true as const };
+      const verdict = (await checked(viewer, body.description.trim(), now)).verdict;
+      // Risky text waits for the leader, unless it is an emergency: that is filed and flagged (contentCheck).
+      const held = verdict === 'risky' && routing.urgency !== 'emergency';
       const { ticket, created, routed } = fileTicket({
         ...(paging.pages ? {} : { repeatOf: paging.repeatOf }),
+        contentHeld: held,
         filedById: viewer.id,
         beneficiaryUserId: beneficiary && !beneficiary.invited ? beneficiary.id : null,
         beneficiaryInvitedId: beneficiary?.invited ? beneficiary.id : null,
@@ -213,6 +232,8 @@ export function createTicketsService(deps: Deps) {
         beneficiaryAreaId: beneficiary?.areaId ?? null,
         attachments: body.attachments ?? [],
         possibleDuplicateOf,
+        contentCheck: verdict === 'unchecked' ? null : verdict,
+        contentHeldAt: held ? now : null,
         routeReason: routing.reason,
         flagged: routing.flagged,
         controlLevel,
@@ -226,7 +247,7 @@ export function createTicketsService(deps: Deps) {
         updatedAt: now,
       };
       const notifications = await notifier.plan(
-        [{ ticket: { ...row, number: NUMBER_SLOT, claimedAt: null, areaPath: area.path }, events: [created, routed], actor: viewer }],
+        [{ ticket: { ...row, ...(held ? { description: HELD_TEXT } : {}), number: NUMBER_SLOT, claimedAt: null, areaPath: area.path }, events: [created, routed], actor: viewer }],
         now,
       );
       const attachments = body.attachments ?? [];
@@ -317,8 +338,9 @@ export function createTicketsService(deps: Deps) {
         }
         const limit = limitOf(ticket);
         const decided = await resolveInput(viewer, input, ticket);
-        const result = transition(machine, decided, actor, { now, timeLimit: limit });
-        if (!result.ok) throw transitionError(result.error, row);
+        const transitioned = transition(machine, decided, actor, { now, timeLimit: limit });
+        if (!transitioned.ok) throw transitionError(transitioned.error, row);
+        const result = decided.action === 'note' ? await checkNote(viewer, transitioned, decided.text, now) : transitioned;
         // Only once the person may act: otherwise a refusal would reveal which teams exist.
         await checkReferences(ticket.teamId, decided);
         const notified = { ...ticket, ...result.next, handoffToTeamId: result.next.handoff?.toTeamId ?? null, areaPath };
@@ -432,6 +454,20 @@ export function createTicketsService(deps: Deps) {
     }
     const id = await people.addUnverified({ name, phone, homeAreaId: area.id, addedById: viewer.id }, now);
     return { id, name, phone, areaId: area.id, homeDetail: null, tags: [] as SpecialTag[], invited: false };
+  }
+
+  /**
+   * A note WeChat's check calls risky is written held (data.held): those who may not read held
+   * text see the placeholder until the leader releases it (the ticket holds content meanwhile).
+   */
+  async function checkNote<R extends { next: MachineTicket; events: DomainEvent[] }>(viewer: Viewer, result: R, text: string, now: Date): Promise<R> {
+    const { verdict } = await checked(viewer, text, now);
+    if (verdict !== 'risky') return result;
+    return {
+      ...result,
+      next: { ...result.next, contentHold: result.next.contentHold ?? { reason: 'risky', requestedAt: now, requestedById: viewer.id } },
+      events: result.events.map((e) => (e.type === 'note' ? { ...e, data: { ...e.data, held: true } } : e)),
+    };
   }
 
   /**
@@ -633,6 +669,7 @@ const ACTION_LABELS: Record<ActionInput['action'], string> = {
   cancel: '取消',
   confirm: '确认',
   confirmOnBehalf: '回访',
+  releaseContent: '放行内容',
   acceptBeneficiary: '确认是本人的求助',
   declineBeneficiary: '表示不是本人的求助',
 };
@@ -641,12 +678,14 @@ const PENDING_MESSAGES: Record<PendingRequest, string> = {
   handoff: '工单正在转交给其他服务队，等待对方接收或拒收。',
   returnRequest: '已申请退单，正在等待书记审批。',
   extension: '已申请延期，正在等待书记审批。',
+  contentHold: '有内容正在等待队长审核。',
 };
 
 const NOTHING_PENDING_MESSAGES: Record<PendingRequest, string> = {
   handoff: '没有等待接收的转交，可能已被其他队员接收或已撤回。',
   returnRequest: '没有等待审批的退单，可能已被其他书记处理。',
   extension: '没有等待审批的延期，可能已被其他书记处理。',
+  contentHold: '没有待审核的内容，可能已被放行。',
 };
 
 const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
@@ -668,6 +707,7 @@ const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
   cancel: '只有提交人可以取消求助。',
   confirm: '只有提交人或求助对象可以确认和评价。',
   confirmOnBehalf: '只有签收人或队长可以替求助对象记录回访。',
+  releaseContent: '只有队长、书记和管理员可以放行待审核的内容。',
   acceptBeneficiary: '没有等待您确认的求助。',
   declineBeneficiary: '没有等待您确认的求助。',
 };

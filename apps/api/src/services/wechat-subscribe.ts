@@ -1,15 +1,10 @@
 import type { WechatConfig } from './wechat-client.js';
+import { createWechatApi, TOKEN_INVALID } from './wechat-api.js';
 
 /**
  * WeChat subscribe messages (订阅消息) through WeChat's server API:
  * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html
- *
- * The access token comes from the stable-token endpoint (POST /cgi-bin/stable_token), not from
- * GET /cgi-bin/token: every call to the latter mints a new token and retires the previous one, so
- * several API processes each fetching their own would keep knocking each other's token out. The
- * stable token in its normal mode (force_refresh false) hands every caller the same token while it
- * is valid, so each process may cache it independently. We never force a refresh: that mode is
- * limited to 20 calls a day and would invalidate the token the other processes hold.
+ * (the access token: wechat-api.ts).
  */
 
 /** What a notification can put into a template's fields. */
@@ -103,54 +98,8 @@ export type SendResult = { ok: true } | { ok: false; retry: boolean; error: stri
 
 /** Tried again they would fail again: the user has no subscription left or refused (43101), a bad openid (40003), data or page WeChat refuses (47003, 41030). */
 const PERMANENT = new Set([43101, 40003, 47003, 41030]);
-/** The token is invalid (40001, 40014) or expired (42001): fetch it again once. */
-const TOKEN_INVALID = new Set([40001, 40014, 42001]);
-/** Refetch this long before WeChat says the token expires (it renews stable tokens 5 minutes early). */
-const TOKEN_MARGIN_S = 300;
-
-interface Reply {
-  errcode?: number;
-  errmsg?: string;
-  access_token?: string;
-  expires_in?: number;
-}
-
-class WechatError extends Error {}
-
 export function createWechatSubscribe(config: WechatConfig & { miniprogramState?: string | undefined }) {
-  let cached: { token: string; expiresAt: number } | null = null;
-  // One fetch at a time: concurrent sends wait for the same token instead of each asking.
-  let fetching: Promise<string> | null = null;
-
-  async function post(path: string, body: unknown): Promise<Reply> {
-    const response = await fetch(`${config.apiBase}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(config.timeoutMs),
-    });
-    if (!response.ok) throw new WechatError(`HTTP ${response.status}`);
-    return (await response.json()) as Reply;
-  }
-
-  async function token(now: Date): Promise<string> {
-    if (cached && now.getTime() < cached.expiresAt) return cached.token;
-    fetching ??= (async () => {
-      const reply = await post('/cgi-bin/stable_token', {
-        grant_type: 'client_credential',
-        appid: config.appId,
-        secret: config.appSecret,
-        force_refresh: false,
-      });
-      if (!reply.access_token) throw new WechatError(`access token: errcode ${reply.errcode}: ${reply.errmsg ?? ''}`);
-      const lifetime = reply.expires_in ?? 7200;
-      cached = { token: reply.access_token, expiresAt: now.getTime() + Math.max(lifetime - TOKEN_MARGIN_S, lifetime / 2) * 1000 };
-      return reply.access_token;
-    })().finally(() => {
-      fetching = null;
-    });
-    return fetching;
-  }
+  const { post, token, forget } = createWechatApi(config);
 
   const postMessage = (accessToken: string, message: SubscribeMessage) =>
     post(`/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(accessToken)}`, {
@@ -171,7 +120,7 @@ export function createWechatSubscribe(config: WechatConfig & { miniprogramState?
         let reply = await postMessage(used, message);
         if (reply.errcode && TOKEN_INVALID.has(reply.errcode)) {
           // Forget it only if nobody has replaced it meanwhile, so a burst of failures refetches once.
-          if (cached?.token === used) cached = null;
+          forget(used);
           used = await token(now);
           reply = await postMessage(used, message);
         }

@@ -38,6 +38,7 @@ const DONE_MESSAGES: Record<TicketAction, string> = {
   confirmOnBehalf: '已记录回访',
   acceptBeneficiary: '已确认，求助已加入您的列表',
   declineBeneficiary: '已告知服务队，这不是您的求助',
+  releaseContent: '已放行',
 };
 
 /** Actions that need a few words (or a choice) first open a small form; the others run at once. */
@@ -79,6 +80,7 @@ const BUTTON_LABELS: Record<TicketAction, string> = {
   confirmOnBehalf: '记录回访',
   acceptBeneficiary: '是我的求助，确认',
   declineBeneficiary: '不是我的求助',
+  releaseContent: '审核通过，放行内容',
 };
 const PRIMARY: readonly TicketAction[] = ['claim', 'start', 'resolve', 'confirm', 'acceptHandoff', 'approveReturn', 'approveExtension', 'acceptBeneficiary'];
 const PLACEHOLDERS: Partial<Record<TicketAction, string>> = {
