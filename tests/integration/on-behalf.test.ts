@@ -99,6 +99,28 @@ describe('回访 on behalf of someone without the app', () => {
     expect(bad.body.error.code).toBe('VALIDATION_ERROR');
   });
 
+  it('when a resident taps 请回电 ({"callBack": true} alone), then a ticket of other help at normal urgency reaches the team marked 请回电, and the claim answers it', async () => {
+    const asked = await resident.file({ callBack: true });
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ callBack: true, category: 'help', urgency: 'normal', description: '', status: 'assigned' });
+    const seen = (await leader.get(`/api/v1/tickets/${asked.body.id}`)).body.ticket;
+    expect(seen).toMatchObject({ callBack: true, teamId: org.teams.compound.id });
+    const claimer = seen.assigneeId === org.people.member2.id ? member2 : member;
+    const claimed = await claimer.post(`/api/v1/tickets/${asked.body.id}/claim`);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.claimedAt).not.toBeNull();
+    expect(claimed.body.overdue).toBe(false);
+    // An ordinary request still needs its category, urgency and words.
+    const bare = await resident.file({});
+    expect(bare.status).toBe(400);
+    expect(bare.body.error).toMatchObject({ code: 'VALIDATION_ERROR', message: '缺少必填项：「求助类别」 (category)' });
+    const wordless = await resident.file({ category: 'supplies', urgency: 'normal', description: '  ' });
+    expect(wordless.status).toBe(400);
+    expect(wordless.body.error.message).toBe('缺少必填项：「求助内容」 (description)');
+    const plain = await resident.file({ category: 'supplies', urgency: 'normal', description: '买米' });
+    expect(plain.body.callBack).toBe(false);
+  });
+
   it('when the secretary downloads the ledger, then 回访方式 says how each rating was given', async () => {
     const response = await t.app.inject({
       method: 'GET',

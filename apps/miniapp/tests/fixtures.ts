@@ -28,6 +28,7 @@ export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
     attachments: [],
     routeReason: '按住址派给幸福小区服务队',
     flagged: false,
+    callBack: false,
     createdAt: '2026-11-28T06:00:00.000Z',
     claimedAt: null,
     resolvedAt: null,

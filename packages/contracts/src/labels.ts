@@ -65,6 +65,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   kind: '记录类型',
   channel: '发送渠道',
   staleClaimSeconds: '签收后未办理提醒时限',
+  callBack: '请回电',
   status: '状态',
   tag: '特殊情况',
   tagged: '只看重点人员',

@@ -29,9 +29,10 @@ export const TicketItemInput = Type.Object(
 
 export const CreateTicketBody = Type.Object(
   {
-    category: StringEnum(CATEGORIES),
-    urgency: StringEnum(URGENCIES),
-    description: Text(MAX_DESCRIPTION),
+    category: Type.Optional(StringEnum(CATEGORIES, { description: '必填，除非 callBack (请回电) 时不填 (其他求助)' })),
+    urgency: Type.Optional(StringEnum(URGENCIES, { description: '必填，除非 callBack 时不填 (一般)' })),
+    description: Type.Optional(Text(MAX_DESCRIPTION, { min: 0, description: '必填，除非 callBack 时可为空' })),
+    callBack: Type.Optional(Type.Boolean({ description: '请回电：只请队员打电话回来；{"callBack": true} 即可提交' })),
     items: Type.Optional(Type.Array(TicketItemInput, { maxItems: MAX_ITEMS })),
     areaId: Type.Optional(Id),
     contactName: Type.Optional(Text(50, { min: 0 })),
@@ -146,6 +147,8 @@ export const Ticket = Type.Object({
   contentHeld: Type.Boolean(),
   routeReason: Type.String(),
   flagged: Type.Boolean(),
+  /** 请回电: asked only to be called back. */
+  callBack: Type.Boolean(),
   createdAt: DateTime,
   claimedAt: Nullable(DateTime),
   resolvedAt: Nullable(DateTime),

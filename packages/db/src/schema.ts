@@ -256,6 +256,8 @@ export const tickets = pgTable(
     attachments: uuid('attachments').array().notNull().default(sql`'{}'::uuid[]`),
     routeReason: text('route_reason').notNull(),
     flagged: boolean('flagged').notNull().default(false),
+    /** 请回电: the person asked only to be called back (one tap, no typing); the claim answers it. */
+    callBack: boolean('call_back').notNull().default(false),
     controlLevel: text('control_level').$type<ControlLevel>().notNull().default('none'),
     createdAt: createdAt(),
     claimedAt: at('claimed_at'),

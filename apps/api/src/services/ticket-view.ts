@@ -156,6 +156,7 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date, requeste
     attachments: t.attachments,
     routeReason: t.routeReason,
     flagged: t.flagged,
+    callBack: t.callBack,
     createdAt: t.createdAt.toISOString(),
     claimedAt: iso(t.claimedAt),
     resolvedAt: iso(t.resolvedAt),

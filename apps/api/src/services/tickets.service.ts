@@ -24,7 +24,7 @@ import {
   type TimeLimitPolicy,
   type TransitionError,
 } from '@minhu/domain';
-import type { CreateTicketBody, ListTicketsQuery, Ticket, TicketCounts, TicketDetail } from '@minhu/contracts';
+import { fieldLabel, type CreateTicketBody, type ListTicketsQuery, type Ticket, type TicketCounts, type TicketDetail } from '@minhu/contracts';
 import {
   addressOf,
   newId,
@@ -158,8 +158,9 @@ export function createTicketsService(deps: Deps) {
   }
 
   return {
-    async create(viewer: Viewer, body: CreateTicketBody, key: string, now: Date) {
-      const requestHash = hashOf(body);
+    async create(viewer: Viewer, given: CreateTicketBody, key: string, now: Date) {
+      const requestHash = hashOf(given);
+      const body = needOf(given);
       // Who the ticket is for: the register person named or matched (beneficiaryOf), else the filer.
       const beneficiary = body.beneficiary ? await beneficiaryOf(viewer, body.beneficiary, now) : null;
       const areaId = body.areaId ?? beneficiary?.areaId ?? viewer.homeAreaId;
@@ -216,7 +217,7 @@ export function createTicketsService(deps: Deps) {
         urgency: routing.urgency,
         requestedUrgency: body.urgency,
         status: ticket.status,
-        description: body.description.trim(),
+        description: body.description,
         areaId,
         compoundId: routing.compoundId!,
         address: addressOf(chain, homeDetail),
@@ -236,6 +237,7 @@ export function createTicketsService(deps: Deps) {
         contentHeldAt: held ? now : null,
         routeReason: routing.reason,
         flagged: routing.flagged,
+        callBack: given.callBack === true,
         controlLevel,
         createdAt: now,
         responseDueAt: ticket.responseDueAt,
@@ -711,6 +713,22 @@ const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
   acceptBeneficiary: '没有等待您确认的求助。',
   declineBeneficiary: '没有等待您确认的求助。',
 };
+
+/**
+ * The need a filing states: all three of category, urgency and description; or, for 请回电
+ * (`callBack`), whatever was given, other help at normal urgency and no words otherwise.
+ */
+function needOf(body: CreateTicketBody) {
+  const description = body.description?.trim() ?? '';
+  if (body.callBack !== true) {
+    const missing = !body.category ? 'category' : !body.urgency ? 'urgency' : !description ? 'description' : null;
+    if (missing) {
+      const label = fieldLabel(missing);
+      throw badRequest('VALIDATION_ERROR', `缺少必填项：「${label}」 (${missing})`, [{ field: missing, rule: 'required', message: `缺少必填项：「${label}」` }]);
+    }
+  }
+  return { ...body, category: body.category ?? 'help', urgency: body.urgency ?? 'normal', description };
+}
 
 /** A body's fingerprint, independent of key order. */
 export function hashOf(value: unknown): string {

@@ -57,7 +57,7 @@ export default function Requests() {
             <View key={p.key} className='card ticket-card'>
               <Text className='badge pending'>待发送</Text>
               <View className='title'>
-                {CATEGORY_LABELS[p.body.category]}：{p.body.description.split('\n')[0]}
+                {p.body.callBack ? '📞 请回电' : `${CATEGORY_LABELS[p.body.category ?? 'help']}：${(p.body.description ?? '').split('\n')[0]}`}
               </View>
               <View className='meta'>
                 保存于 {humanTime(new Date(p.savedAt).toISOString())} · {p.lastError}

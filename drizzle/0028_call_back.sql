@@ -1,0 +1,1 @@
+ALTER TABLE "tickets" ADD COLUMN "call_back" boolean DEFAULT false NOT NULL;
