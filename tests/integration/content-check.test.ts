@@ -44,7 +44,9 @@ describe('content safety (WeChat msgSecCheck v2)', () => {
   beforeAll(async () => {
     const port = await wechat.start();
     t = await startTestApp({
-      env: { WECHAT_API_BASE: `http://127.0.0.1:${port}`, WECHAT_APP_ID: 'wx-test', WECHAT_APP_SECRET: 'secret', WECHAT_CONTENT_CHECK_TIMEOUT_MS: '300' },
+      // The timeout is far above what a local answer takes on a loaded machine (at 300 ms a risky
+      // text could go unchecked there); only the check that never answers (卡住) waits it out.
+      env: { WECHAT_API_BASE: `http://127.0.0.1:${port}`, WECHAT_APP_ID: 'wx-test', WECHAT_APP_SECRET: 'secret', WECHAT_CONTENT_CHECK_TIMEOUT_MS: '5000' },
     });
     org = await smallOrg(t.make);
     // Signed in through WeChat: they have openids (the check is asked with the author's).

@@ -79,7 +79,7 @@ describe('text messages (短信) for people who asked to be told by SMS', () => 
       SMS_SIGN_NAME: '民呼我行',
       SMS_TEMPLATES: JSON.stringify(TEMPLATES),
       // Long enough for a loaded machine; only the test of a provider that never answers waits it out.
-      SMS_TIMEOUT_MS: '1500',
+      SMS_TIMEOUT_MS: '5000',
       SMS_DAILY_LIMIT_PER_PHONE: '5',
     };
     t = await startTestApp({ env });
