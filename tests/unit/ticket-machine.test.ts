@@ -36,7 +36,7 @@ const OPEN: TicketStatus[] = ['assigned', 'claimed', 'in_progress'];
  * the table's cases (a hand-off to the receiving team, a return, an extension asked by the assignee).
  */
 type Outcome = TicketStatus | 'same';
-const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outcome | ((role: Role) => Outcome); pending?: 'handoff' | 'returnRequest' | 'extension' | 'contentHold' }> = {
+const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outcome | ((role: Role) => Outcome); pending?: 'handoff' | 'returnRequest' | 'extension' | 'contentHold' | 'pause' }> = {
   claim: { roles: ['member', 'assignee', 'leader'], from: ['assigned'], to: 'claimed' },
   start: { roles: ['assignee', 'leader'], from: ['claimed'], to: 'in_progress' },
   note: {
@@ -60,6 +60,8 @@ const SPEC: Record<TicketAction, { roles: Role[]; from: TicketStatus[]; to: Outc
   approveExtension: { roles: ['secretary', 'admin'], from: OPEN, to: 'same', pending: 'extension' },
   merge: { roles: ['member', 'assignee', 'leader'], from: OPEN, to: 'cancelled' },
   rejectExtension: { roles: ['secretary', 'admin'], from: OPEN, to: 'same', pending: 'extension' },
+  pause: { roles: ['assignee', 'leader'], from: ['claimed', 'in_progress'], to: 'same' },
+  resume: { roles: ['assignee', 'leader'], from: OPEN, to: 'same', pending: 'pause' },
   assign: { roles: ['leader', 'secretary', 'admin'], from: ['assigned', 'claimed', 'in_progress'], to: 'same' },
   cancel: { roles: ['filer'], from: ['assigned', 'claimed', 'in_progress'], to: 'cancelled' },
   confirm: { roles: ['filer', 'beneficiary'], from: ['resolved'], to: 'closed' },
@@ -112,7 +114,7 @@ function actorFor(role: Role): Actor {
 
 const asked = { reason: '原因', requestedAt: hours(-0.5), requestedById: 'assignee' };
 
-function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 'extension' | 'contentHold'): MachineTicket {
+function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 'extension' | 'contentHold' | 'pause'): MachineTicket {
   const claimed = status !== 'assigned';
   return {
     status,
@@ -134,6 +136,7 @@ function ticketIn(status: TicketStatus, pending?: 'handoff' | 'returnRequest' | 
     handoffCount: 0,
     returnRequest: pending === 'returnRequest' ? asked : null,
     extension: pending === 'extension' ? { ...asked, until: hours(48) } : null,
+    pause: pending === 'pause' ? { ...asked, until: hours(3) } : null,
     followers: [],
     staleClaimAt: status === 'claimed' ? hours(0) : null,
     contentHold: pending === 'contentHold' ? { ...asked, requestedById: 'filer' } : null,
@@ -156,6 +159,8 @@ function inputFor(action: TicketAction): ActionInput {
       return { action, teamId: OTHER_TEAM, assigneeId: null };
     case 'extend':
       return { action, until: hours(48), reason: '下周二医院复查' };
+    case 'pause':
+      return { action, until: hours(24), reason: '居民外出，明天回家' };
     case 'merge':
       return { action, into: { id: 'other-ticket', status: 'claimed', teamId: TEAM } };
     case 'assign':
@@ -177,8 +182,8 @@ const cases = TICKET_STATUSES.flatMap((status) =>
 );
 
 describe('ticket state machine: every status × action × role', () => {
-  it('covers 6 statuses × 21 actions × 11 roles', () => {
-    expect(cases).toHaveLength(6 * 21 * 11);
+  it('covers 6 statuses × 23 actions × 11 roles', () => {
+    expect(cases).toHaveLength(6 * 23 * 11);
   });
 
   it.each(cases)('when $role tries $action on a $status ticket', ({ status, action, role }) => {
@@ -201,7 +206,7 @@ describe('ticket state machine: every status × action × role', () => {
     expect(result.next.status).toBe(to === 'same' ? status : to);
     expect(result.events.length).toBeGreaterThan(0);
     // The buttons offered are exactly what would succeed.
-    expect(availableActions(ticket, actorFor(role))).toContain(action);
+    expect(availableActions(ticket, actorFor(role), now)).toContain(action);
   });
 
   it.each((Object.keys(SPEC) as TicketAction[]).filter((a) => SPEC[a].pending))(
@@ -213,7 +218,7 @@ describe('ticket state machine: every status × action × role', () => {
       // The receiving team stands in no relation to a ticket nobody offered it.
       if (role === 'receiving_member') expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN', action } });
       else expect(result).toEqual({ ok: false, error: { code: 'NO_REQUEST', request: spec.pending } });
-      expect(availableActions(ticketIn('claimed'), actorFor(role))).not.toContain(action);
+      expect(availableActions(ticketIn('claimed'), actorFor(role), now)).not.toContain(action);
     },
   );
 });
@@ -334,7 +339,7 @@ describe('hand-offs (首接负责)', () => {
     expect(result.ok && result.events.map((e) => e.type)).toEqual(['handoff_requested']);
     // Its receiving team now sees it and may accept or decline; nobody claims it meanwhile.
     const offered = result.ok ? result.next : ticketIn('assigned');
-    expect(availableActions(offered, actorFor('receiving_member'))).toEqual(['acceptHandoff', 'declineHandoff']);
+    expect(availableActions(offered, actorFor('receiving_member'), now)).toEqual(['acceptHandoff', 'declineHandoff']);
   });
 
   it('when the receiving member accepts, then it moves to their team, claimed by them, on the first clock', () => {
@@ -367,13 +372,13 @@ describe('hand-offs (首接负责)', () => {
     const offered = ticketIn('assigned', 'handoff');
     expect(handOff(offered, 'leader')).toEqual({ ok: false, error: { code: 'REQUEST_PENDING', request: 'handoff' } });
     expect(transition(offered, { action: 'claim' }, actorFor('member'), ctx)).toEqual({ ok: false, error: { code: 'REQUEST_PENDING', request: 'handoff' } });
-    expect(availableActions(offered, actorFor('member'))).not.toContain('claim');
+    expect(availableActions(offered, actorFor('member'), now)).not.toContain('claim');
   });
 
   it('when it has moved three times, then only a secretary or an admin moves it', () => {
     const bounced = { ...ticketIn('claimed'), handoffCount: 3 };
     expect(handOff(bounced)).toEqual({ ok: false, error: { code: 'HANDOFF_LIMIT' } });
-    expect(availableActions(bounced, actorFor('assignee'))).not.toContain('transfer');
+    expect(availableActions(bounced, actorFor('assignee'), now)).not.toContain('transfer');
     const direct = transition(bounced, { action: 'transfer', teamId: RECEIVING_TEAM, reason: '书记协调', assigneeId: null, targetInScope: true }, actorFor('secretary'), ctx);
     expect(direct.ok && direct.next).toMatchObject({ teamId: RECEIVING_TEAM, status: 'assigned', handoffCount: 4 });
   });
@@ -445,7 +450,7 @@ describe('merging duplicates', () => {
 
   it('when someone follows a ticket, then they see it as a follower', () => {
     const followed = { ...ticketIn('claimed'), followers: ['other_resident'] };
-    expect(availableActions(followed, actorFor('other_resident'))).toEqual([]);
+    expect(availableActions(followed, actorFor('other_resident'), now)).toEqual([]);
     expect(transition(followed, { action: 'note', text: 'x', attachments: [] }, actorFor('other_resident'), ctx)).toEqual({ ok: false, error: { code: 'FORBIDDEN', action: 'note' } });
   });
 });

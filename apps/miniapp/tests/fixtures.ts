@@ -45,6 +45,7 @@ export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
     possibleDuplicateOf: [],
     returnRequest: null,
     extension: null,
+    pause: null,
     ratingComment: null,
     actions: [],
     ...overrides,

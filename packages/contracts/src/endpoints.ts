@@ -350,6 +350,12 @@ export const endpoints = {
     ['NOTHING_PENDING', 'OWN_REQUEST'],
     'extension/approve',
   ),
+  pauseTicket: action(
+    'pause',
+    '暂停计时 (签收人或队长)：办结时限停在原处直到所填时间 (至多 72 小时)，写明原因；办结时限顺延这段时间，督办、超时和三率都按顺延后的时限',
+    ['REQUEST_PENDING', 'INVALID_PAUSE'],
+  ),
+  resumeTicket: action('resume', '恢复计时 (签收人或队长)：提前结束暂停，没用完的时间从办结时限里扣回', ['NOTHING_PENDING']),
   mergeTicket: action(
     'merge',
     '合并重复求助 (两张工单所属服务队的队员)：本工单取消 (data.mergedInto)，提交人和求助对象随后关注保留的工单',

@@ -29,6 +29,7 @@ export const ERRORS = {
   UNKNOWN_TICKET: [400, '要合并到的工单不存在或不可见'],
   INVALID_EXTENSION: [400, '延期时间须晚于现在的办结时限，且不超过 30 天'],
   INVALID_UNTIL: [400, '借调截止时间须晚于现在，且不超过 90 天'],
+  INVALID_PAUSE: [400, '暂停计时须到现在之后的某个时间，且不超过 72 小时'],
   UNAUTHORIZED: [401, '没有登录或令牌无效'],
   TOKEN_EXPIRED: [401, '访问令牌已过期，请用刷新令牌换新'],
   ACCOUNT_DISABLED: [401, '账号已停用或不存在'],

@@ -73,6 +73,8 @@ const ACTION_NAMES: readonly TicketAction[] = [
   'extend',
   'approveExtension',
   'rejectExtension',
+  'pause',
+  'resume',
   'merge',
   'assign',
   'cancel',
@@ -172,6 +174,8 @@ export const Ticket = Type.Object({
   returnRequest: Nullable(Type.Object(RequestFields)),
   /** 延期 waiting for a secretary's ruling: the resolve due time asked for. */
   extension: Nullable(Type.Object({ until: DateTime, ...RequestFields })),
+  /** 暂停计时 while it lasts: the resolve clock stands still until `until` (resolveDueAt already includes it). */
+  pause: Nullable(Type.Object({ until: DateTime, ...RequestFields })),
   /** What the caller may do with it now. */
   actions: Type.Array(StringEnum(ACTION_NAMES)),
 });
@@ -274,6 +278,11 @@ export const ActionBodies = {
     { additionalProperties: false },
   ),
   approveExtension: Type.Object({ ...Version }, { additionalProperties: false }),
+  pause: Type.Object(
+    { ...Version, until: Type.String({ format: 'date-time', description: '暂停到什么时候：晚于现在，至多 72 小时后' }), reason: Text(500) },
+    { additionalProperties: false },
+  ),
+  resume: Type.Object({ ...Version }, { additionalProperties: false }),
   merge: Type.Object({ ...Version, intoTicketId: Id }, { additionalProperties: false }),
   rejectExtension: Type.Object({ ...Version, reason: Text(500) }, { additionalProperties: false }),
   assign: Type.Object({ ...Version, assigneeId: Id }, { additionalProperties: false }),

@@ -314,6 +314,11 @@ export const tickets = pgTable(
     contentHeldAt: at('content_held_at'),
     /** When its free text, items, phones and photos were cleared at the end of RETENTION_DAYS (retention-repository.ts). */
     anonymisedAt: at('anonymised_at'),
+    // 暂停计时: the resolve clock stopped until pause_until (resolve_due_at already moved by it).
+    pauseReason: text('pause_reason'),
+    pausedAt: at('paused_at'),
+    pauseUntil: at('pause_until'),
+    pausedById: uuid('paused_by_id').references(() => users.id),
     version: integer('version').notNull().default(1),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },

@@ -227,6 +227,10 @@ function requestColumns(next: MachineTicket) {
     extensionRequestedAt: next.extension?.requestedAt ?? null,
     extensionRequestedById: next.extension?.requestedById ?? null,
     contentHeldAt: next.contentHold?.requestedAt ?? null,
+    pauseReason: next.pause?.reason ?? null,
+    pausedAt: next.pause?.requestedAt ?? null,
+    pauseUntil: next.pause?.until ?? null,
+    pausedById: next.pause?.requestedById ?? null,
   };
 }
 

@@ -166,6 +166,9 @@ export const EVENT_TYPES = [
   'stale_claim',
   /** Text held by the content check (issue 16.9) released by the leader. */
   'content_released',
+  // 暂停计时: the resolve clock stopped until a time, with a reason; resumed (early, or by hand after).
+  'paused',
+  'resumed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

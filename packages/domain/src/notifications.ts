@@ -36,6 +36,8 @@ export const NOTIFICATION_TYPES = [
   'unassigned',
   /** Claimed, then neither started nor noted within the policy's staleClaimSeconds (to the leader, once). */
   'stale_claim',
+  /** A member paused a ticket's resolve clock (暂停计时), with why and until when (to the leader). */
+  'paused',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -136,6 +138,8 @@ export function notificationPlan(
       ];
     case 'stale_claim':
       return [{ type: 'stale_claim', audiences: ['leaders'] }];
+    case 'paused':
+      return [{ type: 'paused', audiences: ['leaders'] }];
     case 'reopened':
       return [{ type: 'reopened', audiences: ['assignee', 'leaders'] }];
     case 'escalated':

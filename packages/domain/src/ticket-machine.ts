@@ -25,6 +25,8 @@ export type TicketAction =
   | 'extend'
   | 'approveExtension'
   | 'rejectExtension'
+  | 'pause'
+  | 'resume'
   | 'merge'
   | 'assign'
   | 'cancel'
@@ -63,7 +65,7 @@ export type Relation =
   | 'admin';
 
 /** The requests a ticket may have waiting for someone's answer (one of each at a time). */
-export type PendingRequest = 'handoff' | 'returnRequest' | 'extension' | 'contentHold';
+export type PendingRequest = 'handoff' | 'returnRequest' | 'extension' | 'contentHold' | 'pause';
 
 interface ActionRule {
   from: readonly TicketStatus[];
@@ -76,6 +78,8 @@ interface ActionRule {
 export const MAX_HANDOFFS = 3;
 /** The furthest an extension may reach, from the moment it is asked for. */
 export const MAX_EXTENSION_MS = 30 * 24 * 3600_000;
+/** The longest a resolve clock may be paused at once (waiting for the resident, a hospital's answer). */
+export const MAX_PAUSE_MS = 72 * 3600_000;
 
 // The status sets the rest of the system asks about (the database turns them into SQL with
 // packages/db's statusIn), so that what "open" means is written once.
@@ -111,6 +115,10 @@ export const TICKET_ACTIONS: Readonly<Record<TicketAction, ActionRule>> = {
   extend: { from: OPEN_STATUSES, by: ['assignee', 'team_leader'] },
   approveExtension: { from: OPEN_STATUSES, by: ['area_secretary', 'admin'], answers: 'extension' },
   rejectExtension: { from: OPEN_STATUSES, by: ['area_secretary', 'admin'], answers: 'extension' },
+  // 暂停计时: the one working it (or the leader) stops the resolve clock until a time, with a
+  // reason (the resident is away, a hospital has not answered); resumed early, the rest is given back.
+  pause: { from: WORKING_STATUSES, by: ['assignee', 'team_leader'] },
+  resume: { from: OPEN_STATUSES, by: ['assignee', 'team_leader'], answers: 'pause' },
   // 合并: a member of the team of both tickets folds a duplicate into the one that stays.
   merge: { from: OPEN_STATUSES, by: ['team_member'] },
   // Reassigning within the team (the leader's job; a secretary may step in).
@@ -155,6 +163,11 @@ export interface MachineTicket {
   returnRequest: Request | null;
   /** A 延期 waiting for a secretary's ruling. */
   extension: (Request & { until: Date }) | null;
+  /**
+   * 暂停计时: the resolve clock stopped from `requestedAt` until `until` (resolveDueAt already moved
+   * by that span, so the sweep, the overdue flag and the rates need nothing else); until resumed.
+   */
+  pause: (Request & { until: Date }) | null;
   /** Filers and beneficiaries of tickets merged into this one. */
   followers: readonly string[];
   /**
@@ -209,6 +222,8 @@ export type ActionInput =
   | { action: 'extend'; until: Date; reason: string }
   | { action: 'approveExtension' }
   | { action: 'rejectExtension'; reason: string }
+  | { action: 'pause'; until: Date; reason: string }
+  | { action: 'resume' }
   /** `into`: the ticket that stays, as the service read it. */
   | { action: 'merge'; into: { id: string; status: TicketStatus; teamId: string | null } }
   | { action: 'assign'; assigneeId: string }
@@ -250,6 +265,7 @@ export type TransitionError =
   /** Nobody rules on their own request. */
   | { code: 'OWN_REQUEST' }
   | { code: 'INVALID_EXTENSION'; reason: 'past' | 'too_far' }
+  | { code: 'INVALID_PAUSE'; reason: 'past' | 'too_far' }
   /** The ticket to merge into is finished. */
   | { code: 'MERGE_TARGET_CLOSED' }
   /** 回访 on someone's behalf, while they use the app and confirm themself. */
@@ -301,13 +317,15 @@ function answerable(ticket: MachineTicket, rule: ActionRule): boolean {
  * status, for them, with the request it answers waiting, and not a request of a kind already
  * waiting (nor a hand-off after three, unless they may move it at once).
  */
-export function availableActions(ticket: MachineTicket, actor: Actor): TicketAction[] {
+export function availableActions(ticket: MachineTicket, actor: Actor, now: Date): TicketAction[] {
   return (Object.keys(TICKET_ACTIONS) as TicketAction[]).filter((action) => {
     const rule = TICKET_ACTIONS[action];
     if (!rule.from.includes(ticket.status) || !mayAct(ticket, actor, action) || !answerable(ticket, rule)) return false;
     if (action === 'claim') return ticket.handoff === null;
     if (action === 'return') return ticket.returnRequest === null;
     if (action === 'extend') return ticket.extension === null;
+    if (action === 'pause') return !pausedAt(ticket, now);
+    if (action === 'resume') return pausedAt(ticket, now);
     if (action === 'transfer') {
       const relations = relationsOf(ticket, actor);
       const mover = relations.has('admin') || relations.has('area_secretary');
@@ -315,6 +333,22 @@ export function availableActions(ticket: MachineTicket, actor: Actor): TicketAct
     }
     return true;
   });
+}
+
+/** Whether the resolve clock is paused at `now` (a pause whose end has passed is over by itself). */
+export function pausedAt(ticket: Pick<MachineTicket, 'pause'>, now: Date): boolean {
+  return ticket.pause !== null && ticket.pause.until.getTime() > now.getTime();
+}
+
+/**
+ * The ticket with its pause over at `now`: the part of the pause not used is taken back from the
+ * resolve due time (resumed early, or resolved while paused: the clock only stood still as long as
+ * it was paused).
+ */
+function unpaused(ticket: MachineTicket, now: Date): MachineTicket {
+  if (ticket.pause === null) return ticket;
+  const left = Math.max(0, ticket.pause.until.getTime() - now.getTime());
+  return { ...ticket, pause: null, resolveDueAt: new Date(ticket.resolveDueAt.getTime() - left) };
 }
 
 /** Which of a ticket's two clocks runs (see activePhase). */
@@ -404,6 +438,7 @@ export function fileTicket(f: Filing): { ticket: MachineTicket; created: DomainE
       handoffCount: 0,
       returnRequest: null,
       extension: null,
+      pause: null,
       followers: [],
       staleClaimAt: null,
       contentHold: f.contentHeld ? { reason: 'risky', requestedAt: f.now, requestedById: f.filedById } : null,
@@ -474,7 +509,7 @@ export function transition(
   const refused = (error: TransitionError): TransitionResult => ({ ok: false, error });
   const asked = (reason: string): Request => ({ reason, requestedAt: now, requestedById: actor.userId });
   // A finished ticket has nothing left to hand over, give back or extend.
-  const settled = { handoff: null, returnRequest: null, extension: null };
+  const settled = { handoff: null, returnRequest: null, extension: null, pause: null };
   // Only a claim nobody has started on can go stale.
   const done = (next: MachineTicket, ...events: DomainEvent[]): TransitionResult => ({
     ok: true,
@@ -502,7 +537,7 @@ export function transition(
       );
     case 'resolve':
       return done(
-        { ...ticket, ...settled, status: 'resolved', resolvedAt: now },
+        { ...unpaused(ticket, now), ...settled, status: 'resolved', resolvedAt: now },
         { type: 'resolved', data: { text: input.text, attachments: input.attachments } },
       );
     case 'transfer': {
@@ -567,7 +602,7 @@ export function transition(
       if (request.requestedById === actor.userId) return refused({ code: 'OWN_REQUEST' });
       // Back to waiting for a claim, in the team it goes to, on the first clock.
       return done(
-        { ...ticket, status: 'assigned', teamId: input.teamId, assigneeId: input.assigneeId, ...settled },
+        { ...unpaused(ticket, now), status: 'assigned', teamId: input.teamId, assigneeId: input.assigneeId, ...settled },
         {
           type: 'return_approved',
           data: { fromTeamId: ticket.teamId, toTeamId: input.teamId, reason: request.reason, requestedById: request.requestedById },
@@ -617,6 +652,30 @@ export function transition(
         { ...ticket, extension: null },
         { type: 'extension_rejected', data: { reason: input.reason, until: extension.until.toISOString(), requestedById: extension.requestedById } },
       );
+    }
+    case 'pause': {
+      if (pausedAt(ticket, now)) return refused({ code: 'REQUEST_PENDING', request: 'pause' });
+      const until = input.until.getTime();
+      if (until <= now.getTime()) return refused({ code: 'INVALID_PAUSE', reason: 'past' });
+      if (until > now.getTime() + MAX_PAUSE_MS) return refused({ code: 'INVALID_PAUSE', reason: 'too_far' });
+      // The clock stands still for the pause: the resolve due time moves by its length at once.
+      const resolveDueAt = new Date(ticket.resolveDueAt.getTime() + (until - now.getTime()));
+      return done(
+        { ...ticket, pause: { ...asked(input.reason), until: input.until }, resolveDueAt, staleClaimAt: null },
+        {
+          type: 'paused',
+          data: { until: input.until.toISOString(), reason: input.reason, previousDueAt: ticket.resolveDueAt.toISOString(), dueAt: resolveDueAt.toISOString() },
+        },
+      );
+    }
+    case 'resume': {
+      const pause = ticket.pause!;
+      const next = unpaused(ticket, now);
+      const stoodStillMs = Math.min(now.getTime(), pause.until.getTime()) - pause.requestedAt.getTime();
+      return done(next, {
+        type: 'resumed',
+        data: { pausedSeconds: Math.max(0, Math.round(stoodStillMs / 1000)), reason: pause.reason, dueAt: next.resolveDueAt.toISOString() },
+      });
     }
     case 'merge': {
       if (!OPEN_STATUSES.includes(input.into.status)) return refused({ code: 'MERGE_TARGET_CLOSED' });

@@ -31,6 +31,8 @@ function actionInput(action: TicketAction, body: Record<string, unknown>): Actio
       return { action, into: { id: body.intoTicketId as string, status: 'assigned', teamId: null } };
     case 'extend':
       return { action, until: new Date(body.until as string), reason: body.reason as string };
+    case 'pause':
+      return { action, until: new Date(body.until as string), reason: body.reason as string };
     case 'assign':
       return { action, assigneeId: body.assigneeId as string };
     case 'cancel':
@@ -50,6 +52,7 @@ function actionInput(action: TicketAction, body: Record<string, unknown>): Actio
     case 'acceptBeneficiary':
     case 'declineBeneficiary':
     case 'releaseContent':
+    case 'resume':
       return { action };
   }
 }
@@ -85,6 +88,8 @@ export default async function ticketsRoutes(app: FastifyInstance) {
     rejectReturnTicket: act('rejectReturn'),
     extendTicket: act('extend'),
     approveExtensionTicket: act('approveExtension'),
+    pauseTicket: act('pause'),
+    resumeTicket: act('resume'),
     rejectExtensionTicket: act('rejectExtension'),
     mergeTicket: act('merge'),
     assignTicket: act('assign'),

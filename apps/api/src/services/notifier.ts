@@ -93,6 +93,8 @@ function message(type: NotificationType, t: NotifiedTicket, event: DomainEvent, 
       return { title: '求助对象表示不是本人的需求', body: `${need}（${t.address}），编号 ${t.number}。请电话核实后再办理。` };
     case 'unassigned':
       return { title: '新求助无人可派，请安排', body: `${need}（${t.address}）。本队在岗队员手上的工单都已到上限，请指派或调整上限。编号 ${t.number}` };
+    case 'paused':
+      return { title: '求助暂停计时', body: `编号 ${t.number} 暂停计时至 ${beijing(String(d.until))}，办结时限顺延。原因：${String(d.reason ?? '')}` };
     case 'stale_claim':
       return { title: '求助签收后未办理', body: `${need}（${t.address}），${actorName ?? '队员'}签收后一直没有开始办理或备注。编号 ${t.number}` };
     case 'distribution_not_received':

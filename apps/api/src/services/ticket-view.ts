@@ -4,6 +4,7 @@ import {
   isOverdue,
   maskPhone,
   notifyByOf,
+  pausedAt,
   relationsOf,
   type Actor,
   type MachineTicket,
@@ -37,6 +38,8 @@ export function machineOf(t: TicketRow): MachineTicket {
     handoffCount: t.handoffCount,
     followers: t.followers,
     staleClaimAt: t.staleClaimAt,
+    pause:
+      t.pausedAt === null ? null : { until: t.pauseUntil!, reason: t.pauseReason ?? '', requestedAt: t.pausedAt, requestedById: t.pausedById! },
     returnRequest:
       t.returnRequestedAt === null ? null : { reason: t.returnReason ?? '', requestedAt: t.returnRequestedAt, requestedById: t.returnRequestedById! },
     extension:
@@ -190,6 +193,15 @@ export function ticketView(row: TicketViewRow, actor: Actor, now: Date, requeste
       requestedAt: machine.extension.requestedAt.toISOString(),
       requestedById: machine.extension.requestedById,
     },
-    actions: availableActions(machine, actor),
+    // A pause shows while it lasts (one whose end has passed is over by itself).
+    pause: machine.pause && pausedAt(machine, now)
+      ? {
+          until: machine.pause.until.toISOString(),
+          reason: machine.pause.reason,
+          requestedAt: machine.pause.requestedAt.toISOString(),
+          requestedById: machine.pause.requestedById,
+        }
+      : null,
+    actions: availableActions(machine, actor, now),
   };
 }

@@ -612,6 +612,11 @@ export function createTicketsService(deps: Deps) {
         return forbidden('求助对象自己用小程序，请由本人确认和评价；回访记录只替没有小程序的人填写。');
       case 'MERGE_TARGET_CLOSED':
         return conflict('MERGE_TARGET_CLOSED', '要合并到的工单已经办结或取消，请选择未办结的工单。', { field: 'intoTicketId' });
+      case 'INVALID_PAUSE':
+        return badRequest('INVALID_PAUSE', error.reason === 'past' ? '暂停计时须到现在之后的某个时间。' : '一次最多暂停计时 72 小时，更久请申请延期。', {
+          field: 'until',
+          reason: error.reason,
+        });
       case 'INVALID_EXTENSION':
         return badRequest(
           'INVALID_EXTENSION',
@@ -666,6 +671,8 @@ const ACTION_LABELS: Record<ActionInput['action'], string> = {
   extend: '申请延期',
   approveExtension: '审批延期',
   rejectExtension: '驳回延期',
+  pause: '暂停计时',
+  resume: '恢复计时',
   merge: '合并',
   assign: '指派',
   cancel: '取消',
@@ -681,6 +688,7 @@ const PENDING_MESSAGES: Record<PendingRequest, string> = {
   returnRequest: '已申请退单，正在等待书记审批。',
   extension: '已申请延期，正在等待书记审批。',
   contentHold: '有内容正在等待队长审核。',
+  pause: '计时已经暂停，请先恢复计时。',
 };
 
 const NOTHING_PENDING_MESSAGES: Record<PendingRequest, string> = {
@@ -688,6 +696,7 @@ const NOTHING_PENDING_MESSAGES: Record<PendingRequest, string> = {
   returnRequest: '没有等待审批的退单，可能已被其他书记处理。',
   extension: '没有等待审批的延期，可能已被其他书记处理。',
   contentHold: '没有待审核的内容，可能已被放行。',
+  pause: '计时没有暂停，可能已被他人恢复。',
 };
 
 const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
@@ -704,6 +713,8 @@ const FORBIDDEN_MESSAGES: Record<ActionInput['action'], string> = {
   extend: '只有签收人或队长可以申请延期。',
   approveExtension: '只有辖区书记可以审批延期。',
   rejectExtension: '只有辖区书记可以驳回延期。',
+  pause: '只有签收人或队长可以暂停计时。',
+  resume: '只有签收人或队长可以恢复计时。',
   merge: '只有两张工单所属服务队的队员可以合并。',
   assign: '只有队长或书记可以指派。',
   cancel: '只有提交人可以取消求助。',

@@ -61,6 +61,10 @@ function detail(event: TicketEvent, teamName: (id: unknown) => string | null): s
       return '居民不满意，退回重新办理';
     case 'escalated':
       return `已提醒${Number(d.level) >= 2 ? '书记' : '队长'}督办`;
+    case 'paused':
+      return `暂停至 ${fullTime(String(d.until))}，办结时限顺延：${String(d.reason ?? '')}`;
+    case 'resumed':
+      return `恢复计时，办结时限 ${fullTime(String(d.dueAt))}`;
     case 'stale_claim':
       return '签收后一直没有开始办理或备注，已提醒队长';
     default:

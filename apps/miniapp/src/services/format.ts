@@ -76,4 +76,6 @@ export const EVENT_LABELS: Record<string, string> = {
   beneficiary_accepted: '求助对象确认是本人需求',
   beneficiary_declined: '求助对象表示不是本人需求',
   stale_claim: '签收后未办理',
+  paused: '暂停计时',
+  resumed: '恢复计时',
 };

@@ -31,6 +31,8 @@ const DONE_MESSAGES: Record<TicketAction, string> = {
   extend: '已申请延期',
   approveExtension: '已同意延期',
   rejectExtension: '已驳回延期',
+  pause: '已暂停计时',
+  resume: '已恢复计时',
   merge: '已合并',
   assign: '已指派',
   cancel: '已取消',
@@ -51,6 +53,7 @@ const WITH_FORM: readonly TicketAction[] = [
   'rejectReturn',
   'extend',
   'rejectExtension',
+  'pause',
   'merge',
   'assign',
   'cancel',
@@ -73,6 +76,8 @@ const BUTTON_LABELS: Record<TicketAction, string> = {
   extend: '申请延期',
   approveExtension: '同意延期',
   rejectExtension: '驳回延期',
+  pause: '暂停计时',
+  resume: '恢复计时',
   merge: '合并重复求助',
   assign: '指派队员',
   cancel: '取消求助',
@@ -91,6 +96,7 @@ const PLACEHOLDERS: Partial<Record<TicketAction, string>> = {
   rejectReturn: '驳回原因',
   extend: '延期原因：如 下周二医院复查',
   rejectExtension: '驳回原因',
+  pause: '为什么暂停：如 居民外出，明天下午回家',
   confirm: '说说您的感受（选填）',
   confirmOnBehalf: '居民怎么说（选填）',
   cancel: '取消原因（选填）',
@@ -98,6 +104,8 @@ const PLACEHOLDERS: Partial<Record<TicketAction, string>> = {
 
 /** Choices for the new resolve due time of an extension: 1, 3, 7 and 14 days from the one it has. */
 const EXTENSION_DAYS = [1, 3, 7, 14];
+/** How long the clock may stand still (至多 72 小时): hours from now. */
+const PAUSE_HOURS = [2, 6, 24, 72];
 
 const call = (phone: string | null | undefined) => phone && !phone.includes('*') && Taro.makePhoneCall({ phoneNumber: phone });
 
@@ -207,6 +215,12 @@ export default function TicketPage() {
         if (!text.trim()) return Taro.showToast({ title: '请写明延期原因', icon: 'none' });
         const until = new Date(new Date(ticket!.resolveDueAt).getTime() + EXTENSION_DAYS[extensionDays]! * 86_400_000);
         return act('extend', { until: until.toISOString(), reason: text.trim() });
+      }
+      case 'pause': {
+        if (extensionDays < 0) return Taro.showToast({ title: '请选择暂停多久', icon: 'none' });
+        if (!text.trim()) return Taro.showToast({ title: '请写明暂停原因', icon: 'none' });
+        const until = new Date(Date.now() + PAUSE_HOURS[extensionDays]! * 3_600_000);
+        return act('pause', { until: until.toISOString(), reason: text.trim() });
       }
       case 'merge':
         if (targetMember < 0) return Taro.showToast({ title: '请选择要合并到的求助', icon: 'none' });
@@ -324,7 +338,7 @@ export default function TicketPage() {
         </View>
       )}
 
-      {(ticket.handoff || ticket.returnRequest || ticket.extension) && (
+      {(ticket.handoff || ticket.returnRequest || ticket.extension || ticket.pause) && (
         <View className='card' data-testid='pending'>
           {ticket.handoff && (
             <View>
@@ -342,6 +356,12 @@ export default function TicketPage() {
             <View>
               ⏳ 申请延期至 {fullTime(ticket.extension.until)}，等待书记审批
               <View className='muted'>原因：{ticket.extension.reason}</View>
+            </View>
+          )}
+          {ticket.pause && (
+            <View>
+              ⏸ 计时暂停至 {fullTime(ticket.pause.until)}，办结时限已顺延
+              <View className='muted'>原因：{ticket.pause.reason}</View>
             </View>
           )}
         </View>
@@ -371,6 +391,15 @@ export default function TicketPage() {
               {EXTENSION_DAYS.map((days, i) => (
                 <Tap key={days} className={`choice ${extensionDays === i ? 'on' : ''}`} onTap={() => setExtensionDays(i)}>
                   延 {days} 天
+                </Tap>
+              ))}
+            </View>
+          )}
+          {open === 'pause' && (
+            <View className='choice-row mb-12'>
+              {PAUSE_HOURS.map((h, i) => (
+                <Tap key={h} className={`choice ${extensionDays === i ? 'on' : ''}`} onTap={() => setExtensionDays(i)}>
+                  暂停 {h} 小时
                 </Tap>
               ))}
             </View>
@@ -419,7 +448,7 @@ export default function TicketPage() {
               <Textarea nativeProps={{ 'aria-label': BUTTON_LABELS[open] }}
                 className='textarea'
                 value={text}
-                maxlength={open === 'transfer' || open === 'cancel' || open === 'extend' || REASON_ONLY.includes(open) ? 500 : 2000}
+                maxlength={open === 'transfer' || open === 'cancel' || open === 'extend' || open === 'pause' || REASON_ONLY.includes(open) ? 500 : 2000}
                 placeholder={PLACEHOLDERS[open] ?? '记录办理情况'}
                 onInput={(e) => setText(e.detail.value)}
                 data-testid='action-text'
