@@ -152,8 +152,8 @@ describe('returns and extensions', () => {
     });
     expect(csv.statusCode).toBe(200);
     const line = csv.rawPayload.toString('utf8').split('\r\n').find((l) => l.startsWith(ticket.number))!;
-    // 延期至 (Beijing time) and 延期原因 close the line.
-    expect(line.split(',').slice(-2)).toEqual([chinaTime(until), '医院预约在下周二']);
+    // 延期至 (Beijing time) and 延期原因, just before 回访方式 (empty: nobody confirmed on anyone's behalf).
+    expect(line.split(',').slice(-3)).toEqual([chinaTime(until), '医院预约在下周二', '']);
   });
 
   it('when an extension is rejected, then the old due time stands', async () => {
