@@ -261,6 +261,7 @@ export default function TicketPage() {
   const residentPhone = ticket.beneficiary?.phone ?? ticket.contactPhone ?? ticket.filedBy.phone;
   // 回访 is for someone filed for who does not use the app (the API refuses it otherwise).
   const confirmsForThem = ticket.beneficiary !== null && ticket.beneficiary.notifyBy !== undefined && ticket.beneficiary.notifyBy !== 'app';
+  const shown = ticket.actions.filter((action) => (action !== 'merge' || ticket.possibleDuplicateOf.length > 0) && (action !== 'confirmOnBehalf' || confirmsForThem));
 
   return (
     <Page>
@@ -479,10 +480,10 @@ export default function TicketPage() {
       <View className='section-title'>办理过程</View>
       <Timeline events={detail!.events} teamName={teamName} />
 
-      {!open && ticket.actions.length > 0 && (
-        <View className='footer-bar'>
+      {!open && shown.length > 0 && (
+        <View className={`footer-bar ${shown.length > 3 ? 'many' : ''}`}>
           <View className='btn-row wrap'>
-            {ticket.actions.filter((action) => (action !== 'merge' || ticket.possibleDuplicateOf.length > 0) && (action !== 'confirmOnBehalf' || confirmsForThem)).map((action) => (
+            {shown.map((action) => (
               <Tap
                 key={action}
                 className={`btn ${PRIMARY.includes(action) ? 'primary' : ''} ${action === 'cancel' ? 'danger' : ''} ${busy ? 'disabled' : ''}`}
